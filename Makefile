@@ -1,0 +1,54 @@
+# Two commands: `make run` (set up, build the warehouse if none, serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= $(or $(DISPLACEMENT_DB),data/warehouse.duckdb)
+APT_PACKAGES := chromium poppler-utils fonts-dejavu-core
+PORT ?= 8501
+
+.PHONY: run test setup system-deps warehouse bench soak clean
+
+run: setup warehouse
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+test: setup system-deps
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian packages for browser tests and image export (chromium), PDF checks (pdftoppm).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Install them with:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	  fi; \
+	fi
+
+warehouse: setup
+	@if [ ! -f "$(DB)" ]; then $(BIN)/python -m etl build-reference --db "$(DB)"; fi
+
+bench: setup system-deps
+	$(BIN)/python -m bench
+
+soak: setup
+	$(BIN)/python -m bench.soak
+
+clean:
+	rm -rf $(VENV) data/warehouse.duckdb* test-artifacts .pytest_cache

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard. Pages render; warehouse.queries computes; charts draws."""

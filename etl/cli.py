@@ -1,0 +1,143 @@
+"""`python -m etl`: a thin command line over etl.load and warehouse.queries.
+
+Every option comes from its flag, then its environment variable, then a default.
+Exit codes: 0 ok, 1 a load failed, 2 usage error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from etl import load as loading
+from etl import sources
+from warehouse import resolve_db_path
+from warehouse.queries import admin
+
+db_option = click.option(
+    "--db", "db", envvar="DISPLACEMENT_DB", default=None, show_envvar=True,
+    help="Warehouse file [default: data/warehouse.duckdb]",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def _db(db: str | None) -> Path:
+    return resolve_db_path(db)
+
+
+def _print_table(frame, title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*["" if v is None else str(v) for v in row])
+    Console().print(table)
+
+
+def _emit_reports(reports: list[loading.LoadReport], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], default=str, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            stream = sys.stderr if report.status == "failed" else sys.stdout
+            click.echo(report.message, file=stream)
+    if any(r.status == "failed" for r in reports):
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Load humanitarian data files into the displacement warehouse and inspect it."""
+
+
+@main.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", envvar="DISPLACEMENT_KIND", default=None, help="Read every file as this kind (see `kinds`).")
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--loaded-by", envvar="USER", default=None, help="Who is loading [default: $USER].")
+@db_option
+@json_option
+def load_cmd(paths, kind, dry_run, loaded_by, db, as_json) -> None:
+    """Load files or folders. The format is recognised from each file unless --kind is given."""
+    if kind and kind not in sources.kinds():
+        raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
+    reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by)
+    _emit_reports(reports, as_json)
+
+
+@main.command("build-reference")
+@db_option
+@json_option
+def build_reference_cmd(db, as_json) -> None:
+    """Load the cited reference data shipped with the project."""
+    _emit_reports(loading.build_reference(_db(db)), as_json)
+
+
+@main.command("kinds")
+def kinds_cmd() -> None:
+    """List the file formats the ETL recognises."""
+    for kind, description in sources.kinds().items():
+        click.echo(f"{kind:28} {description}")
+
+
+@main.command("status")
+@db_option
+@json_option
+def status_cmd(db, as_json) -> None:
+    """Tables with row counts, and the last loads."""
+    path = _db(db)
+    if not path.exists():
+        click.echo(f"No warehouse at {path}. Run `python -m etl build-reference` or `make run`.", err=True)
+        sys.exit(1)
+    counts, history = admin.table_counts(path), admin.load_history(path, limit=10)
+    if as_json:
+        click.echo(json.dumps({"warehouse": str(path), "tables": counts.to_dict("records"),
+                               "loads": history.to_dict("records")}, default=str, indent=2))
+        return
+    click.echo(f"Warehouse: {path}")
+    _print_table(counts, "Tables")
+    _print_table(history.drop(columns=["file_sha256"]), "Last loads")
+
+
+@main.command("history")
+@click.option("--limit", default=50, show_default=True)
+@db_option
+@json_option
+def history_cmd(limit, db, as_json) -> None:
+    """Every load, newest first."""
+    frame = admin.load_history(_db(db), limit=limit)
+    if as_json:
+        click.echo(frame.to_json(orient="records", date_format="iso"))
+    else:
+        _print_table(frame, "Loads")
+
+
+@main.command("rejects")
+@click.argument("load_id", type=int, required=False)
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Write the rejects to this CSV.")
+@db_option
+def rejects_cmd(load_id, csv_out, db) -> None:
+    """Rejected rows (of one load, or of the last loads) with sheet, row, column and reason."""
+    frame = admin.load_rejects(_db(db), load_id)
+    if csv_out:
+        frame.to_csv(csv_out, index=False, encoding="utf-8-sig")
+        click.echo(f"{len(frame)} rejects written to {csv_out}")
+    else:
+        _print_table(frame.drop(columns=["raw"]), "Rejects")
+
+
+@main.command("rollback")
+@click.argument("load_id", type=int)
+@db_option
+def rollback_cmd(load_id, db) -> None:
+    """Remove a load's rows from the warehouse (recorded in the history)."""
+    try:
+        click.echo(loading.rollback(_db(db), load_id))
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)

@@ -1,0 +1,57 @@
+"""One reader per source format. Each module defines KIND, DESCRIPTION,
+SUFFIXES, detect(path) -> bool, read(path) -> ReadResult and optionally
+priority(path) -> int (lower loads first: places before the facts about them).
+
+Order matters for detection: specific publishers' formats come before the
+generic ones (HXL, tidy template) so that a file is read by the reader that
+knows its quirks.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from etl.sources import map_layer, tidy
+from etl.sources.base import ReadError
+
+READERS: list[ModuleType] = [tidy, map_layer]
+
+
+def register(module: ModuleType, *, before: ModuleType | None = None) -> None:
+    """Add a reader (specific readers go before the generic ones)."""
+    if module in READERS:
+        return
+    READERS.insert(READERS.index(before) if before in READERS else len(READERS), module)
+
+
+def kinds() -> dict[str, str]:
+    return {m.KIND: m.DESCRIPTION for m in READERS}
+
+
+def reader_for(kind: str) -> ModuleType:
+    for module in READERS:
+        if module.KIND == kind:
+            return module
+    raise KeyError(f"unknown kind {kind!r}; known kinds: {', '.join(kinds())}")
+
+
+def detect(path: Path) -> ModuleType:
+    """The reader that recognises this file, by its contents, not just its name."""
+    candidates = [m for m in READERS if path.suffix.lower() in m.SUFFIXES]
+    if not candidates:
+        raise ReadError(path, f"unsupported file type '{path.suffix}' (supported: "
+                              f"{', '.join(sorted({s for m in READERS for s in m.SUFFIXES}))})")
+    for module in candidates:
+        try:
+            if module.detect(path):
+                return module
+        except ReadError:
+            raise
+        except Exception:  # a reader that cannot parse the file just does not claim it
+            continue
+    raise ReadError(path, "format not recognised; name it with --kind (see `python -m etl kinds`)")
+
+
+def priority(module: ModuleType, path: Path) -> int:
+    fn = getattr(module, "priority", None)
+    return fn(path) if fn else 50

@@ -1,0 +1,113 @@
+"""What every reader returns, and the error a reader raises for an unreadable file.
+
+A reader renames the publisher's columns into the warehouse's tidy columns and
+keeps, for every row, where it came from (`_sheet`, `_row`) so that a reject
+can name the sheet, row and column a data officer must fix. Readers do not
+judge values: `etl.validate` does.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+PROVENANCE_COLUMNS = ("_sheet", "_row")
+
+
+class ReadError(Exception):
+    """The file cannot be read at all. The message names file, sheet, row and column."""
+
+    def __init__(self, path: Path | str, message: str, *, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None) -> None:
+        self.path, self.sheet, self.row, self.column = Path(path), sheet, row, column
+        where = [self.path.name]
+        if sheet:
+            where.append(f"sheet '{sheet}'")
+        if row is not None:
+            where.append(f"row {row}")
+        if column:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Who published a figure, where; becomes a row of `sources`."""
+
+    publisher: str
+    title: str
+    url: str | None = None
+    licence: str | None = None
+    published: date | None = None
+    is_synthetic: bool = False
+    notes: str | None = None
+
+    @property
+    def source_id(self) -> str:
+        """A readable, stable key: publisher slug + short hash of title and URL."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.publisher.lower()).strip("-")[:24] or "source"
+        digest = hashlib.sha1(f"{self.publisher}|{self.title}|{self.url or ''}".encode()).hexdigest()[:10]
+        return f"{slug}-{digest}"
+
+    def as_row(self) -> dict:
+        return {
+            "source_id": self.source_id,
+            "publisher": self.publisher,
+            "title": self.title,
+            "url": self.url,
+            "licence": self.licence,
+            "published": self.published,
+            "is_synthetic": self.is_synthetic,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Staged:
+    """Rows bound for one warehouse table, renamed but not yet validated.
+
+    `frame` holds the table's tidy columns, `source_id`, and `_sheet`/`_row`.
+    `columns` maps a tidy column to the column name in the file, so rejects
+    speak the data officer's language.
+    """
+
+    table: str
+    frame: pd.DataFrame
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def file_column(self, tidy: str) -> str:
+        return self.columns.get(tidy, tidy)
+
+
+@dataclass
+class ReadResult:
+    """Everything a reader got from one file."""
+
+    kind: str
+    tables: list[Staged]
+    sources: list[SourceInfo]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(t.frame) for t in self.tables)
+
+
+def with_provenance(frame: pd.DataFrame, sheet: str | None, first_row: int) -> pd.DataFrame:
+    """Stamp each row with its sheet and 1-based row number in the file."""
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, "_sheet", sheet)
+    frame.insert(1, "_row", range(first_row, first_row + len(frame)))
+    return frame
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,157 @@
+"""Shared plumbing for CSV and XLSX readers: decoding, header finding, HXL rows.
+
+Published spreadsheets put their header on different rows from one year to the
+next (banner rows, a totals row above the header), so readers look for the
+header by the columns they need instead of assuming row 1.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from etl.sources.base import ReadError, with_provenance
+
+MAX_HEADER_SCAN = 30
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def normalise(name: object) -> str:
+    """Header text compared loosely: case, spaces, line breaks and trailing blanks ignored."""
+    return re.sub(r"\s+", " ", str(name or "")).strip().lower()
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) first; Windows-1256 for Arabic Excel exports; else Latin-1."""
+    if not data.strip():
+        raise ReadError(path, "the file is empty")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    arabic = data.decode("cp1256", errors="replace")
+    if len(_ARABIC.findall(arabic)) > 0:
+        return arabic
+    return data.decode("latin-1")
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """All rows of a CSV as lists of strings, whatever its encoding and line endings."""
+    text = decode(path.read_bytes(), path)
+    if "\x00" in text:
+        raise ReadError(path, "the file looks binary, not CSV text")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise ReadError(path, f"not a readable CSV file ({exc})") from exc
+
+
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """Sheet names without loading the workbook (reads the zip directory)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ReadError(path, f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from exc
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def xlsx_rows(path: Path, sheet: str, limit: int | None = None) -> list[tuple]:
+    """Cached values of a sheet (formulas as Excel last computed them)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ReadError(path, f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from exc
+    try:
+        if sheet not in book.sheetnames:
+            raise ReadError(path, f"no sheet named '{sheet}' (sheets: {', '.join(book.sheetnames)})")
+        rows = []
+        for index, row in enumerate(book[sheet].iter_rows(values_only=True)):
+            if limit is not None and index >= limit:
+                break
+            rows.append(row)
+        return rows
+    finally:
+        book.close()
+
+
+def is_hxl_row(row: Iterable[object]) -> bool:
+    """An HXL hashtag row: most non-empty cells start with '#'."""
+    cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
+    return bool(cells) and sum(c.startswith("#") for c in cells) >= max(1, len(cells) // 2)
+
+
+def find_header(rows: Sequence[Sequence[object]], required: Iterable[str], path: Path,
+                sheet: str | None = None) -> int:
+    """Index of the first row holding every required column name."""
+    wanted = {normalise(r) for r in required}
+    for index, row in enumerate(rows[:MAX_HEADER_SCAN]):
+        if wanted <= {normalise(c) for c in row}:
+            return index
+    raise ReadError(path, f"no header row with the columns {', '.join(sorted(wanted))} in the first "
+                          f"{MAX_HEADER_SCAN} rows", sheet=sheet)
+
+
+def frame_below_header(rows: Sequence[Sequence[object]], header_index: int, sheet: str | None) -> pd.DataFrame:
+    """Rows under the header as a frame keyed by the stripped header names.
+
+    Skips an HXL hashtag row right under the header and fully blank rows, and
+    stamps each row with its 1-based row number in the file.
+    """
+    header = [str(c).strip() if c is not None else "" for c in rows[header_index]]
+    first = header_index + 1
+    if first < len(rows) and is_hxl_row(rows[first]):
+        first += 1
+    body = [list(r) + [None] * (len(header) - len(r)) for r in rows[first:]]
+    frame = pd.DataFrame([r[: len(header)] for r in body], columns=_unique(header), dtype="object")
+    frame = with_provenance(frame, sheet, first + 1)
+    values = frame.drop(columns=["_sheet", "_row"])
+    blank = values.isna().all(axis=1) | values.astype("string").apply(lambda s: s.str.strip().eq("")).all(axis=1)
+    return frame[~blank.fillna(False)].reset_index(drop=True)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        name = name or "unnamed"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def pick(frame: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename file columns to tidy names, matching headers loosely; keep provenance.
+
+    Returns the renamed frame and tidy -> file column names for rejects.
+    """
+    by_norm = {normalise(c): c for c in frame.columns}
+    columns, names = {}, {}
+    for file_name, tidy in mapping.items():
+        actual = by_norm.get(normalise(file_name))
+        if actual is not None:
+            columns[tidy] = frame[actual]
+            names[tidy] = actual
+    out = pd.DataFrame(columns, index=frame.index)
+    out.insert(0, "_sheet", frame["_sheet"])
+    out.insert(1, "_row", frame["_row"])
+    return out, names

@@ -1,0 +1,121 @@
+"""The tidy shape of every warehouse table: columns, types, HXL hashtags.
+
+One definition serves the validator, the tidy template reader and the
+templates handed to data officers, so they cannot drift apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FIGURE_TYPES = (
+    "newly_displaced", "arrivals", "departures", "returns", "idp_stock", "idps_in_camps", "returnees_stock",
+)
+POPULATION_TYPES = (
+    "refugees", "asylum_seekers", "asylum_applications", "registered_refugees", "returned_refugees",
+    "idps", "returned_idps", "stateless", "others_of_concern", "total",
+)
+CASUALTY_CATEGORIES = ("all", "civilians", "children", "combatants")
+EVENT_CATEGORIES = ("offensive", "frontline", "strike", "agreement", "patrol", "humanitarian", "border", "other")
+LOCATION_KINDS = ("country", "region", "governorate", "district", "sub-district", "community", "town", "crossing", "camp")
+CITATION_COLUMNS = ("source_publisher", "source_title", "source_date", "source_url", "source_licence")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # date | count | number | text | pcode | parent | iso3 | choice | camp | int
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    hxl: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _period() -> tuple[Column, Column]:
+    return (
+        Column("period_start", "date", True, hxl="#date+start", description="First day the figure covers"),
+        Column("period_end", "date", True, hxl="#date+end", description="Last day the figure covers (the 'as of' date of a stock)"),
+    )
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("locations", "Places: governorates, districts, sub-districts, communities, crossings", (
+            Column("pcode", "text", True, hxl="#loc+code", description="OCHA P-code, or a project key for places without one"),
+            Column("admin_level", "int", True, hxl="#loc+level", description="0 country/region, 1 governorate, 2 district, 3 sub-district, 4 place"),
+            Column("kind", "choice", True, LOCATION_KINDS, hxl="#loc+type"),
+            Column("parent_pcode", "parent", hxl="#loc+code+parent"),
+            Column("name_en", "text", True, hxl="#loc+name+i_en"),
+            Column("name_ar", "text", hxl="#loc+name+i_ar"),
+            Column("lat", "number", hxl="#geo+lat"),
+            Column("lon", "number", hxl="#geo+lon"),
+        )),
+        TableSpec("displacement", "Displacement flows and stocks of internally displaced people", (
+            *_period(),
+            Column("origin_pcode", "pcode", hxl="#adm1+code+origin", description="Where people fled from (P-code)"),
+            Column("destination_pcode", "pcode", hxl="#adm1+code+dest", description="Where people arrived or are staying (P-code)"),
+            Column("figure_type", "choice", True, FIGURE_TYPES, hxl="#indicator+type"),
+            Column("individuals", "count", True, hxl="#affected+idps+ind"),
+            Column("note", "text", hxl="#meta+note"),
+        )),
+        TableSpec("refugees", "Refugees and asylum seekers by country of asylum", (
+            *_period(),
+            Column("origin_iso3", "iso3", True, hxl="#country+code+origin"),
+            Column("asylum_iso3", "iso3", True, hxl="#country+code+asylum"),
+            Column("population_type", "choice", True, POPULATION_TYPES, hxl="#indicator+type"),
+            Column("persons", "count", True, hxl="#affected+refugees"),
+            Column("note", "text", hxl="#meta+note"),
+        )),
+        TableSpec("casualties", "Recorded deaths, with a low/best/high range where the source gives one", (
+            *_period(),
+            Column("location_pcode", "pcode", hxl="#adm1+code"),
+            Column("deaths_low", "count", hxl="#affected+killed+min"),
+            Column("deaths_best", "count", True, hxl="#affected+killed"),
+            Column("deaths_high", "count", hxl="#affected+killed+max"),
+            Column("category", "choice", True, CASUALTY_CATEGORIES, hxl="#indicator+type"),
+            Column("note", "text", hxl="#meta+note"),
+        )),
+        TableSpec("camps", "Camps and informal sites (CCCM site lists)", (
+            Column("camp_id", "text", True, hxl="#loc+id+camp"),
+            Column("name", "text", True, hxl="#loc+name+camp"),
+            Column("location_pcode", "pcode", hxl="#adm3+code"),
+            Column("lat", "number", hxl="#geo+lat"),
+            Column("lon", "number", hxl="#geo+lon"),
+            Column("capacity_individuals", "count", hxl="#capacity+ind"),
+        )),
+        TableSpec("camp_population", "People living in each camp on a date", (
+            Column("camp_id", "camp", True, hxl="#loc+id+camp"),
+            *_period(),
+            Column("individuals", "count", True, hxl="#affected+idps+ind"),
+            Column("households", "count", hxl="#affected+idps+hh"),
+        )),
+        TableSpec("events", "The conflict timeline", (
+            Column("event_date", "date", True, hxl="#date+start"),
+            Column("end_date", "date", hxl="#date+end"),
+            Column("title", "text", True, hxl="#event+name"),
+            Column("description", "text", hxl="#event+description"),
+            Column("location_pcode", "pcode", hxl="#loc+code"),
+            Column("category", "choice", False, EVENT_CATEGORIES, hxl="#event+type"),
+        )),
+        TableSpec("location_shapes", "Boundary polygons of locations", (
+            Column("pcode", "text", True),
+            Column("geojson", "text", True),
+        )),
+        TableSpec("map_layers", "Lines and areas drawn on the map: border, countries, roads", (
+            Column("layer", "text", True),
+            Column("name", "text", True),
+            Column("geojson", "text", True),
+        )),
+    )
+}

@@ -1,0 +1,56 @@
+"""Shared fixtures: a fresh warehouse in tmp_path, the real files in ../shared, tidy files made by code."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_DATA = ROOT.parent / "shared" / "data" / "real"
+REFERENCE = ROOT / "etl" / "reference"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """Path of a warehouse that does not exist yet; DISPLACEMENT_DB points at it."""
+    path = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("DISPLACEMENT_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory) -> Path:
+    """A warehouse built once from the bundled reference data (read-only for tests)."""
+    from etl.load import build_reference
+
+    path = tmp_path_factory.mktemp("reference") / "warehouse.duckdb"
+    reports = build_reference(path)
+    failed = [r.message for r in reports if r.status == "failed"]
+    assert not failed, failed
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """../shared/data/real; fails instead of skipping when REQUIRE_REAL_DATA=1 (CI)."""
+    if not REAL_DATA.is_dir():
+        if os.environ.get("REQUIRE_REAL_DATA") == "1":
+            pytest.fail(f"REQUIRE_REAL_DATA=1 but {REAL_DATA} is missing")
+        pytest.skip(f"{REAL_DATA} not present")
+    return REAL_DATA
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding: str = "utf-8") -> Path:
+    """Write a small CSV for a test (quoting every field)."""
+    import csv
+
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+CITE = ["UN OCHA", "Test situation report", "2020-03-01", "https://example.org/sitrep"]
+CITE_HEADER = ["source_publisher", "source_title", "source_date", "source_url"]

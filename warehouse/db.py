@@ -1,0 +1,131 @@
+"""Where the warehouse lives, how readers open it and how writers publish it.
+
+Measured on this machine (DuckDB 2.0): a file open read-only in one process
+blocks a writer in another, and the reverse. So a writer never opens the live
+file: it copies it, writes the copy inside one transaction, CHECKPOINTs,
+closes, and `os.replace`s the copy into place. Readers open short-lived
+read-only connections; one that holds the old file keeps reading the old
+inode until it closes. Writers take an exclusive lock so two loads cannot
+race to publish.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from warehouse.schema import migrate
+
+ENV_VAR = "DISPLACEMENT_DB"
+DEFAULT_PATH = Path("data/warehouse.duckdb")
+_TEMP_SUFFIX = ".publishing"
+
+
+class WarehouseMissing(FileNotFoundError):
+    """Raised when a reader asks for a warehouse that has not been built yet."""
+
+
+def resolve_db_path(flag: str | os.PathLike[str] | None = None) -> Path:
+    """The warehouse path: the --db flag, then $DISPLACEMENT_DB, then data/warehouse.duckdb."""
+    if flag:
+        return Path(flag)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return DEFAULT_PATH
+
+
+def warehouse_version(path: Path) -> str:
+    """A token that changes whenever a new warehouse is published ('' if none).
+
+    Each publish replaces the file, so inode and mtime change; caches key on this.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ""
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection with file access outside the warehouse disabled.
+
+    Close it soon (use it in a `with` block): an open reader holds the file.
+    """
+    if not Path(path).exists():
+        raise WarehouseMissing(f"No warehouse at {path}. Build it with `python -m etl build-reference`.")
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False, "threads": 2},
+    )
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """Serialise publishers of one warehouse (across processes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def temp_files(path: Path) -> list[Path]:
+    """Half-written copies left by a publisher that was killed."""
+    return sorted(path.parent.glob(f".{path.name}.*{_TEMP_SUFFIX}*"))
+
+
+def clean_stale_temp_files(path: Path) -> list[Path]:
+    """Remove copies left by a killed publisher. Call with the writer lock held."""
+    removed = temp_files(path)
+    for leftover in removed:
+        leftover.unlink(missing_ok=True)
+    return removed
+
+
+@contextlib.contextmanager
+def publishing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a private copy; publish it on success.
+
+    The body runs inside one transaction. On any exception the copy is thrown
+    away and the live warehouse is untouched.
+    """
+    path = Path(path)
+    with writer_lock(path):
+        clean_stale_temp_files(path)
+        temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
+        if path.exists():
+            shutil.copyfile(path, temp)
+        con = duckdb.connect(str(temp))
+        try:
+            migrate(con)
+            con.execute("BEGIN")
+            yield con
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+            _fsync(temp)
+            os.replace(temp, path)
+            _fsync(path.parent)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            for leftover in (temp, temp.with_name(temp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,66 @@
+"""What the warehouse holds: tables, loads, rejects, sources."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from warehouse.queries.base import fetch_df
+from warehouse.writes import FACT_TABLES
+
+AUDIT_TABLES = ("sources", "loads", "rejects")
+
+
+def table_counts(db_path: Path) -> pd.DataFrame:
+    """Rows per table, fact tables first."""
+    union = " UNION ALL ".join(
+        f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}" for t in FACT_TABLES + AUDIT_TABLES
+    )
+    return fetch_df(db_path, union)
+
+
+def load_history(db_path: Path, limit: int = 50) -> pd.DataFrame:
+    return fetch_df(
+        db_path,
+        "SELECT load_id, file_name, kind, status, rows_read, rows_loaded, rows_rejected,"
+        " started_at, finished_at, loaded_by, replaces_load_id, file_sha256"
+        " FROM loads ORDER BY load_id DESC LIMIT ?",
+        [limit],
+    )
+
+
+def load_rejects(db_path: Path, load_id: int | None = None, limit: int = 1000) -> pd.DataFrame:
+    """Rejected rows with their reasons; the last loads' when no load is named."""
+    if load_id is None:
+        return fetch_df(
+            db_path,
+            "SELECT r.load_id, l.file_name, r.sheet, r.row_number, r.column_name, r.reason, r.raw"
+            " FROM rejects r JOIN loads l USING (load_id)"
+            " ORDER BY r.load_id DESC, r.sheet, r.row_number LIMIT ?",
+            [limit],
+        )
+    return fetch_df(
+        db_path,
+        "SELECT r.load_id, l.file_name, r.sheet, r.row_number, r.column_name, r.reason, r.raw"
+        " FROM rejects r JOIN loads l USING (load_id) WHERE r.load_id = ?"
+        " ORDER BY r.sheet, r.row_number LIMIT ?",
+        [load_id, limit],
+    )
+
+
+def sources(db_path: Path) -> pd.DataFrame:
+    """Every source with how many fact rows cite it and when it was last loaded."""
+    cites = " UNION ALL ".join(f"SELECT source_id, load_id FROM {t}" for t in FACT_TABLES)
+    return fetch_df(
+        db_path,
+        f"""
+        WITH cites AS ({cites})
+        SELECT s.source_id, s.publisher, s.title, s.published, s.licence, s.url, s.is_synthetic,
+               count(c.source_id) AS fact_rows, max(l.finished_at) AS last_loaded
+        FROM sources s
+        LEFT JOIN cites c USING (source_id)
+        LEFT JOIN loads l ON l.load_id = c.load_id
+        GROUP BY ALL
+        ORDER BY s.publisher, s.published DESC NULLS LAST, s.title
+        """,
+    )
