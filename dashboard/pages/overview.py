@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import catalog
 from dashboard.data import query
 from warehouse import WarehouseMissing
 from warehouse.queries import Filters
@@ -13,15 +13,13 @@ st.caption("Idleb and northern Aleppo, seen against the conflict timeline of the
 
 filters = Filters()
 try:
-    series = query("timeline.displacement_series", filters)
-    events = query("timeline.events", filters)
+    chart = catalog.build("displacement-timeline", query, filters)
 except WarehouseMissing as missing:
-    st.warning(f"{missing}")
+    st.warning(str(missing))
     st.stop()
 
-if series.empty:
-    st.info("No displacement figures in the warehouse yet. Load some with `python -m etl load FILE`.")
+if chart.is_empty:
+    st.info(chart.empty_message + " Load figures with `python -m etl load FILE`.")
 else:
-    st.plotly_chart(charts.displacement_timeline(series, events), width="stretch")
-    sources = sorted({f"{r.source_publisher}: {r.source_title}" for r in series.itertuples()})
-    st.caption("Sources: " + "; ".join(sources))
+    st.plotly_chart(chart.figure, width="stretch")
+    st.caption("Sources: " + "; ".join(chart.sources))
