@@ -66,8 +66,24 @@ def load_cmd(paths, kind, dry_run, loaded_by, db, as_json) -> None:
     """Load files or folders. The format is recognised from each file unless --kind is given."""
     if kind and kind not in sources.kinds():
         raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
-    reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by)
+    reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by,
+                                 progress=_progress_log())
     _emit_reports(reports, as_json)
+
+
+def _progress_log():
+    """Append each load stage to $DISPLACEMENT_PROGRESS_FILE (the crash soak kills loads by stage)."""
+    import os
+
+    target = os.environ.get("DISPLACEMENT_PROGRESS_FILE")
+    if not target:
+        return None
+
+    def log(stage: str) -> None:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(stage + "\n")
+
+    return log
 
 
 @main.command("build-reference")
@@ -140,4 +156,26 @@ def rollback_cmd(load_id, db) -> None:
         click.echo(loading.rollback(_db(db), load_id))
     except ValueError as exc:
         click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+@main.command("check")
+@db_option
+@json_option
+def check_cmd(db, as_json) -> None:
+    """Integrity check: row counts match the load audit, no orphan rows, every source cited exists."""
+    from warehouse import integrity
+
+    report = integrity.check(_db(db))
+    if as_json:
+        click.echo(json.dumps({**report.__dict__, "ok": report.ok}, indent=2))
+    else:
+        click.echo(f"Warehouse: {report.path}: {report.live_loads} live loads, "
+                   f"{sum(report.rows.values())} rows in {len(report.rows)} tables")
+        for leftover in report.leftover_temp_files:
+            click.echo(f"note: {leftover} was left by a killed load; the next load removes it")
+        for problem in report.problems:
+            click.echo(f"problem: {problem}", err=True)
+        click.echo("integrity check passed" if report.ok else f"{len(report.problems)} problems found")
+    if not report.ok:
         sys.exit(1)
