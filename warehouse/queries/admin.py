@@ -64,3 +64,24 @@ def sources(db_path: Path) -> pd.DataFrame:
         ORDER BY s.publisher, s.published DESC NULLS LAST, s.title
         """,
     )
+
+
+def freshness(db_path: Path) -> pd.DataFrame:
+    """How old each source's latest figure is: the last day it covers, and days since then."""
+    covered = " UNION ALL ".join(
+        f"SELECT source_id, {end} AS last_day FROM {table}"
+        for table, end in (
+            ("displacement", "period_end"), ("refugees", "period_end"), ("casualties", "period_end"),
+            ("camp_population", "period_end"), ("events", "coalesce(end_date, event_date)"),
+        )
+    )
+    return fetch_df(
+        db_path,
+        f"""
+        SELECT s.publisher, s.title, s.published, max(c.last_day) AS latest_figure,
+               current_date - max(c.last_day) AS days_old, count(*) AS fact_rows, s.is_synthetic
+        FROM ({covered}) c JOIN sources s USING (source_id)
+        GROUP BY s.source_id, s.publisher, s.title, s.published, s.is_synthetic
+        ORDER BY latest_figure DESC
+        """,
+    )

@@ -1,0 +1,98 @@
+"""SQL pieces the theme queries share: where a place sits in the admin tree,
+and the area filter (governorates and districts picked in the sidebar).
+
+Kept as SQL text, not a view, so the queries work on any warehouse a reader
+opens, whatever migration it was last published with.
+"""
+from __future__ import annotations
+
+from warehouse.queries.base import Filters
+
+# Every location with its governorate, district and sub-district P-codes.
+# OCHA P-codes nest by prefix (SY07 > SY0703 > SY070301); community codes
+# (C4130) inherit from their parent sub-district or district. A place without
+# its own coordinates takes the distance to the border of its sub-district
+# (centroid), so communities listed only by P-code still fall in a band.
+LOCATION_AREAS = """
+WITH base AS (
+    SELECT l.pcode, l.admin_level, l.name_en, l.lat, l.lon, l.border_km, l.in_m4_corridor,
+           a.governorate_pcode, a.district_pcode,
+           CASE
+               WHEN l.pcode LIKE 'SY______' AND length(l.pcode) = 8 THEN l.pcode
+               WHEN l.parent_pcode LIKE 'SY______' AND length(l.parent_pcode) = 8 THEN l.parent_pcode
+           END AS subdistrict_pcode
+    FROM v_locations l JOIN v_location_admin a USING (pcode)
+)
+SELECT b.*, coalesce(b.lat, sd.lat) AS place_lat, coalesce(b.lon, sd.lon) AS place_lon,
+       coalesce(b.border_km, sd.border_km) AS place_border_km
+FROM base b LEFT JOIN v_locations sd ON sd.pcode = b.subdistrict_pcode
+"""
+
+BAND_SQL = """CASE
+    WHEN {km} IS NULL THEN 'unknown'
+    WHEN {km} < 10 THEN '0–10 km'
+    WHEN {km} < 25 THEN '10–25 km'
+    WHEN {km} < 50 THEN '25–50 km'
+    ELSE 'over 50 km'
+END"""
+
+# Displacement rows with both ends placed in the admin tree and banded by the
+# destination's distance to the Turkish border (same bands as v_displacement).
+DISPLACEMENT = f"""
+WITH areas AS ({LOCATION_AREAS})
+SELECT d.period_start, d.period_end, d.figure_type, ft.measure, d.individuals, d.note,
+       d.source_id, s.publisher AS source_publisher, s.title AS source_title, s.published AS source_date,
+       s.is_synthetic,
+       d.origin_pcode, o.name_en AS origin_name, o.governorate_pcode AS origin_governorate,
+       o.district_pcode AS origin_district, o.place_border_km AS origin_border_km,
+       o.place_lat AS origin_lat, o.place_lon AS origin_lon,
+       d.destination_pcode, t.name_en AS destination_name, t.governorate_pcode AS destination_governorate,
+       t.district_pcode AS destination_district, t.subdistrict_pcode AS destination_subdistrict,
+       t.place_border_km AS destination_border_km, t.place_lat AS destination_lat, t.place_lon AS destination_lon,
+       {BAND_SQL.format(km="t.place_border_km")} AS destination_band
+FROM displacement d
+JOIN figure_types ft USING (figure_type)
+LEFT JOIN areas o ON o.pcode = d.origin_pcode
+LEFT JOIN areas t ON t.pcode = d.destination_pcode
+LEFT JOIN sources s ON s.source_id = d.source_id
+"""
+
+FLOW_TYPES = ("newly_displaced", "arrivals", "departures", "returns")
+STOCK_TYPES = ("idp_stock", "idps_in_camps", "returnees_stock")
+BANDS = ("0–10 km", "10–25 km", "25–50 km", "over 50 km", "unknown")
+
+
+def districts(filters: Filters) -> tuple[str, ...]:
+    """District P-codes picked in the sidebar (carried in Filters.extra as ('district', pcode))."""
+    return tuple(value for key, value in filters.extra if key == "district")
+
+
+def area_clause(filters: Filters, governorate_col: str, district_col: str | None = None) -> tuple[str, list]:
+    """Rows in any picked governorate or district ('TRUE' when nothing is picked)."""
+    parts, params = [], []
+    if filters.governorates:
+        parts.append(f"{governorate_col} IN ({', '.join('?' for _ in filters.governorates)})")
+        params.extend(filters.governorates)
+    picked = districts(filters)
+    if picked and district_col:
+        parts.append(f"{district_col} IN ({', '.join('?' for _ in picked)})")
+        params.extend(picked)
+    return (" OR ".join(parts) or "TRUE"), params
+
+
+def flow_types(filters: Filters) -> tuple[str, ...]:
+    """The flow figure types the filter allows (all of them when none is picked)."""
+    picked = [t for t in filters.figure_types if t in FLOW_TYPES]
+    return tuple(picked) if filters.figure_types else FLOW_TYPES
+
+
+def stock_types(filters: Filters) -> tuple[str, ...]:
+    picked = [t for t in filters.figure_types if t in STOCK_TYPES]
+    return tuple(picked) if filters.figure_types else STOCK_TYPES
+
+
+def in_list(column: str, values: tuple[str, ...]) -> tuple[str, list]:
+    """`column IN (...)` that matches nothing for an empty tuple (unlike Filters.in_clause)."""
+    if not values:
+        return "FALSE", []
+    return f"{column} IN ({', '.join('?' for _ in values)})", list(values)

@@ -1,0 +1,102 @@
+"""Toward the border: where displaced people ended up, by distance to the Turkish border.
+
+Only flow figures (arrivals, newly displaced, ...) are used here: a stock of
+IDPs present is a different quantity and is never added to a flow.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from warehouse.queries.areas import DISPLACEMENT, area_clause, flow_types, in_list
+from warehouse.queries.base import Filters, fetch_df, where
+
+
+def flow_where(filters: Filters) -> tuple[str, list]:
+    """Flow rows in the selected period, area (by destination), sources and figure types."""
+    return where(
+        filters.period_clause(),
+        area_clause(filters, "destination_governorate", "destination_district"),
+        filters.in_clause("source_id", filters.sources),
+        in_list("figure_type", flow_types(filters)),
+    )
+
+
+def by_band(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Flow figures per reference period, figure type, source and destination distance band."""
+    clause, params = flow_where(filters)
+    return fetch_df(
+        db_path,
+        f"""
+        SELECT period_start, period_end, figure_type, source_id,
+               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
+               any_value(source_date) AS source_date,
+               destination_band, sum(individuals) AS individuals, count(*) AS rows
+        FROM ({DISPLACEMENT})
+        WHERE {clause}
+        GROUP BY period_start, period_end, figure_type, source_id, destination_band
+        ORDER BY period_end, figure_type, source_id, destination_band
+        """,
+        params,
+    )
+
+
+def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """People who moved closer to the border than where they came from, and farther away.
+
+    'toward' = destination nearer the border than the origin, 'away' = farther,
+    'same' = equal distance; rows without both distances count as 'unknown'.
+    net_toward = toward - away.
+    """
+    clause, params = flow_where(filters)
+    closer = "destination_border_km < origin_border_km"
+    farther = "destination_border_km > origin_border_km"
+    return fetch_df(
+        db_path,
+        f"""
+        SELECT period_start, period_end, figure_type, source_id,
+               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
+               any_value(source_date) AS source_date,
+               coalesce(sum(individuals) FILTER (WHERE {closer}), 0) AS toward,
+               coalesce(sum(individuals) FILTER (WHERE {farther}), 0) AS away,
+               coalesce(sum(individuals) FILTER (WHERE destination_border_km = origin_border_km), 0) AS same,
+               coalesce(sum(individuals) FILTER (
+                   WHERE destination_border_km IS NULL OR origin_border_km IS NULL), 0) AS unknown,
+               coalesce(sum(individuals) FILTER (WHERE {closer}), 0)
+                 - coalesce(sum(individuals) FILTER (WHERE {farther}), 0) AS net_toward
+        FROM ({DISPLACEMENT})
+        WHERE {clause}
+        GROUP BY period_start, period_end, figure_type, source_id
+        ORDER BY period_end, figure_type, source_id
+        """,
+        params,
+    )
+
+
+def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.DataFrame:
+    """Origin area -> destination area totals at governorate or district level, largest first."""
+    if level not in ("governorate", "district"):
+        raise ValueError(f"level must be 'governorate' or 'district', not {level!r}")
+    clause, params = flow_where(filters)
+    return fetch_df(
+        db_path,
+        f"""
+        SELECT f.figure_type, f.source_id, any_value(f.source_publisher) AS source_publisher,
+               any_value(f.source_title) AS source_title, any_value(f.source_date) AS source_date,
+               min(f.period_start) AS period_start, max(f.period_end) AS period_end,
+               coalesce(f.origin_{level}, 'unknown') AS origin_pcode,
+               coalesce(any_value(o.name_en), 'Unknown origin') AS origin_name,
+               coalesce(f.destination_{level}, 'unknown') AS destination_pcode,
+               coalesce(any_value(t.name_en), 'Unknown destination') AS destination_name,
+               sum(f.individuals) AS individuals
+        FROM ({DISPLACEMENT}) f
+        LEFT JOIN v_locations o ON o.pcode = f.origin_{level}
+        LEFT JOIN v_locations t ON t.pcode = f.destination_{level}
+        WHERE {clause}
+        GROUP BY f.figure_type, f.source_id, coalesce(f.origin_{level}, 'unknown'),
+                 coalesce(f.destination_{level}, 'unknown')
+        ORDER BY individuals DESC
+        """,
+        params,
+    )

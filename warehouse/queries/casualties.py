@@ -1,0 +1,69 @@
+"""Recorded deaths per month and governorate, and displacement on the same monthly axis."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list
+from warehouse.queries.base import Filters, fetch_df, where
+
+# Reports longer than a month cannot be put in one month without inventing a split.
+MAX_DAYS = 31
+
+
+def monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Deaths per month, governorate, category and source; low/high only where every row has them."""
+    clause, params = where(
+        filters.period_clause("c.period_start", "c.period_end"),
+        area_clause(filters, "a.governorate_pcode", "a.district_pcode"),
+        filters.in_clause("c.source_id", filters.sources),
+        (f"c.period_end - c.period_start < {MAX_DAYS}", []),
+    )
+    return fetch_df(
+        db_path,
+        f"""
+        WITH areas AS ({LOCATION_AREAS})
+        SELECT date_trunc('month', c.period_start)::DATE AS month, c.category,
+               coalesce(a.governorate_pcode, 'unknown') AS governorate_pcode,
+               coalesce(any_value(g.name_en), 'Unknown governorate') AS governorate,
+               c.source_id, any_value(s.publisher) AS source_publisher, any_value(s.title) AS source_title,
+               any_value(s.published) AS source_date,
+               sum(c.deaths_best) AS deaths_best,
+               CASE WHEN count(c.deaths_low) = count(*) THEN sum(c.deaths_low) END AS deaths_low,
+               CASE WHEN count(c.deaths_high) = count(*) THEN sum(c.deaths_high) END AS deaths_high,
+               count(*) AS rows
+        FROM casualties c
+        LEFT JOIN areas a ON a.pcode = c.location_pcode
+        LEFT JOIN v_locations g ON g.pcode = a.governorate_pcode
+        LEFT JOIN sources s ON s.source_id = c.source_id
+        WHERE {clause}
+        GROUP BY ALL
+        ORDER BY month, governorate
+        """,
+        params,
+    )
+
+
+def displacement_monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Flow figures per month (periods of a month or less), figure type and source."""
+    clause, params = where(
+        filters.period_clause(),
+        area_clause(filters, "destination_governorate", "destination_district"),
+        filters.in_clause("source_id", filters.sources),
+        in_list("figure_type", flow_types(filters)),
+        (f"period_end - period_start < {MAX_DAYS}", []),
+    )
+    return fetch_df(
+        db_path,
+        f"""
+        SELECT date_trunc('month', period_start)::DATE AS month, figure_type, source_id,
+               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
+               any_value(source_date) AS source_date, sum(individuals) AS individuals
+        FROM ({DISPLACEMENT})
+        WHERE {clause}
+        GROUP BY ALL
+        ORDER BY month, figure_type
+        """,
+        params,
+    )

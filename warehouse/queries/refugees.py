@@ -1,0 +1,43 @@
+"""Syrian refugees by host country (a stock) and asylum applications (a flow), kept apart."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from warehouse.queries.base import Filters, fetch_df, where
+
+STOCK_TYPES = ("refugees", "registered_refugees")
+
+
+def _select(clause: str) -> str:
+    return f"""
+        SELECT r.period_start, r.period_end, r.asylum_iso3, r.population_type, r.source_id,
+               any_value(s.publisher) AS source_publisher, any_value(s.title) AS source_title,
+               any_value(s.published) AS source_date, sum(r.persons) AS persons
+        FROM refugees r LEFT JOIN sources s ON s.source_id = r.source_id
+        WHERE {clause}
+        GROUP BY ALL
+        ORDER BY r.period_end, r.asylum_iso3
+    """
+
+
+def by_host(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Syrian refugees per host country and reference date (stock figures)."""
+    clause, params = where(
+        filters.period_clause("r.period_start", "r.period_end"),
+        filters.in_clause("r.source_id", filters.sources),
+        ("r.origin_iso3 = 'SYR' AND r.asylum_iso3 <> 'SYR'", []),
+        (f"r.population_type IN ({', '.join(repr(t) for t in STOCK_TYPES)})", []),
+    )
+    return fetch_df(db_path, _select(clause), params)
+
+
+def applications(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Asylum applications lodged by Syrians per host country and period (flow figures)."""
+    clause, params = where(
+        filters.period_clause("r.period_start", "r.period_end"),
+        filters.in_clause("r.source_id", filters.sources),
+        ("r.origin_iso3 = 'SYR' AND r.population_type = 'asylum_applications'", []),
+    )
+    return fetch_df(db_path, _select(clause), params)
