@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from etl.sources import map_layer, tidy
+from etl.sources import hxl, map_layer, tidy
 from etl.sources.base import ReadError
 
-READERS: list[ModuleType] = [tidy, map_layer]
+READERS: list[ModuleType] = [hxl, tidy, map_layer]
 
 
 def register(module: ModuleType, *, before: ModuleType | None = None) -> None:
