@@ -17,7 +17,10 @@ POPULATION_TYPES = (
 CASUALTY_CATEGORIES = ("all", "civilians", "children", "combatants")
 EVENT_CATEGORIES = ("offensive", "frontline", "strike", "agreement", "patrol", "humanitarian", "border", "other")
 LOCATION_KINDS = ("country", "region", "governorate", "district", "sub-district", "community", "town", "crossing", "camp")
-CITATION_COLUMNS = ("source_publisher", "source_title", "source_date", "source_url", "source_licence")
+CITATION_COLUMNS = (
+    "source_publisher", "source_title", "source_date", "source_url", "source_licence",
+    "source_is_synthetic",  # optional: true for generated benchmark/fixture data, shown as synthetic
+)
 
 
 @dataclass(frozen=True)

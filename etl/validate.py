@@ -107,6 +107,17 @@ def _check_column(col: Column, raw: pd.Series, ctx: Context) -> tuple[pd.Series,
     return values, reasons
 
 
+def strict_rules(table: str):
+    """The table's columns as warehouse.bulk rules, for the plainly-valid fast path of big files."""
+    from warehouse.bulk import Rule
+
+    return [Rule(c.name, c.type, c.required, c.choices) for c in TABLES[table].columns]
+
+
+def iso3_codes() -> set[str]:
+    return {c.alpha_3 for c in pycountry.countries}
+
+
 def _row_checks(table: str, frame: pd.DataFrame) -> list[tuple[str, pd.Series, str]]:
     """Rules across columns: (column to blame, failing mask, reason)."""
     checks = []

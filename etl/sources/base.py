@@ -67,6 +67,15 @@ class SourceInfo:
 
 
 @dataclass
+class BulkRead:
+    """A file the warehouse reads itself: its layout, row count and citations (with source_id)."""
+
+    layout: object                  # warehouse.bulk.CsvLayout
+    rows: int
+    citations: pd.DataFrame
+
+
+@dataclass
 class Staged:
     """Rows bound for one warehouse table, renamed but not yet validated.
 
@@ -78,6 +87,8 @@ class Staged:
     table: str
     frame: pd.DataFrame
     columns: dict[str, str] = field(default_factory=dict)
+    # Big tidy CSVs: the warehouse streams the file itself (warehouse.bulk); `frame` is then empty.
+    bulk: BulkRead | None = None
 
     def file_column(self, tidy: str) -> str:
         return self.columns.get(tidy, tidy)
@@ -94,7 +105,7 @@ class ReadResult:
 
     @property
     def rows_read(self) -> int:
-        return sum(len(t.frame) for t in self.tables)
+        return sum(t.bulk.rows if t.bulk else len(t.frame) for t in self.tables)
 
 
 def with_provenance(frame: pd.DataFrame, sheet: str | None, first_row: int) -> pd.DataFrame:

@@ -55,6 +55,34 @@ def csv_rows(path: Path) -> list[list[str]]:
         raise ReadError(path, f"not a readable CSV file ({exc})") from exc
 
 
+HEAD_BYTES = 256 * 1024
+
+
+def csv_head(path: Path, limit: int = MAX_HEADER_SCAN) -> list[list[str]]:
+    """The first rows of a CSV, reading only its first 256 KB.
+
+    Detection and load ordering look at the header only; reading a 1 GB file
+    whole for that took most of a load's time.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read(HEAD_BYTES)
+        more = bool(handle.read(1))
+    if more and b"\n" in data:
+        data = data[: data.rindex(b"\n") + 1]  # never cut a row (or a UTF-8 character) in half
+    text = decode(data, path)
+    if "\x00" in text:
+        raise ReadError(path, "the file looks binary, not CSV text")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        return [row for _, row in zip(range(limit), reader)]
+    except csv.Error as exc:
+        raise ReadError(path, f"not a readable CSV file ({exc})") from exc
+
+
 def xlsx_sheet_names(path: Path) -> list[str]:
     """Sheet names without loading the workbook (reads the zip directory)."""
     from openpyxl import load_workbook
@@ -119,8 +147,12 @@ def frame_below_header(rows: Sequence[Sequence[object]], header_index: int, shee
         first += 1
     body = [list(r) + [None] * (len(header) - len(r)) for r in rows[first:]]
     frame = pd.DataFrame([r[: len(header)] for r in body], columns=_unique(header), dtype="object")
-    frame = with_provenance(frame, sheet, first + 1)
-    values = frame.drop(columns=["_sheet", "_row"])
+    return drop_blank_rows(with_provenance(frame, sheet, first + 1))
+
+
+def drop_blank_rows(frame: pd.DataFrame, ignore: tuple[str, ...] = ("_sheet", "_row")) -> pd.DataFrame:
+    """Rows with nothing but blanks are spacing, not data (provenance columns aside)."""
+    values = frame.drop(columns=[c for c in ignore if c in frame])
     blank = values.isna().all(axis=1) | values.astype("string").apply(lambda s: s.str.strip().eq("")).all(axis=1)
     return frame[~blank.fillna(False)].reset_index(drop=True)
 

@@ -12,13 +12,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.sources.base import ReadResult, SourceInfo, Staged
-from etl.sources.tabular import csv_rows, frame_below_header, normalise, xlsx_rows, xlsx_sheet_names
+import duckdb
+
+from etl.sources.base import BulkRead, ReadResult, SourceInfo, Staged
+from etl.sources.tabular import (
+    csv_head, csv_rows, frame_below_header, is_hxl_row, normalise, xlsx_rows, xlsx_sheet_names,
+)
 from etl.specs import CITATION_COLUMNS, TABLES
 
 KIND = "tidy"
 DESCRIPTION = "The project's tidy template (CSV or XLSX): warehouse column names, a citation on every row"
 SUFFIXES = (".csv", ".xlsx")
+# CSVs from this size on are streamed by the warehouse instead of read into memory.
+BULK_MIN_BYTES = 8 * 1024 * 1024
+BULK_MAX_BYTES = 20 * 1024**3
+BULK_TABLES = frozenset({"displacement", "refugees", "casualties", "camp_population", "events"})
+_TRUE = frozenset({"true", "yes", "1", "y"})
 
 # The columns that tell the tables apart, most specific first.
 _SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
@@ -58,7 +67,7 @@ def _header_index(rows: list) -> tuple[int, str] | None:
 
 def detect(path: Path) -> bool:
     if path.suffix.lower() == ".csv":
-        return _header_index(csv_rows(path)[:10]) is not None
+        return _header_index(csv_head(path)) is not None
     if path.suffix.lower() == ".xlsx":
         return any(_header_index(xlsx_rows(path, s, limit=10)) for s in xlsx_sheet_names(path))
     return False
@@ -66,32 +75,50 @@ def detect(path: Path) -> bool:
 
 def priority(path: Path) -> int:
     """Locations load before the facts that refer to them, camps before their populations."""
-    for _, rows in _sheets(path):
+    heads = [(None, csv_head(path))] if path.suffix.lower() == ".csv" else [
+        (s, xlsx_rows(path, s, limit=10)) for s in xlsx_sheet_names(path)]
+    for _, rows in heads:
         found = _header_index(rows[:10])
         if found:
             return {"locations": 10, "camps": 20}.get(found[1], 50)
     return 50
 
 
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _citation(row: pd.Series) -> SourceInfo | None:
-    publisher, title = row.get("source_publisher"), row.get("source_title")
-    if not isinstance(publisher, str) or not publisher.strip() or not isinstance(title, str) or not title.strip():
+    publisher, title = _text(row.get("source_publisher")), _text(row.get("source_title"))
+    if not publisher or not title:
         return None
     published = pd.to_datetime(row.get("source_date"), errors="coerce")
     return SourceInfo(
-        publisher=publisher.strip(),
-        title=title.strip(),
-        url=(str(row.get("source_url")).strip() or None) if isinstance(row.get("source_url"), str) else None,
-        licence=(str(row.get("source_licence")).strip() or None) if isinstance(row.get("source_licence"), str) else None,
+        publisher=publisher,
+        title=title,
+        url=_text(row.get("source_url")),
+        licence=_text(row.get("source_licence")),
         published=None if pd.isna(published) else date(published.year, published.month, published.day),
+        is_synthetic=str(row.get("source_is_synthetic") or "").strip().lower() in _TRUE,
     )
+
+
+def _citations(frame: pd.DataFrame) -> pd.Series:
+    """One SourceInfo (or None) per row, computed once per distinct citation: files repeat a handful."""
+    present = [c for c in CITATION_COLUMNS if c in frame]
+    if frame.empty:
+        return pd.Series(dtype="object")
+    keys = frame[present].astype("object").where(frame[present].notna(), None)
+    distinct = keys.drop_duplicates()
+    by_key = {tuple(row): _citation(pd.Series(row, index=present)) for row in distinct.itertuples(index=False)}
+    return pd.Series([by_key[k] for k in keys.itertuples(index=False, name=None)], index=frame.index, dtype="object")
 
 
 def _stage(frame: pd.DataFrame, table: str) -> tuple[Staged, list[SourceInfo]]:
     by_norm = {normalise(c): c for c in frame.columns}
     wanted = TABLES[table].names + CITATION_COLUMNS
     tidy = pd.DataFrame({name: frame[by_norm[name]] for name in wanted if name in by_norm}, index=frame.index)
-    citations = tidy.apply(_citation, axis=1) if len(tidy) else pd.Series(dtype="object")
+    citations = _citations(tidy)
     tidy["source_id"] = [c.source_id if c else None for c in citations]
     tidy = tidy.drop(columns=[c for c in CITATION_COLUMNS if c in tidy])
     tidy.insert(0, "_sheet", frame["_sheet"])
@@ -102,6 +129,10 @@ def _stage(frame: pd.DataFrame, table: str) -> tuple[Staged, list[SourceInfo]]:
 
 
 def read(path: Path) -> ReadResult:
+    if path.suffix.lower() == ".csv" and path.stat().st_size >= BULK_MIN_BYTES:
+        streamed = read_bulk(path)
+        if streamed is not None:
+            return streamed
     tables, sources = [], []
     for sheet, rows in _sheets(path):
         found = _header_index(rows)
@@ -112,3 +143,61 @@ def read(path: Path) -> ReadResult:
         tables.append(staged)
         sources.extend(cited)
     return ReadResult(KIND, tables, sources)
+
+
+def max_bytes(path: Path) -> int | None:
+    """Big tidy CSVs stream through the warehouse, so the in-memory size limit does not apply to them."""
+    return BULK_MAX_BYTES if path.suffix.lower() == ".csv" else None
+
+
+def read_bulk(path: Path) -> ReadResult | None:
+    """Stage a big tidy CSV for the warehouse to stream (see warehouse.bulk), or None to read it in memory.
+
+    Only files where every line is one row qualify (row numbers must be exact
+    for rejects), with a comma delimiter, UTF-8 text and a table that needs no
+    derived columns (places and camps get border distances, so they stay in memory).
+    """
+    from warehouse.bulk import CsvLayout, scan
+
+    head = csv_head(path)
+    found = _header_index(head)
+    if not found or found[1] not in BULK_TABLES or not head[found[0]] or len(head[found[0]]) < 2:
+        return None
+    index, table = found
+    header = tuple(str(c).strip() for c in head[index])
+    if len(set(header)) != len(header) or b"," not in _first_line(path, index):
+        return None
+    skip = index + 1 + (1 if index + 1 < len(head) and is_hxl_row(head[index + 1]) else 0)
+    by_norm = {normalise(c): c for c in header}
+    columns = {n: by_norm[n] for n in TABLES[table].names if n in by_norm}
+    cites = tuple(by_norm[n] for n in CITATION_COLUMNS if n in by_norm)
+    layout = CsvLayout(path, header, skip, columns, cites)
+    try:
+        rows, distinct = scan(layout)
+    except duckdb.Error:
+        return None  # not plain UTF-8 CSV: the in-memory reader copes (or explains)
+    if _line_count(path) != skip + rows:
+        return None
+    renamed = distinct.rename(columns={by_norm[n]: n for n in CITATION_COLUMNS if n in by_norm})
+    infos = [_citation(row) for _, row in renamed.iterrows()]
+    distinct["source_id"] = [i.source_id if i else None for i in infos]
+    column_names = {**columns, **{n: by_norm[n] for n in CITATION_COLUMNS if n in by_norm}}
+    staged = Staged(table, pd.DataFrame(), column_names, bulk=BulkRead(layout, rows, distinct))
+    return ReadResult(KIND, [staged], list({i.source_id: i for i in infos if i}.values()))
+
+
+def _first_line(path: Path, index: int) -> bytes:
+    with open(path, "rb") as handle:
+        for _ in range(index):
+            handle.readline()
+        return handle.readline()
+
+
+def _line_count(path: Path) -> int:
+    """Lines in the file (a last line without a newline counts)."""
+    count, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 24), b""):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
