@@ -72,16 +72,27 @@ def load_cmd(paths, kind, dry_run, loaded_by, db, as_json) -> None:
 
 
 def _progress_log():
-    """Append each load stage to $DISPLACEMENT_PROGRESS_FILE (the crash soak kills loads by stage)."""
+    """Append each load stage to $DISPLACEMENT_PROGRESS_FILE (the crash soak kills loads by stage).
+
+    $DISPLACEMENT_TEST_PAUSE_AT=stage holds the load at the start of that stage for
+    $DISPLACEMENT_TEST_PAUSE_SECONDS (default 0.2), so that a kill can land in a stage
+    that otherwise lasts a few milliseconds. Tests only; unset in normal use.
+    """
     import os
+    import time
 
     target = os.environ.get("DISPLACEMENT_PROGRESS_FILE")
-    if not target:
+    pause_at = os.environ.get("DISPLACEMENT_TEST_PAUSE_AT")
+    pause = float(os.environ.get("DISPLACEMENT_TEST_PAUSE_SECONDS", "0.2"))
+    if not target and not pause_at:
         return None
 
     def log(stage: str) -> None:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(stage + "\n")
+        if target:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(stage + "\n")
+        if stage == pause_at:
+            time.sleep(pause)
 
     return log
 

@@ -84,10 +84,20 @@ def temp_files(path: Path) -> list[Path]:
 
 
 def clean_stale_temp_files(path: Path) -> list[Path]:
-    """Remove copies left by a killed publisher. Call with the writer lock held."""
+    """Remove copies left by a killed publisher. Call with the writer lock held.
+
+    A publisher killed with SIGKILL leaves its copy, the copy's `.wal` and, if
+    DuckDB spilled to disk, the copy's `.tmp` folder: the glob catches all three,
+    and folders are removed too (a bare unlink would fail on one and block
+    every later load). The live file is never matched: its name has no
+    leading dot.
+    """
     removed = temp_files(path)
     for leftover in removed:
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
     return removed
 
 
@@ -118,8 +128,7 @@ def publishing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
-            for leftover in (temp, temp.with_name(temp.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+            clean_stale_temp_files(path)
             raise
 
 
