@@ -94,6 +94,17 @@ CHARTS: dict[str, ChartSpec] = {
 }
 
 
+def _register_page_charts() -> None:
+    """Add the charts of the other pages (their builders live in dashboard.page_charts)."""
+    from dashboard import page_charts
+
+    for name, title, page, build_chart in page_charts.SPECS:
+        CHARTS[name] = ChartSpec(name, title, page, build_chart)
+
+
+_register_page_charts()
+
+
 def direct_query(db_path: Path) -> Query:
     """An uncached query function for the command line and tests."""
     import importlib

@@ -6,6 +6,8 @@ opens, whatever migration it was last published with.
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from warehouse.queries.base import Filters
 
 # Every location with its governorate, district and sub-district P-codes.
@@ -96,3 +98,36 @@ def in_list(column: str, values: tuple[str, ...]) -> tuple[str, list]:
     if not values:
         return "FALSE", []
     return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
+
+def within(filters: Filters, start_col: str = "period_start", end_col: str = "period_end") -> tuple[str, list]:
+    """Rows whose whole reference period lies inside the selected one (for totals)."""
+    parts, params = [], []
+    if filters.start:
+        parts.append(f"{start_col} >= ?")
+        params.append(filters.start)
+    if filters.end:
+        parts.append(f"{end_col} <= ?")
+        params.append(filters.end)
+    return " AND ".join(parts) or "TRUE", params
+
+
+def non_overlapping(periods: pd.DataFrame) -> pd.DataFrame:
+    """The reports (one row per reference period) that can be added without counting anyone twice.
+
+    Situation reports overlap ('since 1 December' as of 8 Jan, then as of 27 Jan):
+    of the periods given, keep a set that does not overlap and covers the most
+    days (weighted interval scheduling), preferring larger totals on ties.
+    """
+    if periods.empty:
+        return periods
+    rows = periods.sort_values(["period_end", "period_start"]).reset_index(drop=True)
+    starts = pd.to_datetime(rows["period_start"]).tolist()
+    ends = pd.to_datetime(rows["period_end"]).tolist()
+    best: list[tuple[int, float, list[int]]] = [(0, 0.0, [])]  # best[i]: using the first i rows
+    for i in range(len(rows)):
+        days = (ends[i] - starts[i]).days + 1
+        j = max((k for k in range(i) if ends[k] < starts[i]), default=-1) + 1
+        take = (best[j][0] + days, best[j][1] + float(rows.loc[i, "value"]), best[j][2] + [i])
+        best.append(max(best[i], take, key=lambda t: (t[0], t[1])))
+    return rows.loc[best[-1][2]].reset_index(drop=True)

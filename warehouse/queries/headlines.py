@@ -10,42 +10,67 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list, stock_types
+from warehouse.queries.areas import (
+    DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list, non_overlapping, stock_types, within,
+)
 from warehouse.queries.base import Filters, fetch_df, where
 
-# Reports covering more than a month are usually cumulative ('since 1 December'):
-# adding them to monthly figures would count people twice.
-MAX_FLOW_DAYS = 31
 NEAR_BORDER_KM = 25.0
+_CITE_COLS = ["source_publisher", "source_title", "source_date"]
+
+
+def _resolve(per_period: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One total per key (figure type or category, source) from non-overlapping reports only."""
+    out = []
+    for key, group in per_period.groupby(keys, sort=False):
+        kept = non_overlapping(group)
+        covered = int(sum((pd.Timestamp(e) - pd.Timestamp(s)).days + 1
+                          for s, e in zip(kept["period_start"], kept["period_end"])))
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+        row |= {c: kept[c].iloc[0] for c in _CITE_COLS}
+        row |= {
+            "period_start": kept["period_start"].min(), "period_end": kept["period_end"].max(),
+            "value": kept["value"].sum(), "reports": len(kept), "reports_offered": len(group),
+            "days_covered": covered,
+        }
+        for extra in ("low", "high"):
+            if extra in kept:
+                row[extra] = kept[extra].sum() if kept[extra].notna().all() else None
+        out.append(row)
+    return pd.DataFrame(out)
 
 
 def displaced(db_path: Path, filters: Filters) -> pd.DataFrame:
     """People newly displaced (or arriving) in the selected period, per figure type and source.
 
-    Sums reference periods of at most a month; longer (cumulative) reports are left out.
+    Only reports whose whole period lies inside the selection count, and of
+    overlapping reports ('since 1 December' as of several dates) only a
+    non-overlapping set is added (see areas.non_overlapping).
     """
     types = tuple(t for t in flow_types(filters) if t in ("newly_displaced", "arrivals"))
     clause, params = where(
-        filters.period_clause(),
+        within(filters),
         area_clause(filters, "destination_governorate", "destination_district"),
         filters.in_clause("source_id", filters.sources),
         in_list("figure_type", types),
-        (f"period_end - period_start < {MAX_FLOW_DAYS}", []),
     )
-    return fetch_df(
+    per_period = fetch_df(
         db_path,
         f"""
         SELECT figure_type, source_id, any_value(source_publisher) AS source_publisher,
                any_value(source_title) AS source_title, any_value(source_date) AS source_date,
-               min(period_start) AS period_start, max(period_end) AS period_end,
-               sum(individuals) AS value, count(DISTINCT (period_start, period_end)) AS periods
+               period_start, period_end, sum(individuals) AS value
         FROM ({DISPLACEMENT})
         WHERE {clause}
-        GROUP BY figure_type, source_id
-        ORDER BY figure_type = 'newly_displaced' DESC, max(period_end) DESC, value DESC
+        GROUP BY figure_type, source_id, period_start, period_end
         """,
         params,
     )
+    if per_period.empty:
+        return per_period
+    result = _resolve(per_period, ["figure_type", "source_id"])
+    result["preferred"] = result["figure_type"] == "newly_displaced"
+    return result.sort_values(["preferred", "period_end", "value"], ascending=False).reset_index(drop=True)
 
 
 def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM) -> pd.DataFrame:
@@ -107,31 +132,35 @@ def refugees_in_turkey(db_path: Path, filters: Filters) -> pd.DataFrame:
 
 
 def deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Recorded deaths in the period, per category and source (best estimate, with range if given)."""
+    """Recorded deaths in the selected period per category and source: best estimate,
+    with low/high where every counted report gives one; overlapping reports not added."""
     clause, params = where(
-        filters.period_clause("c.period_start", "c.period_end"),
+        within(filters, "c.period_start", "c.period_end"),
         area_clause(filters, "a.governorate_pcode", "a.district_pcode"),
         filters.in_clause("c.source_id", filters.sources),
     )
-    return fetch_df(
+    per_period = fetch_df(
         db_path,
         f"""
         WITH areas AS ({LOCATION_AREAS})
         SELECT c.category, c.source_id, any_value(s.publisher) AS source_publisher,
                any_value(s.title) AS source_title, any_value(s.published) AS source_date,
-               min(c.period_start) AS period_start, max(c.period_end) AS period_end,
-               sum(c.deaths_best) AS value,
+               c.period_start, c.period_end, sum(c.deaths_best) AS value,
                CASE WHEN count(c.deaths_low) = count(*) THEN sum(c.deaths_low) END AS low,
                CASE WHEN count(c.deaths_high) = count(*) THEN sum(c.deaths_high) END AS high
         FROM casualties c
         LEFT JOIN areas a ON a.pcode = c.location_pcode
         LEFT JOIN sources s ON s.source_id = c.source_id
         WHERE {clause}
-        GROUP BY c.category, c.source_id
-        ORDER BY c.category = 'all' DESC, c.category = 'civilians' DESC, value DESC
+        GROUP BY c.category, c.source_id, c.period_start, c.period_end
         """,
         params,
     )
+    if per_period.empty:
+        return per_period
+    result = _resolve(per_period, ["category", "source_id"])
+    result["rank"] = result["category"].map({"all": 0, "civilians": 1}).fillna(2)
+    return result.sort_values(["rank", "value"], ascending=[True, False]).drop(columns="rank").reset_index(drop=True)
 
 
 def camp_occupancy(db_path: Path, filters: Filters) -> pd.DataFrame:

@@ -1,0 +1,207 @@
+"""The sidebar filters shared by every page, kept in the URL so a view can be
+shared as a link and reopened exactly.
+
+URL keys: start, end (YYYY-MM-DD), gov, district, source, type (comma lists of
+P-codes, source ids, figure types). Values the warehouse does not know are
+ignored with a visible notice, never an exception: a link typed by hand or
+made against another warehouse still opens.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from warehouse import WarehouseMissing
+from warehouse.queries import Filters
+
+FIGURE_TYPE_LABELS = {
+    "newly_displaced": "Newly displaced (flow)",
+    "arrivals": "IDP arrivals (flow)",
+    "departures": "IDP departures (flow)",
+    "returns": "Returns (flow)",
+    "idp_stock": "IDPs present (stock)",
+    "idps_in_camps": "IDPs in camps and sites (stock)",
+    "returnees_stock": "Returnees present (stock)",
+}
+KEYS = ("start", "end", "gov", "district", "source", "type")
+_STATE = "_dashboard_filters"
+_MAX_SHOWN = 40
+
+
+@dataclass
+class Options:
+    """What the warehouse can be filtered by."""
+
+    governorates: dict[str, str] = field(default_factory=dict)   # pcode -> name
+    districts: dict[str, str] = field(default_factory=dict)      # pcode -> "name (governorate)"
+    sources: dict[str, str] = field(default_factory=dict)        # source_id -> "publisher — title"
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+def load_options(query) -> Options | None:
+    """Filter options from the warehouse; None when there is no warehouse yet."""
+    try:
+        areas = query("options.areas")
+        sources = query("options.sources")
+        span = query("options.date_span")
+    except WarehouseMissing:
+        return None
+    govs = areas[areas["admin_level"] == 1]
+    gov_names = dict(zip(govs["pcode"], govs["name_en"]))
+    dists = areas[areas["admin_level"] == 2]
+    first, last = (span.iloc[0]["first_day"], span.iloc[0]["last_day"]) if not span.empty else (None, None)
+    return Options(
+        governorates=gov_names,
+        districts={p: f"{n} ({gov_names.get(g, g)})" for p, n, g in zip(dists["pcode"], dists["name_en"], dists["governorate_pcode"])},
+        sources={
+            s: f"{p} — {t}" + (" [synthetic]" if syn else "")
+            for s, p, t, syn in zip(sources["source_id"], sources["publisher"], sources["title"], sources["is_synthetic"])
+        },
+        first_day=None if pd.isna(first) else pd.Timestamp(first).date(),
+        last_day=None if pd.isna(last) else pd.Timestamp(last).date(),
+    )
+
+
+def _shown(value: str) -> str:
+    """A URL value quoted safely inside a notice (no markdown, bounded length)."""
+    clean = "".join(ch for ch in value if ch.isprintable() and ch not in "`*_[]<>!\\")
+    return clean[:_MAX_SHOWN] + ("…" if len(clean) > _MAX_SHOWN else "")
+
+
+def _values(params: Mapping[str, Sequence[str] | str], key: str) -> list[str]:
+    raw = params.get(key, [])
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [v.strip() for item in items for v in str(item).split(",") if v.strip()]
+
+
+def _date(params: Mapping, key: str, options: Options, notices: list[str]) -> date | None:
+    values = _values(params, key)
+    if not values:
+        return None
+    try:
+        day = date.fromisoformat(values[0])
+    except ValueError:
+        notices.append(f"Ignored {key}={_shown(values[0])}: not a date (YYYY-MM-DD).")
+        return None
+    low, high = options.first_day, options.last_day
+    if low and high and not (low <= day <= high):
+        notices.append(f"Ignored {key}={day}: outside the figures loaded ({low} – {high}).")
+        return None
+    return day
+
+
+def _known(params: Mapping, key: str, known: Mapping[str, str], what: str, notices: list[str]) -> tuple[str, ...]:
+    picked = []
+    for value in _values(params, key):
+        if value in known:
+            picked.append(value)
+        else:
+            notices.append(f"Ignored {key}={_shown(value)}: no such {what} in the warehouse.")
+    return tuple(dict.fromkeys(picked))
+
+
+def parse(params: Mapping[str, Sequence[str] | str], options: Options) -> tuple[Filters, list[str]]:
+    """URL query parameters -> Filters, and a notice for every value that was ignored."""
+    notices: list[str] = []
+    start, end = _date(params, "start", options, notices), _date(params, "end", options, notices)
+    if start and end and start > end:
+        notices.append(f"Ignored the period {start} – {end}: it ends before it starts.")
+        start = end = None
+    districts = _known(params, "district", options.districts, "district", notices)
+    filters = Filters(
+        start=start,
+        end=end,
+        governorates=_known(params, "gov", options.governorates, "governorate", notices),
+        sources=_known(params, "source", options.sources, "source", notices),
+        figure_types=_known(params, "type", FIGURE_TYPE_LABELS, "figure type", notices),
+        extra=tuple(("district", d) for d in districts),
+    )
+    return filters, notices
+
+
+def to_params(filters: Filters) -> dict[str, str]:
+    """Filters -> URL query parameters (empty filters are left out)."""
+    districts = [v for k, v in filters.extra if k == "district"]
+    params = {
+        "start": filters.start.isoformat() if filters.start else "",
+        "end": filters.end.isoformat() if filters.end else "",
+        "gov": ",".join(filters.governorates),
+        "district": ",".join(districts),
+        "source": ",".join(filters.sources),
+        "type": ",".join(filters.figure_types),
+    }
+    return {k: v for k, v in params.items() if v}
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in KEYS}
+
+
+def _seed_widgets(filters: Filters, options: Options) -> None:
+    """Put the URL's filters into the widgets, once per browser session."""
+    low, high = options.first_day, options.last_day
+    if low and high:
+        st.session_state["f_period"] = (filters.start or low, filters.end or high)
+    st.session_state["f_gov"] = list(filters.governorates)
+    st.session_state["f_district"] = [v for k, v in filters.extra if k == "district"]
+    st.session_state["f_source"] = list(filters.sources)
+    st.session_state["f_type"] = list(filters.figure_types)
+
+
+def _period_widget(options: Options) -> tuple[date | None, date | None]:
+    low, high = options.first_day, options.last_day
+    if not (low and high):
+        return None, None
+    picked = st.sidebar.date_input("Period", min_value=low, max_value=high, key="f_period",
+                                   help="Figures whose reference period overlaps this range.")
+    days = list(picked) if isinstance(picked, (tuple, list)) else [picked]
+    start = days[0] if days and days[0] != low else None
+    end = days[1] if len(days) > 1 and days[1] != high else None
+    return start, end
+
+
+def _widgets(options: Options) -> Filters:
+    st.sidebar.header("Filters")
+    start, end = _period_widget(options)
+    govs = st.sidebar.multiselect("Governorate", list(options.governorates), key="f_gov",
+                                  format_func=lambda p: options.governorates.get(p, p), placeholder="All governorates")
+    districts = st.sidebar.multiselect("District", list(options.districts), key="f_district",
+                                       format_func=lambda p: options.districts.get(p, p), placeholder="All districts")
+    sources = st.sidebar.multiselect("Source", list(options.sources), key="f_source",
+                                     format_func=lambda s: options.sources.get(s, s), placeholder="All sources")
+    types = st.sidebar.multiselect("Figure type", list(FIGURE_TYPE_LABELS), key="f_type",
+                                   format_func=FIGURE_TYPE_LABELS.get, placeholder="All figure types",
+                                   help="Flows (people moving in a period) and stocks (people present on a date) "
+                                        "are never added together.")
+    return Filters(start=start, end=end, governorates=tuple(govs), sources=tuple(sources),
+                   figure_types=tuple(types), extra=tuple(("district", d) for d in districts))
+
+
+def sidebar(query) -> Filters:
+    """Draw the filters, read them (from the URL on a session's first run) and write them back to the URL."""
+    options = load_options(query)
+    if options is None:
+        st.session_state[_STATE] = Filters()
+        return Filters()
+    if "f_gov" not in st.session_state:
+        filters, notices = parse(_url_params(), options)
+        _seed_widgets(filters, options)
+        st.session_state["_filter_notices"] = notices
+    for notice in st.session_state.get("_filter_notices", []):
+        st.sidebar.warning(notice, icon="⚠️")
+    filters = _widgets(options)
+    wanted = to_params(filters)
+    if {k: ",".join(v) for k, v in _url_params().items() if v} != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state[_STATE] = filters
+    return filters
+
+
+def current() -> Filters:
+    """The filters chosen in this run (pages and export buttons read them here)."""
+    return st.session_state.get(_STATE, Filters())

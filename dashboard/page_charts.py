@@ -1,0 +1,244 @@
+"""Builders for the charts of the dashboard pages (registered in dashboard.catalog).
+
+Each builder runs its warehouse queries, picks the one series it can draw
+honestly (one figure type from one source: flows and stocks, or two sources'
+overlapping counts, are never added) and says which in `ChartData.measure`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pycountry
+
+from dashboard import charts, maps
+from dashboard.catalog import ChartData, Query, cite, period_of
+from dashboard.charts import FIGURE_LABELS as FIGURE_TYPE_LABELS
+from warehouse.queries import Filters
+
+FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
+
+
+def _events(query: Query, filters: Filters) -> pd.DataFrame:
+    return query("timeline.events", filters)
+
+
+def primary_flow(frame: pd.DataFrame) -> tuple[str, str] | None:
+    """The (figure type, source) drawn when several are loaded: the one whose
+    destinations are best placed on the map (rows with a known distance band),
+    then the preferred figure type."""
+    if frame.empty:
+        return None
+    scored = frame.assign(
+        placed=(frame.get("destination_band", pd.Series("x", index=frame.index)) != "unknown") * frame.get("rows", 1),
+        rank=frame["figure_type"].map({t: i for i, t in enumerate(FLOW_PREFERENCE)}).fillna(9),
+    )
+    best = (scored.groupby(["figure_type", "source_id"], as_index=False)
+            .agg(placed=("placed", "sum"), rank=("rank", "min"), individuals=("individuals", "sum"))
+            .sort_values(["placed", "rank", "individuals"], ascending=[False, True, False]).iloc[0])
+    return best["figure_type"], best["source_id"]
+
+
+def _one_series(frame: pd.DataFrame, pick: tuple[str, str] | None) -> pd.DataFrame:
+    if pick is None:
+        return frame
+    return frame[(frame["figure_type"] == pick[0]) & (frame["source_id"] == pick[1])]
+
+
+def _others_note(frame: pd.DataFrame, shown: pd.DataFrame) -> str:
+    others = frame.drop(shown.index)[["figure_type", "source_publisher"]].drop_duplicates()
+    if others.empty:
+        return ""
+    names = "; ".join(f"{FIGURE_TYPE_LABELS.get(t, t)} — {p}" for t, p in others.itertuples(index=False))
+    return f" Other series loaded (pick them with the Figure type / Source filters): {names}."
+
+
+def _label(series: pd.DataFrame) -> str:
+    if series.empty:
+        return "Displacement"
+    return f"{FIGURE_TYPE_LABELS.get(series['figure_type'].iloc[0], series['figure_type'].iloc[0])}, " \
+           f"{series['source_publisher'].iloc[0]}"
+
+
+def displacement_by_border_band(query: Query, filters: Filters) -> ChartData:
+    frame = query("border.by_band", filters)
+    series = _one_series(frame, primary_flow(frame))
+    events = _events(query, filters)
+    label = _label(series)
+    return ChartData(
+        name="displacement-by-border-band", title="Displacement by distance to the Turkish border",
+        figure=charts.displacement_by_band(series, events, label) if not series.empty else None,
+        data=series.reset_index(drop=True), sources=cite(series) + [s for s in cite(events) if s not in cite(series)],
+        period=period_of(series),
+        measure=f"Flow: {label}. Bands: the destination's distance to the Turkish border (a place without "
+                f"coordinates takes its sub-district's centroid; 'unknown' = not placed)." + _others_note(frame, series),
+        empty_message="No displacement flows (arrivals, newly displaced, departures, returns) for this selection.",
+    )
+
+
+def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
+    bands = query("border.by_band", filters)
+    pick = primary_flow(bands)
+    frame = query("border.net_movement", filters)
+    series = _one_series(frame, pick)
+    placed = series[(series["toward"] + series["away"] + series["same"]) > 0]
+    label = _label(series)
+    return ChartData(
+        name="net-movement-toward-border", title="Net movement toward the border",
+        figure=charts.net_movement(placed, _events(query, filters), label) if not placed.empty else None,
+        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
+        measure=f"Flow: {label}. 'Closer' = the destination is nearer the Turkish border than the origin. "
+                f"{series['unknown'].sum():,.0f} people whose origin or destination has no known distance are left out.",
+        empty_message="No flows with both origin and destination placed (distance to the border known) for this selection.",
+    )
+
+
+def flows_origin_destination(query: Query, filters: Filters, level: str = "governorate") -> ChartData:
+    frame = query("border.flows", filters, level=level)
+    pick = primary_flow(frame.assign(rows=1))
+    series = _one_series(frame, pick).head(30)
+    label = _label(series)
+    return ChartData(
+        name="flows-origin-destination", title="Origin → destination flows",
+        figure=charts.flows_sankey(series, label) if not series.empty else None,
+        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
+        measure=f"Flow: {label}, summed over the selected period by {level} (largest 30 pairs).",
+        empty_message="No origin → destination flows for this selection.",
+    )
+
+
+def _month(filters: Filters) -> str | None:
+    return next((v for k, v in filters.extra if k == "month"), None)
+
+
+def map_displacement(query: Query, filters: Filters) -> ChartData:
+    """The map for one month (Filters.extra ('month', 'YYYY-MM-01')) or the whole period."""
+    month = _month(filters)
+    plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k != "month"))
+    values = query("maps.subdistrict_values", plain, month=month)
+    pick = None
+    if not values.empty:
+        ranked = values.assign(rank=values["figure_type"].map(
+            {t: i for i, t in enumerate(FLOW_PREFERENCE + ("idp_stock", "idps_in_camps", "returnees_stock"))}).fillna(9))
+        top = ranked.groupby(["figure_type", "source_id"], as_index=False).agg(n=("pcode", "count"), rank=("rank", "min"))
+        best = top.sort_values(["n", "rank"], ascending=[False, True]).iloc[0]
+        pick = (best["figure_type"], best["source_id"])
+    series = _one_series(values, pick)
+    shapes = query("maps.shapes", plain)
+    layers = pd.concat([query("maps.layers"), query("maps.m4_corridor")], ignore_index=True)
+    flows = _one_series(query("maps.flow_lines", plain, month=month), pick)
+    camps = query("camps.occupancy", plain)
+    label = _label(series) if not series.empty else "Sub-districts"
+    when = f" — {pd.Timestamp(month):%B %Y}" if month else ""
+    has_map = not shapes.empty or not layers.empty
+    return ChartData(
+        name="map-displacement", title="Map of displacement by sub-district",
+        figure=maps.displacement_map(shapes, series, layers, flows, camps, label + when) if has_map else None,
+        data=series.reset_index(drop=True) if not series.empty else shapes.drop(columns="geojson"),
+        sources=cite(series) + [s for s in cite(layers) if s not in cite(series)],
+        period=period_of(series),
+        measure=(f"{'Stock' if (not series.empty and series['measure'].iloc[0] == 'stock') else 'Flow'}: {label}{when}, "
+                 f"per destination sub-district." if not series.empty else "No figures: boundaries only."),
+        empty_message="No map layers or sub-district shapes are loaded.",
+    )
+
+
+def camps_occupancy(query: Query, filters: Filters) -> ChartData:
+    frame = query("camps.occupancy", filters)
+    return ChartData(
+        name="camps-occupancy", title="Camp population vs capacity",
+        figure=charts.camps_occupancy(frame) if not frame.empty else None,
+        data=frame, sources=cite(frame), period=period_of(frame),
+        measure="Stock: latest population count per camp in the period, against its stated capacity.",
+        empty_message="No camp population counts for this selection.",
+    )
+
+
+def camps_trend(query: Query, filters: Filters) -> ChartData:
+    frame = query("camps.trend", filters)
+    return ChartData(
+        name="camps-trend", title="People living in camps over time",
+        figure=charts.camps_trend(frame) if not frame.empty else None,
+        data=frame, sources=cite(frame), period=period_of(frame),
+        measure="Stock: total of the camps that reported on each date (the number of camps reporting varies).",
+        empty_message="No camp population counts for this selection.",
+    )
+
+
+def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
+    deaths = query("casualties.monthly", filters)
+    category = next((c for c in ("all", "civilians", "children", "combatants") if (deaths["category"] == c).any()), None)
+    deaths = deaths[deaths["category"] == category] if category else deaths
+    if deaths["source_id"].nunique() > 1:
+        main = deaths.groupby("source_id")["rows"].sum().idxmax()
+        deaths = deaths[deaths["source_id"] == main]
+    displaced = query("casualties.displacement_monthly", filters)
+    pick = primary_flow(displaced)
+    displaced = _one_series(displaced, pick)
+    label = _label(displaced) if not displaced.empty else "Displacement (none loaded for these months)"
+    return ChartData(
+        name="casualties-vs-displacement", title="Deaths and displacement on one time axis",
+        figure=charts.casualties_vs_displacement(deaths, displaced, _events(query, filters), label)
+        if not deaths.empty else None,
+        data=pd.concat([deaths.assign(series="deaths"), displaced.assign(series="displacement")], ignore_index=True),
+        sources=cite(deaths) + [s for s in cite(displaced) if s not in cite(deaths)],
+        period=period_of(deaths, "month", "month"),
+        measure=f"Deaths ({category or 'all'}, best estimate; shaded band = low–high where the source gives one) from "
+                f"reports of a month or less, by month of the report's start; below: {label}.",
+        empty_message="No casualty counts of a month or less for this selection.",
+    )
+
+
+def country_names(codes) -> dict[str, str]:
+    names = {}
+    for code in codes:
+        country = pycountry.countries.get(alpha_3=code)
+        names[code] = getattr(country, "common_name", None) or (country.name if country else code)
+    return names
+
+
+def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> ChartData:
+    frame = query("refugees.by_host", filters)
+    if frame["source_id"].nunique() > 1:  # one publisher's series, so lines are comparable
+        main = frame[frame["asylum_iso3"] == "TUR"]["source_id"].value_counts()
+        main = main.idxmax() if not main.empty else frame["source_id"].value_counts().idxmax()
+        frame = frame[frame["source_id"] == main]
+    if not frame.empty:
+        latest = frame.sort_values("period_end").groupby("asylum_iso3")["persons"].last().nlargest(top).index
+        frame = frame[frame["asylum_iso3"].isin(set(latest) | {"TUR"})]
+    names = country_names(frame["asylum_iso3"].unique())
+    return ChartData(
+        name="refugees-by-host-country", title="Syrian refugees by host country",
+        figure=charts.refugees_by_host(frame, names) if not frame.empty else None,
+        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), sources=cite(frame), period=period_of(frame),
+        measure=f"Stock: refugees present at each reference date, the {top} largest hosts and Turkey.",
+        empty_message="No refugee figures for this selection.",
+    )
+
+
+def asylum_applications(query: Query, filters: Filters, top: int = 8) -> ChartData:
+    frame = query("refugees.applications", filters)
+    if not frame.empty:
+        biggest = frame.groupby("asylum_iso3")["persons"].sum().nlargest(top).index
+        frame = frame[frame["asylum_iso3"].isin(biggest)]
+    names = country_names(frame["asylum_iso3"].unique())
+    return ChartData(
+        name="asylum-applications", title="Asylum applications by Syrians",
+        figure=charts.asylum_applications(frame, names) if not frame.empty else None,
+        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), sources=cite(frame), period=period_of(frame),
+        measure=f"Flow: applications lodged in each period, the {top} countries with the most in the selection.",
+        empty_message="No asylum applications are loaded for this selection.",
+    )
+
+
+SPECS = (  # name, title, page, builder
+    ("displacement-by-border-band", "Displacement by distance to the Turkish border", "border", displacement_by_border_band),
+    ("net-movement-toward-border", "Net movement toward the border", "border", net_movement_toward_border),
+    ("flows-origin-destination", "Origin → destination flows", "border", flows_origin_destination),
+    ("map-displacement", "Map of displacement by sub-district", "map", map_displacement),
+    ("camps-occupancy", "Camp population vs capacity", "camps", camps_occupancy),
+    ("camps-trend", "People living in camps over time", "camps", camps_trend),
+    ("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties", casualties_vs_displacement),
+    ("refugees-by-host-country", "Syrian refugees by host country", "refugees", refugees_by_host_country),
+    ("asylum-applications", "Asylum applications by Syrians", "refugees", asylum_applications),
+)
