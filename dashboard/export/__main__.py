@@ -1,0 +1,100 @@
+"""Command line: `python -m dashboard.export --chart NAME --format png --out FILE [filters]`,
+`python -m dashboard.export --brief --out pack.pdf [filters]`, `python -m dashboard.export --list`.
+
+A thin layer over files.py and brief.py. Each option: the flag, then its
+environment variable, then the default (the warehouse: --db, then
+$DISPLACEMENT_DB, then data/warehouse.duckdb).
+"""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from dashboard import catalog
+from dashboard.export import brief, files, images
+from warehouse import WarehouseMissing, resolve_db_path
+from warehouse.queries import Filters
+
+FORMATS = tuple(files.FORMATS)
+
+
+def _day(ctx, param, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--list", "list_charts", is_flag=True, help="Name the charts that can be exported.")
+@click.option("--chart", envvar="EXPORT_CHART", help="Chart name (see --list).")
+@click.option("--brief", is_flag=True, help="Export the briefing pack (PDF or HTML) instead of one chart.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), envvar="EXPORT_FORMAT",
+              help="File format; default: from the --out suffix.")
+@click.option("--out", type=click.Path(path_type=Path), envvar="EXPORT_OUT",
+              help="File to write; default: a name saying what and when, in the current folder.")
+@click.option("--start", callback=_day, envvar="EXPORT_START", help="First day (YYYY-MM-DD).")
+@click.option("--end", callback=_day, envvar="EXPORT_END", help="Last day (YYYY-MM-DD).")
+@click.option("--governorate", multiple=True, envvar="EXPORT_GOVERNORATES", help="Governorate P-code, e.g. SY07 (repeatable).")
+@click.option("--source", multiple=True, envvar="EXPORT_SOURCES", help="Source id (repeatable).")
+@click.option("--figure-type", multiple=True, envvar="EXPORT_FIGURE_TYPES", help="Figure type, e.g. newly_displaced (repeatable).")
+@click.option("--db", envvar="DISPLACEMENT_DB", help="Warehouse file (default data/warehouse.duckdb).")
+def main(list_charts, chart, brief, fmt, out, start, end, governorate, source, figure_type, db) -> None:
+    """Export a chart, or the briefing pack, with its sources, reference period and export date."""
+    if list_charts:
+        for spec in catalog.CHARTS.values():
+            click.echo(f"{spec.name}\t{spec.title}")
+        return
+    if start and end and start > end:
+        raise click.UsageError(f"--start {start} is after --end {end}")
+    filters = Filters(start=start, end=end, governorates=tuple(governorate), sources=tuple(source),
+                      figure_types=tuple(figure_type))
+    db_path = resolve_db_path(db)
+    try:
+        if brief:
+            written = _brief(filters, db_path, fmt, out)
+        elif chart:
+            written = _chart(chart, filters, db_path, fmt, out)
+        else:
+            raise click.UsageError("name a chart with --chart NAME, or use --brief or --list")
+    except (WarehouseMissing, images.ImageExportUnavailable) as error:
+        raise click.ClickException(str(error)) from None
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+def _format(fmt: str | None, out: Path | None, allowed: tuple[str, ...], default: str) -> str:
+    if fmt is None and out is not None:
+        fmt = out.suffix.lower().lstrip(".") or None
+    fmt = fmt or default
+    if fmt not in allowed:
+        raise click.UsageError(f"format {fmt!r} is not one of {', '.join(allowed)}")
+    return fmt
+
+
+def _chart(name: str, filters: Filters, db_path: Path, fmt: str | None, out: Path | None) -> list[Path]:
+    if name not in catalog.CHARTS:
+        raise click.UsageError(f"unknown chart {name!r}; charts: {', '.join(catalog.CHARTS)}")
+    fmt = _format(fmt, out, FORMATS, "png")
+    chart, exported = files.export_named(name, fmt, filters, db_path)
+    target = out or Path(exported.file_name)
+    written = [files.write(exported.data, target)]
+    if fmt == "csv":  # CSV is data only: its citation goes next to it
+        about = files.about_for(chart, filters, query=catalog.direct_query(db_path))
+        written.append(files.write(about.text().encode("utf-8"), target.with_name(target.stem + ".about.txt")))
+    return written
+
+
+def _brief(filters: Filters, db_path: Path, fmt: str | None, out: Path | None) -> list[Path]:
+    fmt = _format(fmt, out, ("pdf", "html"), "pdf")
+    name, data = brief.briefing_pack(catalog.direct_query(db_path), filters, fmt)
+    return [files.write(data, out or Path(name))]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""What every exported file says about itself: title, filters, sources,
+reference period, export date and warehouse version.
+
+A figure pasted into a briefing without its source and reference date is a
+liability, so every format (image footer, XLSX "About" sheet, CSV sidecar
+text, HTML footer, briefing pack) is written from this one `About`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from dashboard.catalog import ChartData
+from warehouse.queries import Filters
+
+PROJECT = "Northwest Syria displacement dashboard"
+
+
+def day(value: date | None) -> str:
+    """1 Dec 2019 (no leading zero), the form briefings use."""
+    return f"{value.day} {value:%b %Y}" if value else "…"
+
+
+def period_text(start: date | None, end: date | None) -> str:
+    if not start and not end:
+        return "not stated"
+    if start == end:
+        return day(start)
+    return f"{day(start)} – {day(end)}"
+
+
+def describe_filters(filters: Filters, names: Mapping[str, str] | None = None) -> str:
+    """The active filters in words, e.g. 'Period: 1 Dec 2019 – 31 Mar 2020 · Governorates: Idleb (SY07)'.
+
+    `names` maps P-codes and source ids to readable names (from the warehouse).
+    """
+    names = names or {}
+    parts = []
+    if filters.start or filters.end:
+        parts.append(f"Period: {day(filters.start) if filters.start else 'any'} – {day(filters.end) if filters.end else 'any'}")
+    labelled = (("Governorates", filters.governorates), ("Sources", filters.sources), ("Figure types", filters.figure_types))
+    for label, values in labelled:
+        if values:
+            parts.append(f"{label}: " + ", ".join(_named(v, names) for v in values))
+    parts.extend(f"{key}: {value}" for key, value in filters.extra)
+    return " · ".join(parts) or "No filters: every figure in the warehouse"
+
+
+def _named(code: str, names: Mapping[str, str]) -> str:
+    return f"{names[code]} ({code})" if code in names and names[code] != code else code
+
+
+@dataclass(frozen=True)
+class About:
+    """The citation block of one export."""
+
+    title: str
+    filters: str
+    sources: tuple[str, ...]
+    period: tuple[date | None, date | None]
+    exported_on: date
+    warehouse_version: str = ""
+    measure: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def period_text(self) -> str:
+        return period_text(*self.period)
+
+    @property
+    def sources_text(self) -> str:
+        return "; ".join(self.sources) or "no source recorded"
+
+    def sources_brief(self, limit: int = 500) -> str:
+        """The sources, short enough for an image footer.
+
+        A timeline can cite fifty reports; under a chart we then name the
+        publishers (with how many documents each) and point to the full list.
+        """
+        if len(self.sources_text) <= limit:
+            return self.sources_text
+        counts = Counter(source.split(", ", 1)[0] for source in self.sources)
+        named = [f"{p} ({n} documents)" if n > 1 else p for p, n in counts.most_common()]
+        shown = []
+        for item in named:
+            if len("; ".join(shown + [item])) > limit:
+                break
+            shown.append(item)
+        more = f"; and {len(named) - len(shown)} more publishers" if len(shown) < len(named) else ""
+        return (f"{'; '.join(shown)}{more}. Titles and dates of all {len(self.sources)} documents: "
+                "the About sheet of the XLSX export and the briefing pack.")
+
+    def footer_lines(self) -> list[str]:
+        """The three lines an image carries under the plot."""
+        return [
+            f"Sources: {self.sources_brief()}",
+            f"Reference period: {self.period_text}." + (f" {self.measure}" if self.measure else ""),
+            f"Exported {self.exported_on:%Y-%m-%d} from the {PROJECT}"
+            + (f" (warehouse: {self.warehouse_version})" if self.warehouse_version else "") + ".",
+        ]
+
+    def rows(self) -> list[tuple[str, str]]:
+        """Label/value pairs for the XLSX About sheet and the CSV sidecar."""
+        return [
+            ("Title", self.title),
+            ("Filters", self.filters),
+            ("Sources", self.sources_text),
+            ("Reference period", self.period_text),
+            ("Measure", self.measure),
+            ("Export date", f"{self.exported_on:%Y-%m-%d}"),
+            ("Warehouse version", self.warehouse_version),
+            ("Produced by", PROJECT),
+            *(("Note", n) for n in self.notes),
+        ]
+
+    def text(self) -> str:
+        return "\n".join(f"{label}: {value}" for label, value in self.rows() if value) + "\n"
+
+
+def about_chart(chart: ChartData, filters: Filters, *, names: Mapping[str, str] | None = None,
+                exported_on: date | None = None, warehouse_version: str = "") -> About:
+    """The About of one chart under the given filters."""
+    return About(
+        title=chart.title,
+        filters=describe_filters(filters, names),
+        sources=tuple(chart.sources),
+        period=chart.period,
+        exported_on=exported_on or date.today(),
+        warehouse_version=warehouse_version,
+        measure=chart.measure,
+    )
+
+
+def file_stem(name: str, filters: Filters, period: tuple[date | None, date | None] = (None, None)) -> str:
+    """What and when: `displacement-timeline_2019-12-01_2020-03-31`.
+
+    The filter dates when the user chose them, else the chart's reference period;
+    selected governorates are added so two regional exports don't collide.
+    """
+    start = filters.start or period[0]
+    end = filters.end or period[1]
+    parts = [_slug(name)]
+    if filters.governorates:
+        parts.append("-".join(_slug(g) for g in filters.governorates[:3]))
+    parts.append(f"{start:%Y-%m-%d}" if start else "start")
+    parts.append(f"{end:%Y-%m-%d}" if end else "latest")
+    return "_".join(parts)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "export"
