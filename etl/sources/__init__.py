@@ -12,9 +12,17 @@ from pathlib import Path
 from types import ModuleType
 
 from etl.sources import hxl, map_layer, tidy
+from etl.sources import (  # publishers' own formats, recognised by their contents
+    geojson_admin, hno_idp_estimates, ocha_idp_movements, topojson_countries, unhcr_asylum_monthly,
+    unhcr_population, vdc_casualties,
+)
 from etl.sources.base import ReadError
 
-READERS: list[ModuleType] = [hxl, tidy, map_layer]
+READERS: list[ModuleType] = [
+    ocha_idp_movements, hno_idp_estimates, unhcr_population, unhcr_asylum_monthly, vdc_casualties,
+    geojson_admin, topojson_countries,  # geojson_admin before map_layer: it takes P-coded GeoJSON
+    hxl, tidy, map_layer,
+]
 
 
 def register(module: ModuleType, *, before: ModuleType | None = None) -> None:
