@@ -1,9 +1,18 @@
-"""Entry point: `streamlit run dashboard/app.py`. Declares the pages."""
+"""Entry point: `streamlit run dashboard/app.py`. Declares the pages and draws the
+filters shared by all of them (kept in the URL, see dashboard/filters.py)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import streamlit as st
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import filters  # noqa: E402
+from dashboard.data import query  # noqa: E402
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -11,5 +20,12 @@ st.set_page_config(page_title="Northwest Syria displacement", page_icon="🗺️
 
 navigation = st.navigation([
     st.Page(PAGES / "overview.py", title="Overview", url_path="overview", default=True),
+    st.Page(PAGES / "border.py", title="Toward the border", url_path="border"),
+    st.Page(PAGES / "map.py", title="Map", url_path="map"),
+    st.Page(PAGES / "camps.py", title="Camps", url_path="camps"),
+    st.Page(PAGES / "casualties.py", title="Casualties", url_path="casualties"),
+    st.Page(PAGES / "refugees.py", title="Refugees", url_path="refugees"),
+    st.Page(PAGES / "data.py", title="Data and sources", url_path="data"),
 ])
+filters.sidebar(query)
 navigation.run()

@@ -27,8 +27,8 @@ def _base_layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
         template="plotly_white",
         colorway=OKABE_ITO,
         hovermode="closest",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22},
+        margin={"l": 60, "r": 20, "t": 60, "b": 90},
         separators=".,",
     )
     fig.update_yaxes(title=y_title, tickformat=",d", rangemode="tozero")
@@ -178,8 +178,8 @@ def casualties_vs_displacement(deaths: pd.DataFrame, displaced: pd.DataFrame, ev
                              hovertemplate="%{x|%b %Y}: %{y:,.0f} people<extra></extra>"), row=2, col=1)
     fig.update_layout(template="plotly_white", colorway=OKABE_ITO, separators=".,", height=620,
                       title="Deaths and displacement on the same time axis",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.08},
-                      margin={"l": 60, "r": 20, "t": 80, "b": 40})
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.14},
+                      margin={"l": 60, "r": 20, "t": 80, "b": 110})
     fig.update_yaxes(title="Deaths (per month)", tickformat=",d", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title="People (flow, per month)", tickformat=",d", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title="Month (by start of the reporting period)", row=2, col=1)

@@ -51,6 +51,8 @@ def load_options(query) -> Options | None:
         span = query("options.date_span")
     except WarehouseMissing:
         return None
+    except Exception:  # an unreadable file: the page says so (components.require_warehouse)
+        return None
     govs = areas[areas["admin_level"] == 1]
     gov_names = dict(zip(govs["pcode"], govs["name_en"]))
     dists = areas[areas["admin_level"] == 2]

@@ -93,7 +93,9 @@ def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
     )
 
 
-def flows_origin_destination(query: Query, filters: Filters, level: str = "governorate") -> ChartData:
+def flows_origin_destination(query: Query, filters: Filters) -> ChartData:
+    """Grouped by governorate, or by district when Filters.extra holds ('level', 'district')."""
+    level = "district" if ("level", "district") in filters.extra else "governorate"
     frame = query("border.flows", filters, level=level)
     pick = primary_flow(frame.assign(rows=1))
     series = _one_series(frame, pick).head(30)

@@ -1,0 +1,105 @@
+"""Pieces every page uses: a chart with its citation and export slot, headline
+metrics with source and reference date, and the 'no warehouse yet' message.
+
+Source names and labels are shown as plain text (st.caption/st.text with
+markdown characters escaped), never as HTML.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.catalog import ChartData
+from dashboard.data import db_path, query
+from warehouse import WarehouseMissing
+
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~$"})
+
+
+def plain(text: object) -> str:
+    """Text from the data with markdown characters escaped, safe inside st.caption/st.info."""
+    return str(text).translate(_MARKDOWN)
+
+
+def day(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
+
+
+def period_text(period: tuple[date | None, date | None]) -> str:
+    start, end = period
+    if not start and not end:
+        return ""
+    return day(start) if start == end else f"{day(start)} – {day(end)}"
+
+
+def chart_caption(chart: ChartData) -> str:
+    parts = []
+    if chart.sources:
+        parts.append("Sources: " + "; ".join(chart.sources))
+    if period_text(chart.period):
+        parts.append("Reference period: " + period_text(chart.period))
+    if chart.measure:
+        parts.append(chart.measure)
+    return " · ".join(parts)
+
+
+def _export_slot(chart: ChartData) -> None:
+    """Download buttons from dashboard/export when that module provides them."""
+    try:
+        from dashboard.export.buttons import export_buttons
+    except ImportError:
+        try:
+            from dashboard.export import export_buttons  # type: ignore[attr-defined]
+        except ImportError:
+            return
+    export_buttons(chart)
+
+
+def show_chart(chart: ChartData, *, hint: str = "") -> None:
+    """Render a catalogue chart, its sources and reference period under it, and the export slot."""
+    st.subheader(chart.title)
+    if chart.is_empty:
+        st.info(chart.empty_message + (" " + hint if hint else ""))
+        return
+    st.plotly_chart(chart.figure, width="stretch", key=f"chart-{chart.name}")
+    st.caption(plain(chart_caption(chart)))
+    _export_slot(chart)
+
+
+def metric(column, label: str, value: float | None, caption: str, *, unit: str = "people", help: str = "") -> None:
+    """A headline number with its source and reference date written under it."""
+    with column:
+        if value is None or pd.isna(value):
+            st.metric(label, "—", help=help or None)
+            st.caption(plain(caption) if caption else "Not loaded for this selection.")
+            return
+        st.metric(label, f"{value:,.0f} {unit}".strip(), help=help or None)
+        st.caption(plain(caption))
+
+
+def require_warehouse() -> None:
+    """Stop the page with a clear message when there is no warehouse, or it holds nothing yet."""
+    try:
+        counts = query("admin.table_counts")
+    except WarehouseMissing:
+        st.warning(f"No warehouse at {db_path()}. Build one with `python -m etl build-reference` "
+                   f"or load files with `python -m etl load FILE`.")
+        st.stop()
+    except Exception as exc:  # a file that is not a warehouse (empty, corrupt, another program's)
+        st.error(f"The warehouse at {db_path()} cannot be read ({type(exc).__name__}). "
+                 f"Rebuild it with `python -m etl build-reference --db {db_path()}`.")
+        st.stop()
+    facts = counts[~counts["table_name"].isin(("sources", "loads", "rejects"))]["row_count"].sum()
+    if facts == 0:
+        st.info("The warehouse is empty: no figures have been loaded yet. "
+                "Build it with `python -m etl build-reference` or load files with `python -m etl load FILE`.")
+        st.stop()
+
+
+def source_line(row: pd.Series) -> str:
+    """'Publisher, Title (published)' for a headline caption."""
+    text = f"{row.get('source_publisher', '')}, {row.get('source_title', '')}"
+    published = row.get("source_date")
+    return text + (f" ({day(published)})" if published is not None and not pd.isna(published) else "")

@@ -1,0 +1,29 @@
+"""Camps: population against capacity, overcrowding, distance to the border, trends."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import catalog
+from dashboard.components import require_warehouse, show_chart
+from dashboard.data import query
+from dashboard.filters import current
+
+st.title("Camps and sites")
+require_warehouse()
+filters = current()
+
+if query("camps.camp_count") == 0:
+    st.info("No camps are loaded. Fill in the camps template (`python -m etl template camps`) from a CCCM "
+            "site list and load it with `python -m etl load FILE`.")
+    st.stop()
+
+occupancy = catalog.build("camps-occupancy", query, filters)
+if not occupancy.is_empty:
+    over = occupancy.data[occupancy.data["occupancy"] > 1]
+    cols = st.columns(3)
+    cols[0].metric("Camps reporting", f"{len(occupancy.data):,}")
+    cols[1].metric("Over capacity", f"{len(over):,}")
+    near = occupancy.data[occupancy.data["border_km"] < 10]
+    cols[2].metric("People in camps < 10 km from the border", f"{near['individuals'].sum():,.0f}")
+show_chart(occupancy)
+show_chart(catalog.build("camps-trend", query, filters))

@@ -1,0 +1,15 @@
+"""Casualties: recorded deaths per month and governorate against displacement, on one time axis."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import catalog
+from dashboard.components import require_warehouse, show_chart
+from dashboard.data import query
+from dashboard.filters import current
+
+st.title("Casualties and displacement")
+st.caption("Deaths above, displacement below, on a shared time axis so that a lag between them is visible.")
+require_warehouse()
+show_chart(catalog.build("casualties-vs-displacement", query, current()),
+           hint="Load casualty counts with `python -m etl load FILE`.")

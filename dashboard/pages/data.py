@@ -1,0 +1,44 @@
+"""Data and sources: every source with publisher, date, licence and link; how
+fresh each source's figures are; the load history; the rows the last loads rejected."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.components import require_warehouse
+from dashboard.data import query
+
+st.title("Data and sources")
+require_warehouse()
+
+st.subheader("Sources")
+sources = query("admin.sources")
+st.dataframe(
+    sources[["publisher", "title", "published", "licence", "url", "is_synthetic", "fact_rows", "last_loaded"]],
+    hide_index=True, width="stretch",
+    column_config={"url": st.column_config.LinkColumn("Link"), "published": st.column_config.DateColumn("Published"),
+                   "is_synthetic": st.column_config.CheckboxColumn("Synthetic"),
+                   "fact_rows": st.column_config.NumberColumn("Rows", format="localized"),
+                   "licence": "Licence", "publisher": "Publisher", "title": "Title", "last_loaded": "Last loaded"},
+)
+if sources["licence"].isna().any():
+    st.caption(f"{sources['licence'].isna().sum()} source(s) state no licence.")
+
+st.subheader("Freshness: how old each source's latest figure is")
+freshness = query("admin.freshness")
+if freshness.empty:
+    st.info("No figures are loaded yet.")
+else:
+    st.dataframe(freshness, hide_index=True, width="stretch",
+                 column_config={"days_old": st.column_config.NumberColumn("Days since latest figure", format="localized"),
+                                "latest_figure": st.column_config.DateColumn("Latest figure covers")})
+
+st.subheader("Load history")
+st.dataframe(query("admin.load_history"), hide_index=True, width="stretch")
+
+st.subheader("Rejected rows of the last loads")
+rejects = query("admin.load_rejects", limit=500)
+if rejects.empty:
+    st.info("No rows were rejected.")
+else:
+    st.caption(f"{len(rejects):,} rejected row(s) shown, newest load first, with the reason for each.")
+    st.dataframe(rejects, hide_index=True, width="stretch")
