@@ -181,7 +181,7 @@ def _write_bulk(con: duckdb.DuckDBPyConnection | None, staged: Staged, ctx: Cont
     args = (staged.table, bulk.layout, strict_rules(staged.table), bulk.citations, _bulk_known(ctx),
             sorted(MISSING_MARKERS))
     if con is None:
-        with duckdb.connect() as scratch:
+        with bulk_sql.scratch() as scratch:
             plain = bulk_sql.insert_plain_rows(scratch, *args, load_id=None)
     else:
         plain = bulk_sql.insert_plain_rows(con, *args, load_id=load_id)
@@ -249,7 +249,7 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
     """Load one file atomically. Never raises for bad input: the report says what went wrong."""
     path, started = Path(path), time.perf_counter()
     progress = progress or (lambda stage: None)
-    report = LoadReport(file=str(path))
+    report, result = LoadReport(file=str(path)), None
     try:
         progress("reading")
         result = read_file(path, kind)
@@ -266,6 +266,10 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
         report.message = f"{path.name}: already loaded as load {already.load_id} (same sha256); nothing changed"
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
+    finally:
+        for table in result.tables if result else ():
+            if table.bulk is not None:  # the staged copy of a streamed file
+                table.bulk.cleanup()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

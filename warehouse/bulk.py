@@ -15,6 +15,7 @@ etl.validate.strict_rules) so the warehouse does not import the ETL.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ import duckdb
 import pandas as pd
 
 CHUNK_ROWS = 200_000
+# DuckDB's own buffer for staging a file: it spills to disk beyond this, so a
+# load's memory does not grow with the size of the file.
+STAGING_MEMORY = os.environ.get("DISPLACEMENT_BULK_MEMORY", "512MB")
 # Characters Python's str.strip() removes that DuckDB's trim() does not.
 _EDGE_SPACE = r"[\s\pZ\x{0b}\x{1c}-\x{1f}\x{85}]"
 
@@ -46,10 +50,7 @@ class CsvLayout:
     skip: int                        # lines before the first data row
     columns: dict[str, str]          # tidy name -> file column name
     citation_columns: tuple[str, ...]  # file columns that make up the citation
-
-    @property
-    def first_row(self) -> int:
-        return self.skip + 1
+    staged: Path | None = None       # the rows as Parquet, in file order (see stage)
 
 
 def _q(name: str) -> str:
@@ -66,15 +67,28 @@ def _read_csv(layout: CsvLayout) -> str:
             f" delim=',', quote='\"', escape='\"', null_padding=true, columns={{{columns}}})")
 
 
-def scan(layout: CsvLayout) -> tuple[int, pd.DataFrame]:
-    """Count the data rows and list the distinct citations (one streaming pass)."""
-    cites = [_q(c) for c in layout.citation_columns]
-    select = ", ".join(cites) if cites else "NULL AS none"
-    sql = f"SELECT {select}, count(*) AS n FROM {_read_csv(layout)} GROUP BY ALL"
-    with duckdb.connect() as con:
-        frame = con.execute(sql).df()
+def scratch() -> duckdb.DuckDBPyConnection:
+    """A private in-memory connection with a bounded buffer (spills to a temp directory)."""
+    return duckdb.connect(config={"memory_limit": STAGING_MEMORY})
+
+
+def stage(layout: CsvLayout, parquet: Path) -> tuple[CsvLayout, int, pd.DataFrame]:
+    """Parse the CSV once, in parallel, into a Parquet file in file order; count rows, list citations.
+
+    Later passes (plain rows, other rows) read the compact columnar copy instead
+    of parsing the text again, and Parquet's file_row_number gives each row its
+    line in the file without a serial numbering pass.
+    """
+    with scratch() as con:
+        con.execute(f"COPY (SELECT * FROM {_read_csv(layout)}) TO {_lit(str(parquet))}"
+                    " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
+        cites = [_q(c) for c in layout.citation_columns]
+        select = ", ".join(cites) if cites else "NULL AS none"
+        frame = con.execute(f"SELECT {select}, count(*) AS n FROM read_parquet({_lit(str(parquet))})"
+                            " GROUP BY ALL").df()
     rows = int(frame["n"].sum()) if len(frame) else 0
-    return rows, frame.drop(columns=["n"] + ([] if cites else ["none"]))
+    staged = CsvLayout(layout.path, layout.header, layout.skip, layout.columns, layout.citation_columns, parquet)
+    return staged, rows, frame.drop(columns=["n"] + ([] if cites else ["none"]))
 
 
 def _clean(x: str, markers: Sequence[str]) -> str:
@@ -140,9 +154,7 @@ def _plan(table: str, layout: CsvLayout, rules: Sequence[Rule], markers: Sequenc
     conditions.append("cite.source_id IS NOT NULL")
     select = ", ".join(f"{v} AS {_q(n)}" for n, v in values.items())
     join = " AND ".join(f"src.{_q(c)} IS NOT DISTINCT FROM cite.{_q(c)}" for c in layout.citation_columns) or "FALSE"
-    rows = _read_csv(layout)
-    if numbered:  # a streaming window: numbers rows in file order before the join can reorder them
-        rows = f"(SELECT row_number() OVER () + {int(layout.skip)} AS _row, * FROM {rows})"
+    rows = f"read_parquet({_lit(str(layout.staged))}, file_row_number={'true' if numbered else 'false'})"
     source = f"{rows} AS src LEFT JOIN bulk_citations AS cite ON {join}"
     return select, source, " AND ".join(conditions)
 
@@ -168,12 +180,12 @@ def insert_plain_rows(con: duckdb.DuckDBPyConnection, table: str, layout: CsvLay
     _register(con, citations, known)
     try:
         if load_id is None:
-            return con.execute(f"SELECT count(*) FROM {source} WHERE {ok}").fetchone()[0]
+            return con.execute(f"SELECT count(*) FROM {source} WHERE {ok}").fetchall()[0][0]
         return con.execute(
             f"INSERT INTO {_check_table(table)} BY NAME SELECT {select}, cite.source_id AS source_id,"
             f" ?::INTEGER AS load_id FROM {source} WHERE {ok}",
             [load_id],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     finally:
         _unregister(con)
 
@@ -185,13 +197,14 @@ def other_rows(table: str, layout: CsvLayout, rules: Sequence[Rule], citations: 
     Streamed in chunks from a private in-memory connection, so the caller can
     validate and write each chunk on its own connection meanwhile. Row numbers
     are line numbers: the reader only takes this path for files where every
-    line is one row (no blank lines, no line breaks inside quotes).
+    line is one row (no blank lines, no line breaks inside quotes), and the
+    staged Parquet file keeps file order.
     """
     _, source, ok = _plan(table, layout, rules, markers, numbered=True)
     raw = ", ".join(f"src.{_q(c)}" for c in layout.header)
-    sql = (f"SELECT src._row, {raw}, cite.source_id AS source_id FROM {source}"
-           f" WHERE NOT coalesce({ok}, FALSE) ORDER BY src._row")
-    with duckdb.connect() as con:
+    sql = (f"SELECT src.file_row_number + {int(layout.skip) + 1} AS _row, {raw}, cite.source_id AS source_id"
+           f" FROM {source} WHERE NOT coalesce({ok}, FALSE) ORDER BY _row")
+    with scratch() as con:
         _register(con, citations, known)
         reader = con.sql(sql).to_arrow_reader(CHUNK_ROWS)
         for batch in reader:

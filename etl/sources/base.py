@@ -73,6 +73,11 @@ class BulkRead:
     layout: object                  # warehouse.bulk.CsvLayout
     rows: int
     citations: pd.DataFrame
+    staging: object = None          # a TemporaryDirectory holding the staged rows; removed by cleanup()
+
+    def cleanup(self) -> None:
+        if self.staging is not None:
+            self.staging.cleanup()
 
 
 @dataclass

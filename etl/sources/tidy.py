@@ -7,6 +7,7 @@ data officers type figures from situation reports into.
 """
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -157,7 +158,7 @@ def read_bulk(path: Path) -> ReadResult | None:
     for rejects), with a comma delimiter, UTF-8 text and a table that needs no
     derived columns (places and camps get border distances, so they stay in memory).
     """
-    from warehouse.bulk import CsvLayout, scan
+    from warehouse.bulk import CsvLayout, stage
 
     head = csv_head(path)
     found = _header_index(head)
@@ -171,18 +172,20 @@ def read_bulk(path: Path) -> ReadResult | None:
     by_norm = {normalise(c): c for c in header}
     columns = {n: by_norm[n] for n in TABLES[table].names if n in by_norm}
     cites = tuple(by_norm[n] for n in CITATION_COLUMNS if n in by_norm)
-    layout = CsvLayout(path, header, skip, columns, cites)
+    staging = tempfile.TemporaryDirectory(prefix="displacement-bulk-")
     try:
-        rows, distinct = scan(layout)
+        layout, rows, distinct = stage(CsvLayout(path, header, skip, columns, cites), Path(staging.name) / "rows.parquet")
     except duckdb.Error:
+        staging.cleanup()
         return None  # not plain UTF-8 CSV: the in-memory reader copes (or explains)
     if _line_count(path) != skip + rows:
+        staging.cleanup()
         return None
     renamed = distinct.rename(columns={by_norm[n]: n for n in CITATION_COLUMNS if n in by_norm})
     infos = [_citation(row) for _, row in renamed.iterrows()]
     distinct["source_id"] = [i.source_id if i else None for i in infos]
     column_names = {**columns, **{n: by_norm[n] for n in CITATION_COLUMNS if n in by_norm}}
-    staged = Staged(table, pd.DataFrame(), column_names, bulk=BulkRead(layout, rows, distinct))
+    staged = Staged(table, pd.DataFrame(), column_names, bulk=BulkRead(layout, rows, distinct, staging))
     return ReadResult(KIND, [staged], list({i.source_id: i for i in infos if i}.values()))
 
 
