@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -66,9 +67,49 @@ def load_cmd(paths, kind, dry_run, loaded_by, db, as_json) -> None:
     """Load files or folders. The format is recognised from each file unless --kind is given."""
     if kind and kind not in sources.kinds():
         raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
-    reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by,
-                                 progress=_progress_log())
+    files = loading.expand(paths)
+    with _file_bar(len(files), "loading", enabled=_bar_wanted(as_json) and len(files) > 1) as tick:
+        reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by,
+                                     progress=_per_file(tick, _progress_log()))
     _emit_reports(reports, as_json)
+
+
+def _bar_wanted(as_json: bool) -> bool:
+    """A progress bar only for a person watching: not in --json output, not into a pipe or a log."""
+    return not as_json and sys.stderr.isatty()
+
+
+@contextmanager
+def _file_bar(total: int, what: str, enabled: bool):
+    """A rich progress bar on stderr, one step per file; yields tick(label) called as each file starts."""
+    if not enabled:
+        yield lambda label: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True)) as bar:
+        task, started = bar.add_task(what, total=total), [0]
+
+        def tick(label: str) -> None:
+            if started[0]:
+                bar.advance(task)
+            started[0] += 1
+            bar.update(task, description=f"{what} {label}")
+
+        yield tick
+        bar.update(task, completed=total, description=f"{what}: done")
+
+
+def _per_file(tick, stage_log):
+    """Adapt load_file's stage callback: a file starts with its 'reading' stage."""
+    def progress(stage: str) -> None:
+        if stage == "reading":
+            tick("")
+        if stage_log:
+            stage_log(stage)
+    return progress
 
 
 def _progress_log():
@@ -190,3 +231,66 @@ def check_cmd(db, as_json) -> None:
         click.echo("integrity check passed" if report.ok else f"{len(report.problems)} problems found")
     if not report.ok:
         sys.exit(1)
+
+
+@main.command("template")
+@click.argument("table", required=False)
+@click.option("--out", "out", type=click.Path(path_type=Path), help="Write to FILE.csv or FILE.xlsx [default: CSV to stdout].")
+@click.option("--list", "list_tables", is_flag=True, help="List the tables a template exists for.")
+def template_cmd(table, out, list_tables) -> None:
+    """Write an empty tidy template (header, HXL hashtag row; XLSX adds a README sheet)."""
+    from etl import templates
+
+    if list_tables:
+        for name, description in templates.tables().items():
+            click.echo(f"{name:18} {description}")
+        return
+    if not table or table not in templates.tables():
+        raise click.UsageError(f"name a table: {', '.join(templates.tables())} (or use --list)")
+    if out is None:
+        click.echo(templates.csv_bytes(table).decode("utf-8-sig"), nl=False)
+        return
+    if out.suffix.lower().lstrip(".") not in templates.FORMATS:
+        raise click.UsageError(f"--out must end in .csv or .xlsx, not {out.name!r}")
+    templates.write_template(table, out)
+    click.echo(f"template for {table} written to {out}")
+
+
+@main.command("refresh")
+@click.option("--manifest", type=click.Path(path_type=Path), default=None,
+              help="Sources to load [default: etl/sources.toml].")
+@click.option("--dry-run", is_flag=True, help="Fetch and validate; write nothing to the warehouse.")
+@click.option("--loaded-by", envvar="USER", default=None, help="Who is loading [default: $USER].")
+@db_option
+@json_option
+def refresh_cmd(manifest, dry_run, loaded_by, db, as_json) -> None:
+    """Load every source a manifest lists: local files, and HDX / UNHCR API / DTM API downloads."""
+    from etl import refresh
+
+    try:
+        plan = refresh.read_manifest(manifest or refresh.DEFAULT_MANIFEST)
+    except refresh.ManifestError as exc:
+        raise click.UsageError(str(exc)) from exc
+    show = _bar_wanted(as_json)
+    with _file_bar(len(plan.entries), "fetching", enabled=show) as tick:
+        planned = refresh.fetch_all(plan, tick=tick)
+    with _file_bar(len(planned), "loading", enabled=show) as tick:
+        reports = refresh.load_all(planned, _db(db), dry_run=dry_run, loaded_by=loaded_by, tick=tick)
+    if as_json:
+        _emit_reports(reports, as_json=True)
+        return
+    _print_summary(reports)
+    for report in reports:
+        if report.status == "failed":
+            click.echo(report.message, err=True)
+    if any(r.status == "failed" for r in reports):
+        sys.exit(1)
+
+
+def _print_summary(reports: list[loading.LoadReport]) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame([{"file": Path(r.file).name, "kind": r.kind or "", "status": r.status,
+                           "rows loaded": r.rows_loaded, "rejected": r.rows_rejected, "seconds": f"{r.seconds:.2f}"}
+                          for r in reports], columns=["file", "kind", "status", "rows loaded", "rejected", "seconds"])
+    _print_table(frame, "Refresh")
