@@ -39,7 +39,7 @@ SOURCE = SourceInfo(
     title="VDC recorded deaths per province and day (scraped and aggregated by the romansul/syrian-civil-war authors)",
     url="https://github.com/romansul/syrian-civil-war",
     notes="The numbers are VDC's (vdc-sy.net) individual casualty records; the aggregation to day x province is "
-          "the repository authors', not VDC's. Only days with at least one recorded death are listed (other days "
+          "by the authors of romansul/syrian-civil-war, not by VDC. Only days with at least one recorded death are listed (other days "
           "are missing, not zero). VDC's Other/Unknown provinces are not in the published table. The scrape is "
           "incomplete after mid-2018.",
 )
