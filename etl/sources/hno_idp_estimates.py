@@ -18,7 +18,8 @@ columns are not displacement figures and are not loaded.
 Destinations: the community P-code (`Admin4Pcode`, kept as published,
 suffixes such as `C1001_5` included). The workbook's coarsest-to-finest
 admin columns also give locations for governorates, districts, sub-districts
-and communities (parent = the level above). A P-code named twice with two
+and communities (parent = the level above) where the sheet names them (a code
+without a name creates no place: it must be known already). A P-code named twice with two
 names (2018: several Damascus neighbourhoods under C1001) keeps the first
 name; its figures all load.
 
@@ -168,7 +169,8 @@ def _places(frame: pd.DataFrame, source_id: str) -> list[pd.DataFrame]:
             "name_en": frame[name_col] if name_col else None,
             "name_ar": frame[arabic_col] if arabic_col else None, "source_id": source_id,
         })
-        out.append(place[codes.notna() & (codes != "")].drop_duplicates("pcode"))
+        named = place["name_en"].map(lambda n: not is_blank(n))  # a place without a name is not created
+        out.append(place[codes.notna() & (codes != "") & named].drop_duplicates("pcode"))
     return out
 
 

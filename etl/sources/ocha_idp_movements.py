@@ -152,7 +152,7 @@ def _places(frame: pd.DataFrame, levels: dict[int, tuple[str, str]]) -> list[dic
         parent_col = next((levels[p][0] for p in range(level - 1, 0, -1) if p in levels), None)
         for _, row in frame.drop_duplicates(pcode_col).iterrows():
             pcode = str(row[pcode_col] or "").strip()
-            if not pcode:
+            if not pcode or not name_col or is_blank(row[name_col]):  # a place without a name is not created
                 continue
             parent = str(row[parent_col]).strip() if parent_col and row[parent_col] else (pcode[:4] if level > 1 and pcode.startswith("SY") else None)
             out.append({"_sheet": row["_sheet"], "_row": row["_row"], "pcode": pcode, "admin_level": level,
