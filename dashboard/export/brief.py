@@ -10,7 +10,6 @@ loaded from (load date, sha256), so any figure can be traced back.
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -60,12 +59,6 @@ class Pack:
     events: pd.DataFrame
     sources: pd.DataFrame
 
-    @property
-    def file_stem(self) -> str:
-        starts = [c.period[0] for c, _ in self.charts if c.period[0]]
-        ends = [c.period[1] for c, _ in self.charts if c.period[1]]
-        return file_stem("briefing-pack", self.filters, (min(starts, default=None), max(ends, default=None)))
-
 
 # --- gathering ----------------------------------------------------------------
 
@@ -89,10 +82,18 @@ def _period(row: pd.Series) -> tuple[date | None, date | None]:
     return (pd.Timestamp(start).date() if pd.notna(start) else None, pd.Timestamp(end).date() if pd.notna(end) else None)
 
 
+def _reports(row: pd.Series) -> str:
+    """'2 non-overlapping reports of 5' when the headline query says how it summed."""
+    if pd.notna(row.get("reports")):
+        offered = row.get("reports_offered")
+        return f"sum of {int(row['reports'])} non-overlapping report(s)" + (
+            f" of {int(offered)}" if pd.notna(offered) else "")
+    return ""
+
+
 def _displaced(row: pd.Series) -> Headline:
     label = "People newly displaced" if row["figure_type"] == "newly_displaced" else "IDP arrivals"
-    return Headline(label, row["value"], _period(row), _source(row),
-                    f"sum of {int(row.get('periods', 1))} reporting period(s) of at most a month")
+    return Headline(label, row["value"], _period(row), _source(row), _reports(row))
 
 
 def _near_border(row: pd.Series) -> Headline | None:
@@ -109,7 +110,8 @@ def _refugees(row: pd.Series) -> Headline:
 
 def _deaths(row: pd.Series) -> Headline:
     spread = f"range {row['low']:,.0f}–{row['high']:,.0f}" if pd.notna(row.get("low")) and pd.notna(row.get("high")) else ""
-    return Headline(f"Recorded deaths ({row['category']})", row["value"], _period(row), _source(row), spread)
+    note = "; ".join(part for part in (_reports(row), spread) if part)
+    return Headline(f"Recorded deaths ({row['category']})", row["value"], _period(row), _source(row), note)
 
 
 def _camps(row: pd.Series) -> Headline:
@@ -303,10 +305,18 @@ def _sources_html(sources: pd.DataFrame) -> str:
             f"<p>{sources['source_id'].nunique()} sources in the warehouse:</p><ol class='small'>{''.join(items)}</ol>")
 
 
+def pack_file_name(query: Query, filters: Filters, fmt: str) -> str:
+    """`briefing-pack_2019-12-01_2020-03-31.pdf`: the filter dates, else the warehouse's date span."""
+    span = query("options.date_span", None)
+    first, last = (span.iloc[0]["first_day"], span.iloc[0]["last_day"]) if not span.empty else (None, None)
+    as_date = [pd.Timestamp(v).date() if v is not None and pd.notna(v) else None for v in (first, last)]
+    return f"{file_stem('briefing-pack', filters, (as_date[0], as_date[1]))}.{fmt}"
+
+
 def briefing_pack(query: Query, filters: Filters, fmt: str, *, exported_on: date | None = None,
                   charts: list[str] | None = None) -> tuple[str, bytes]:
     """(file name, bytes) of the pack as 'pdf' or 'html'."""
     if fmt not in ("pdf", "html"):
         raise ValueError(f"the briefing pack is PDF or HTML, not {fmt!r}")
     pack = gather(query, filters, charts=charts, exported_on=exported_on)
-    return f"{pack.file_stem}.{fmt}", (to_pdf(pack) if fmt == "pdf" else to_html(pack))
+    return pack_file_name(query, filters, fmt), (to_pdf(pack) if fmt == "pdf" else to_html(pack))

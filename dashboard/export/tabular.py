@@ -44,8 +44,13 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes with a UTF-8 BOM; dates as YYYY-MM-DD."""
-    return safe_frame(frame).to_csv(index=False, date_format="%Y-%m-%d").encode(CSV_ENCODING)
+    """CSV bytes with a UTF-8 BOM and CRLF rows (RFC 4180); dates as YYYY-MM-DD.
+
+    CRLF also makes the writer quote a field holding a bare carriage return,
+    which with '\n' rows it left unquoted (measured), splitting the row in Excel.
+    """
+    text = safe_frame(frame).to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\r\n")
+    return text.encode(CSV_ENCODING)
 
 
 def cell(value: object) -> object:

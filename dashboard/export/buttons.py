@@ -1,0 +1,96 @@
+"""Download buttons under each chart and for the briefing pack (the only
+Streamlit code in dashboard/export).
+
+Files are made only when a button is clicked (st.download_button with a
+callable), so drawing a page costs nothing extra. Without Chromium the image
+buttons are replaced by a line saying what to install; HTML and data still work.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard import catalog
+from dashboard.catalog import ChartData
+from dashboard.export import brief, files, images
+from dashboard.export.about import file_stem
+from warehouse.queries import Filters
+
+LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "html": "HTML", "csv": "CSV", "xlsx": "Excel", "about": "Citation"}
+HELP = {
+    "png": "Print-resolution image (3600 px wide) with title, filters, sources, reference period and export date.",
+    "svg": "Vector image for reports, with the same citation footer.",
+    "pdf": "One-page PDF of the chart with its citation footer.",
+    "html": "Interactive chart that works offline (plotly.js embedded).",
+    "csv": "The data behind the chart (UTF-8 with BOM for Excel). Its citation is the 'Citation' file.",
+    "xlsx": "The data on sheet 'Data'; title, filters, sources, period and export date on sheet 'About'.",
+    "about": "Title, filters, sources, reference period and export date as text.",
+}
+
+
+def _filters(filters: Filters | None) -> Filters:
+    if filters is not None:
+        return filters
+    from dashboard.filters import current
+
+    return current()
+
+
+def _maker(chart: ChartData, filters: Filters, fmt: str) -> Callable[[], bytes]:
+    """A callable Streamlit runs on click: builds the citation and the file then."""
+    def make() -> bytes:
+        from dashboard.data import db_path
+
+        about = files.about_for(chart, filters, query=catalog.direct_query(db_path()))
+        return files.export_chart(chart, filters, fmt, about).data
+
+    return make
+
+
+def export_buttons(chart: ChartData, filters: Filters | None = None) -> None:
+    """One download button per format under a chart."""
+    if chart.is_empty:
+        return
+    filters = _filters(filters)
+    stem = file_stem(chart.name, filters, chart.period)
+    formats = list(files.FORMATS) if images.images_available() else [f for f in files.FORMATS if f not in images.IMAGE_FORMATS]
+    with st.expander("Export this chart", icon=":material/download:"):
+        for column, fmt in zip(st.columns(len(formats)), formats):
+            extension, mime = files.FORMATS[fmt]
+            column.download_button(
+                LABELS[fmt], data=_maker(chart, filters, fmt), file_name=f"{stem}.{extension}", mime=mime,
+                key=f"export-{chart.name}-{fmt}", help=HELP[fmt], on_click="ignore", width="stretch",
+            )
+        if len(formats) < len(files.FORMATS):
+            try:
+                images.check_browser()
+            except images.ImageExportUnavailable as missing:
+                st.caption(f"PNG, SVG and PDF: {missing}")
+
+
+def _pack_maker(filters: Filters, fmt: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        from dashboard.data import db_path
+
+        return brief.briefing_pack(catalog.direct_query(db_path()), filters, fmt)[1]
+
+    return make
+
+
+def briefing_buttons(filters: Filters | None = None) -> None:
+    """The briefing pack of the current view, as PDF and as HTML."""
+    from dashboard.data import query
+
+    filters = _filters(filters)
+    st.markdown("**Briefing pack**")
+    st.caption("Every chart for the current filters, headline figures, events and the full source list.")
+    left, right = st.columns(2)
+    for column, fmt, label in ((left, "pdf", "PDF"), (right, "html", "HTML")):
+        column.download_button(
+            label, data=_pack_maker(filters, fmt), file_name=brief.pack_file_name(query, filters, fmt),
+            mime=files.FORMATS[fmt][1], key=f"briefing-pack-{fmt}", on_click="ignore", width="stretch",
+            icon=":material/description:",
+        )
+    if not images.images_available():
+        st.caption(f"The PDF pack has no chart images: {images.INSTALL_HINT}.")
