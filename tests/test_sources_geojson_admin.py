@@ -40,9 +40,16 @@ def test_idleb_has_26_sub_districts_and_a_governorate_named_from_admin1(admin_db
 
 def test_centroids_fall_inside_syria_and_get_a_border_distance(admin_db):
     lat_min, lat_max, lon_min, lon_max, missing = rows(admin_db, """
-        SELECT min(lat), max(lat), min(lon), max(lon), count(*) FILTER (WHERE border_km IS NULL) FROM locations""")[0]
+        SELECT min(lat), max(lat), min(lon), max(lon), count(*) FILTER (WHERE border_km IS NULL) FROM locations
+        WHERE admin_level = 3""")[0]
     assert 32.3 <= lat_min and lat_max <= 37.4 and 35.6 <= lon_min and lon_max <= 42.4
     assert missing == 0
+
+
+def test_governorates_get_a_shape_but_no_single_point(admin_db):
+    """One distance to the border for a whole governorate would put all its flows in one band."""
+    assert rows(admin_db, "SELECT count(*), count(lat), count(border_km) FROM locations WHERE admin_level = 1") == [
+        (14, 0, 0)]
 
 
 def test_shapes_are_geojson_rounded_to_5_decimals(admin_db):
@@ -71,8 +78,9 @@ def test_other_property_names_are_found_by_their_values(tmp_path, db):
     load_alone(path, db)
     assert rows(db, "SELECT pcode, name_en, parent_pcode FROM locations ORDER BY 1") == [
         ("SY07", "Idlib", "SY"), ("SY070200", "Ma'arrat An Nu'man", "SY07"), ("SY070201", "Khan Shaykhun", "SY07")]
-    lat, lon = rows(db, "SELECT lat, lon FROM locations WHERE pcode = 'SY07'")[0]
-    assert (lat, lon) == (36.05, 36.7)
+    lat, lon = rows(db, "SELECT lat, lon FROM locations WHERE pcode = 'SY070201'")[0]
+    assert (lat, lon) == (36.05, 36.75)
+    assert "MultiPolygon" not in scalar(db, "SELECT geojson FROM location_shapes WHERE pcode = 'SY07'")  # adjoining squares merge
 
 
 def test_geojson_without_pcodes_is_left_to_the_map_layer_reader(tmp_path):

@@ -44,6 +44,7 @@ def test_whole_folder_loads_into_an_empty_warehouse(real_data, db):
     assert order.index("geojson-admin-boundaries") < order.index("hno-idp-estimates") < order.index("ocha-idp-movements")
     rejected = {r["kind"]: r["rows_rejected"] for r in reports if r["rows_rejected"]}
     assert rejected == {"unhcr-asylum-monthly": 135, "unhcr-persons-of-concern": 45}
-    # v_locations merges the places of every file: Idleb keeps its OCHA name, Arabic name and a centroid
-    assert rows(db, "SELECT name_en, name_ar, lat IS NOT NULL FROM v_locations WHERE pcode = 'SY07'") == [
-        ("Idleb", "إدلب", True)]
+    # v_locations merges the places of every file: Idleb keeps its OCHA name and Arabic name
+    assert rows(db, "SELECT name_en, name_ar FROM v_locations WHERE pcode = 'SY07'") == [("Idleb", "إدلب")]
+    # Tah (Idleb), a community the IDP workbook names, sits in a sub-district with a centroid
+    assert rows(db, "SELECT parent_pcode FROM v_locations WHERE pcode = 'C4099'") == [("SY070205",)]

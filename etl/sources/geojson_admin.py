@@ -7,7 +7,9 @@ like Syrian P-codes (SY + 2, 4 or 6 digits) on nearly every feature; the name
 property is a text property sharing its prefix (`Admin3_EN`) or called name.
 
 Each feature becomes a `locations` row (admin level from the P-code length:
-SY07 = 1, SY0700 = 2, SY070000 = 3; centroid as lat/lon, via shapely) and a
+SY07 = 1, SY0700 = 2, SY070000 = 3; centroid as lat/lon via shapely for
+sub-districts only: one point for a whole governorate would give all its flows
+one distance to the border) and a
 `location_shapes` row (geometry as GeoJSON, coordinates rounded to 5 decimals,
 about 1 m). Governorates are also built by dissolving the features by the
 first four characters of their P-code (shapely unary_union), named from a
@@ -119,7 +121,9 @@ def _geojson(geometry) -> str:
 
 def _place(pcode: str, name: object, geometry, source_id: str, row: int) -> tuple[dict, dict]:
     level, kind = LEVELS.get(len(pcode), (3, "sub-district"))
-    centre = geometry.centroid if geometry is not None and not geometry.is_empty else None
+    # No single point for a governorate or district: its distance to the border would put all its
+    # flows in one distance band (v_displacement); such rows stay 'unknown' instead. Shapes are kept.
+    centre = geometry.centroid if geometry is not None and not geometry.is_empty and level >= 3 else None
     place = {
         "_sheet": "features", "_row": row, "pcode": pcode, "admin_level": level, "kind": kind,
         "parent_pcode": "SY" if level == 1 else pcode[:4], "name_en": name,
