@@ -24,9 +24,9 @@ def _events(query: Query, filters: Filters) -> pd.DataFrame:
 
 
 def primary_flow(frame: pd.DataFrame) -> tuple[str, str] | None:
-    """The (figure type, source) drawn when several are loaded: the one whose
-    destinations are best placed on the map (rows with a known distance band),
-    then the preferred figure type."""
+    """The (figure type, source) drawn when several are loaded: series with some
+    destinations placed in a distance band first, then the preferred figure type
+    (arrivals), then the best placed."""
     if frame.empty:
         return None
     scored = frame.assign(
@@ -35,7 +35,8 @@ def primary_flow(frame: pd.DataFrame) -> tuple[str, str] | None:
     )
     best = (scored.groupby(["figure_type", "source_id"], as_index=False)
             .agg(placed=("placed", "sum"), rank=("rank", "min"), individuals=("individuals", "sum"))
-            .sort_values(["placed", "rank", "individuals"], ascending=[False, True, False]).iloc[0])
+            .assign(any_placed=lambda f: f["placed"] > 0)
+            .sort_values(["any_placed", "rank", "placed", "individuals"], ascending=[False, True, False, False]).iloc[0])
     return best["figure_type"], best["source_id"]
 
 

@@ -15,6 +15,8 @@ from warehouse.queries.base import Filters
 # (C4130) inherit from their parent sub-district or district. A place without
 # its own coordinates takes the distance to the border of its sub-district
 # (centroid), so communities listed only by P-code still fall in a band.
+# Governorates and districts get no distance: their centroid says nothing
+# about how close to the border the people in them are.
 LOCATION_AREAS = """
 WITH base AS (
     SELECT l.pcode, l.admin_level, l.name_en, l.lat, l.lon, l.border_km, l.in_m4_corridor,
@@ -26,7 +28,7 @@ WITH base AS (
     FROM v_locations l JOIN v_location_admin a USING (pcode)
 )
 SELECT b.*, coalesce(b.lat, sd.lat) AS place_lat, coalesce(b.lon, sd.lon) AS place_lon,
-       coalesce(b.border_km, sd.border_km) AS place_border_km
+       CASE WHEN b.admin_level >= 3 THEN coalesce(b.border_km, sd.border_km) END AS place_border_km
 FROM base b LEFT JOIN v_locations sd ON sd.pcode = b.subdistrict_pcode
 """
 
