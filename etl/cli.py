@@ -233,6 +233,20 @@ def check_cmd(db, as_json) -> None:
         sys.exit(1)
 
 
+@main.command("hash-password")
+@click.option("--iterations", default=None, type=int, help="PBKDF2 iterations [default: 600000].")
+@click.password_option("--password", envvar="DISPLACEMENT_NEW_PASSWORD",
+                       help="Read from a hidden prompt (typed twice) unless given.")
+def hash_password_cmd(iterations, password) -> None:
+    """Print a salted hash of a data-officer password for secrets.toml (see docs/roles.md)."""
+    from etl import passwords
+
+    try:
+        click.echo(passwords.hash_password(password, iterations or passwords.ITERATIONS))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
 @main.command("template")
 @click.argument("table", required=False)
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Write to FILE.csv or FILE.xlsx [default: CSV to stdout].")
