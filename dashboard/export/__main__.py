@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from dashboard import catalog
-from dashboard.export import brief, files, images
+from dashboard.export import files, images
 from warehouse import WarehouseMissing, resolve_db_path
 from warehouse.queries import Filters
 
@@ -91,6 +91,8 @@ def _chart(name: str, filters: Filters, db_path: Path, fmt: str | None, out: Pat
 
 
 def _brief(filters: Filters, db_path: Path, fmt: str | None, out: Path | None) -> list[Path]:
+    from dashboard.export import brief  # fpdf2 and fonts load only for the pack
+
     fmt = _format(fmt, out, ("pdf", "html"), "pdf")
     name, data = brief.briefing_pack(catalog.direct_query(db_path), filters, fmt)
     return [files.write(data, out or Path(name))]
