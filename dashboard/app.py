@@ -11,7 +11,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a checkou
 
 import streamlit as st  # noqa: E402
 
-from dashboard import filters  # noqa: E402
+from dashboard import auth, filters  # noqa: E402
 from dashboard.data import query  # noqa: E402
 
 PAGES = Path(__file__).parent / "pages"
@@ -26,6 +26,7 @@ navigation = st.navigation([
     st.Page(PAGES / "casualties.py", title="Casualties", url_path="casualties"),
     st.Page(PAGES / "refugees.py", title="Refugees", url_path="refugees"),
     st.Page(PAGES / "data.py", title="Data and sources", url_path="data"),
+    *auth.officer_pages(PAGES),  # sign-in form or officer page; nothing unless enabled
 ])
 filters.sidebar(query)
 navigation.run()
