@@ -24,13 +24,19 @@ if sources["licence"].isna().any():
     st.caption(f"{sources['licence'].isna().sum()} source(s) state no licence.")
 
 st.subheader("Freshness: how old each source's latest figure is")
-freshness = query("admin.freshness")
+freshness = query("freshness.by_source")  # expected update intervals: warehouse/queries/freshness.py
 if freshness.empty:
     st.info("No figures are loaded yet.")
 else:
-    st.dataframe(freshness, hide_index=True, width="stretch",
+    overdue = int(freshness["overdue"].sum())
+    if overdue:
+        st.warning(f"{overdue} source(s) are overdue: their latest figure is older than the publisher's "
+                   "usual update interval plus publication delay.")
+    st.dataframe(freshness.drop(columns=["kinds"]), hide_index=True, width="stretch",
                  column_config={"days_old": st.column_config.NumberColumn("Days since latest figure", format="localized"),
-                                "latest_figure": st.column_config.DateColumn("Latest figure covers")})
+                                "latest_figure": st.column_config.DateColumn("Latest figure covers"),
+                                "status": "Status", "expected_update": "Expected update",
+                                "max_age_days": "Overdue after (days)", "overdue": st.column_config.CheckboxColumn("Overdue")})
 
 st.subheader("Load history")
 st.dataframe(query("admin.load_history"), hide_index=True, width="stretch")
