@@ -1,5 +1,11 @@
 """Entry point: `streamlit run dashboard/app.py`. Declares the pages and draws the
-filters shared by all of them (kept in the URL, see dashboard/filters.py)."""
+filters shared by all of them (kept in the URL, see dashboard/filters.py).
+
+The page files live in dashboard/views/, not dashboard/pages/: with a pages/
+folder beside the entry point, Streamlit 1.67 serves the first link a fresh
+server receives (e.g. /map?gov=SY07) as a v1 multipage app, running the page
+file alone, without this script's navigation and filters.
+"""
 from __future__ import annotations
 
 import sys
@@ -14,7 +20,7 @@ import streamlit as st  # noqa: E402
 from dashboard import auth, filters  # noqa: E402
 from dashboard.data import query  # noqa: E402
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="Northwest Syria displacement", page_icon="🗺️", layout="wide")
 

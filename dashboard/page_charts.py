@@ -69,9 +69,8 @@ def displacement_by_border_band(query: Query, filters: Filters) -> ChartData:
     return ChartData(
         name="displacement-by-border-band", title="Displacement by distance to the Turkish border",
         figure=charts.displacement_by_band(series, events, label) if not series.empty else None,
-        data=series.reset_index(drop=True), sources=cite(series) + [s for s in cite(events) if s not in cite(series)],
-        period=period_of(series),
-        measure=f"Flow: {label}. Bands: the destination's distance to the Turkish border (a place without "
+        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
+        measure=f"Flow: {label}. Triangles mark conflict events (hover for each one's source). Bands: the destination's distance to the Turkish border (a place without "
                 f"coordinates takes its sub-district's centroid; 'unknown' = not placed)." + _others_note(frame, series),
         empty_message="No displacement flows (arrivals, newly displaced, departures, returns) for this selection.",
     )

@@ -48,7 +48,7 @@ def _harness(page_file: str) -> None:
 
 def run_page(db: Path, page: str, monkeypatch, params: dict | None = None) -> AppTest:
     monkeypatch.setenv("DISPLACEMENT_DB", str(db))
-    at = AppTest.from_function(_harness, args=(str(ROOT / "dashboard" / "pages" / f"{page}.py"),), default_timeout=60)
+    at = AppTest.from_function(_harness, args=(str(ROOT / "dashboard" / "views" / f"{page}.py"),), default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
@@ -64,7 +64,7 @@ def test_app_declares_every_page(synthetic_db, monkeypatch):
     assert at.title[0].value == "Displacement in Northwest Syria"
     assert at.sidebar.multiselect(key="f_gov").label == "Governorate"
     for page in PAGES[1:]:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()
         assert not at.exception, (page, [e.message for e in at.exception])
 

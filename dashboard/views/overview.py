@@ -9,6 +9,7 @@ from dashboard import catalog
 from dashboard.charts import FIGURE_LABELS
 from dashboard.components import day, metric, require_warehouse, show_chart, source_line
 from dashboard.data import query
+from dashboard.export.buttons import briefing_buttons
 from dashboard.filters import current
 from warehouse.queries.headlines import NEAR_BORDER_KM
 
@@ -64,3 +65,6 @@ metric(cols[4], "People in camps", None if row is None else row["value"],
 
 show_chart(catalog.build("displacement-timeline", query, filters),
            hint="Load figures with `python -m etl load FILE`.")
+
+with st.sidebar:  # the whole current view, for briefings: PDF and self-contained HTML
+    briefing_buttons(filters)

@@ -6,6 +6,8 @@ opens, whatever migration it was last published with.
 """
 from __future__ import annotations
 
+import bisect
+
 import pandas as pd
 
 from warehouse.queries.base import Filters
@@ -129,7 +131,7 @@ def non_overlapping(periods: pd.DataFrame) -> pd.DataFrame:
     best: list[tuple[int, float, list[int]]] = [(0, 0.0, [])]  # best[i]: using the first i rows
     for i in range(len(rows)):
         days = (ends[i] - starts[i]).days + 1
-        j = max((k for k in range(i) if ends[k] < starts[i]), default=-1) + 1
+        j = bisect.bisect_left(ends, starts[i], 0, i)  # rows before j end before this one starts
         take = (best[j][0] + days, best[j][1] + float(rows.loc[i, "value"]), best[j][2] + [i])
         best.append(max(best[i], take, key=lambda t: (t[0], t[1])))
     return rows.loc[best[-1][2]].reset_index(drop=True)
