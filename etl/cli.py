@@ -308,3 +308,18 @@ def _print_summary(reports: list[loading.LoadReport]) -> None:
                            "rows loaded": r.rows_loaded, "rejected": r.rows_rejected, "seconds": f"{r.seconds:.2f}"}
                           for r in reports], columns=["file", "kind", "status", "rows loaded", "rejected", "seconds"])
     _print_table(frame, "Refresh")
+
+
+@main.command("export-parquet")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the Parquet files.")
+@click.option("--views-db", type=click.Path(path_type=Path), default=None,
+              help="Also build a DuckDB file of views over the Parquet files (the dashboard can read it).")
+@db_option
+def export_parquet_cmd(out, views_db, db) -> None:
+    """Write every warehouse table as Parquet (for object storage, DuckLake or MotherDuck)."""
+    from warehouse.parquet import export_parquet, view_database
+
+    written = export_parquet(_db(db), out)
+    click.echo(f"{len(written)} files written to {out}")
+    if views_db:
+        click.echo(f"view database: {view_database(out, views_db)}")

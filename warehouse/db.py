@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.parquet import parquet_directories
 from warehouse.schema import migrate
 
 ENV_VAR = "DISPLACEMENT_DB"
@@ -59,11 +60,17 @@ def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
     """
     if not Path(path).exists():
         raise WarehouseMissing(f"No warehouse at {path}. Build it with `python -m etl build-reference`.")
-    return duckdb.connect(
-        str(path),
-        read_only=True,
-        config={"enable_external_access": False, "threads": 2},
-    )
+    con = duckdb.connect(str(path), read_only=True, config={"threads": 2})
+    try:
+        # A view database over Parquet files (warehouse.parquet) may read its own directory, nothing else.
+        allowed = parquet_directories(con)
+        if allowed:
+            con.execute("SET allowed_directories = ?", [allowed])
+        con.execute("SET enable_external_access = false")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 @contextlib.contextmanager
