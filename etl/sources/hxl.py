@@ -145,7 +145,13 @@ def _is_tag_row(row: Sequence[object]) -> bool:
 
 
 def detect(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES and _tagged_sheet(path) is not None
+    """A cheap scan for a hashtag row, confirmed by libhxl itself (its rule is the one that reads the file)."""
+    if path.suffix.lower() not in SUFFIXES or _tagged_sheet(path) is None:
+        return False
+    try:
+        return bool(_open(path, rows=False)[0])
+    except Exception:
+        return False
 
 
 def priority(path: Path) -> int:
@@ -169,7 +175,7 @@ def _encoding(path: Path) -> str:
         return "cp1256" if re.search(r"[\u0600-\u06FF]", data.decode("cp1256", errors="replace")) else "latin-1"
 
 
-def _open(path: Path) -> tuple[list, list, str | None]:
+def _open(path: Path, rows: bool = True) -> tuple[list, list, str | None]:
     """libhxl columns, data rows (values, file row number) and the sheet name."""
     import hxl
 
@@ -183,10 +189,11 @@ def _open(path: Path) -> tuple[list, list, str | None]:
     try:
         source = hxl.data(str(path), options)
         columns = list(source.columns)
-        rows = [(list(r.values), r.source_row_number + 1) for r in source]
+        data = [(list(r.values), r.source_row_number + 1) for r in source] if rows else []
     except hxl.HXLException as exc:
-        raise ReadError(path, f"libhxl could not read the hashtags ({exc})", sheet=sheet) from exc
-    return columns, rows, sheet
+        raise ReadError(path, f"libhxl could not read the hashtags ({exc.__class__.__name__}: {exc})",
+                        sheet=sheet) from exc
+    return columns, data, sheet
 
 
 def _pattern(text: str):
