@@ -34,7 +34,7 @@ def _print_table(frame, title: str | None = None) -> None:
 
     table = Table(title=title)
     for column in frame.columns:
-        table.add_column(str(column))
+        table.add_column(str(column), overflow="fold")  # wrap long file names rather than cut them
     for row in frame.itertuples(index=False):
         table.add_row(*["" if v is None else str(v) for v in row])
     Console().print(table)
@@ -169,7 +169,9 @@ def status_cmd(db, as_json) -> None:
         return
     click.echo(f"Warehouse: {path}")
     _print_table(counts, "Tables")
-    _print_table(history.drop(columns=["file_sha256"]), "Last loads")
+    brief = ["load_id", "file_name", "kind", "status", "rows_loaded", "rows_rejected", "finished_at"]
+    history = history.assign(finished_at=history["finished_at"].astype("string").str.slice(0, 16))
+    _print_table(history[brief], "Last loads (python -m etl history for every column)")
 
 
 @main.command("history")
