@@ -177,6 +177,8 @@ def _password_form() -> None:
         if sign_in(name, password):
             st.rerun()
         st.error("Wrong name or password.")
+        if st.session_state.get(_FAILURES, 0) >= MAX_FAILURES:
+            st.error(f"{MAX_FAILURES} wrong passwords: sign-in is locked for this session.")
 
 
 def officer_pages(views: Path) -> list:

@@ -52,6 +52,6 @@ def verify_password(password: str, stored: str | None) -> bool:
     An unknown user (stored None) still costs one hash, so the time taken does
     not tell an attacker which names exist.
     """
-    iterations, salt, digest = parse(stored or _DUMMY)
+    iterations, salt, digest = parse(_DUMMY if stored is None else stored)
     candidate = hashlib.pbkdf2_hmac("sha256", (password or "").encode("utf-8"), salt, iterations)
     return hmac.compare_digest(candidate, digest) and stored is not None and bool(password)
