@@ -82,9 +82,10 @@ def shapes(db_path: Path, filters: Filters, admin_level: int = 3) -> pd.DataFram
 
 
 def months(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Months that have displacement figures (flows or stocks), for the map's date slider."""
+    """Months with displacement figures (flows or stocks) placed in a sub-district, for the map's slider."""
     clause, params = where(
         filters.period_clause(),
+        ("destination_subdistrict IS NOT NULL", []),
         area_clause(filters, "destination_governorate", "destination_district"),
         filters.in_clause("source_id", filters.sources),
         filters.in_clause("figure_type", filters.figure_types),
