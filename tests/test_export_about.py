@@ -32,9 +32,10 @@ def test_file_stem_says_what_and_when(filters, period, stem):
     (Filters(end=D(2020, 3, 5)), "Period: any – 5 Mar 2020"),
     (Filters(governorates=("SY07",), figure_types=("arrivals",)), "Governorates: Idleb (SY07) · Figure types: arrivals"),
     (Filters(sources=("ocha-1",)), "Sources: UN OCHA, Flash update (ocha-1)"),
+    (Filters(extra=(("district", "SY0703"),)), "District: Jisr-Ash-Shugur (SY0703)"),
 ])
 def test_filters_in_words(filters, text):
-    assert describe_filters(filters, {"SY07": "Idleb", "ocha-1": "UN OCHA, Flash update"}) == text
+    assert describe_filters(filters, {"SY07": "Idleb", "SY0703": "Jisr-Ash-Shugur", "ocha-1": "UN OCHA, Flash update"}) == text
 
 
 def _chart(figure=None, sources=("UN OCHA, Flash Update (2020-03-05)",)) -> ChartData:

@@ -100,3 +100,26 @@ def test_filtered_pack_file_name_and_period(reference_db):
 def test_pack_refuses_other_formats(reference_db):
     with pytest.raises(ValueError, match="PDF or HTML"):
         brief.briefing_pack(catalog.direct_query(reference_db), Filters(), "docx")
+
+
+def test_pdf_font_draws_arabic_and_dashes():
+    from dashboard.export.pdf import BriefPDF
+
+    pdf = BriefPDF("footer")
+    assert pdf.font_note == ""
+    pdf.add_page()
+    pdf.paragraph("Idleb – إدلب")
+    text = PdfReader(io.BytesIO(pdf.bytes())).pages[0].extract_text()
+    assert "Idleb –" in text
+    assert re.search("[\u0600-\u06ff\ufb50-\ufeff]", text)
+
+
+def test_pdf_without_the_unicode_font_still_builds_and_says_so(monkeypatch, tmp_path):
+    from dashboard.export import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "FONT_DIR", tmp_path)
+    pdf = pdf_module.BriefPDF("footer – page")
+    assert "sudo apt-get install fonts-dejavu-core" in pdf.font_note
+    pdf.add_page()
+    pdf.paragraph("Idleb – إدلب")
+    assert "Idleb ? ????" in PdfReader(io.BytesIO(pdf.bytes())).pages[0].extract_text()

@@ -45,7 +45,7 @@ def describe_filters(filters: Filters, names: Mapping[str, str] | None = None) -
     for label, values in labelled:
         if values:
             parts.append(f"{label}: " + ", ".join(_named(v, names) for v in values))
-    parts.extend(f"{key}: {value}" for key, value in filters.extra)
+    parts.extend(f"{key.replace('_', ' ').capitalize()}: {_named(value, names)}" for key, value in filters.extra)
     return " · ".join(parts) or "No filters: every figure in the warehouse"
 
 
