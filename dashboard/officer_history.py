@@ -34,8 +34,7 @@ def history(db_path: Path, query) -> None:
     if loads.empty:
         st.info("Nothing has been loaded yet.")
         return
-    st.dataframe(loads[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS), hide_index=True, width="stretch",
-                 key="officer_history")
+    st.dataframe(loads[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS), hide_index=True, width="stretch")
     labels = {int(r["load_id"]): _label(r) for _, r in loads.iterrows()}
     load_id = st.selectbox("Load", list(labels), format_func=labels.get, key="officer_history_load")
     row = loads[loads["load_id"] == load_id].iloc[0]
@@ -110,7 +109,7 @@ def freshness_section(query) -> None:
                    "the expected interval plus the usual publication delay.")
     show = frame[frame["status"] != "superseded"]
     st.dataframe(show[["status", "publisher", "title", "latest_figure", "days_old", "expected_update", "max_age_days"]],
-                 hide_index=True, width="stretch", key="officer_freshness",
+                 hide_index=True, width="stretch",
                  column_config={"latest_figure": st.column_config.DateColumn("Latest figure covers"),
                                 "days_old": "Days old", "max_age_days": "Overdue after (days)"})
     st.caption("Expected intervals are defined in warehouse/queries/freshness.py (EXPECTED_UPDATES). "

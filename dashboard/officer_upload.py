@@ -163,12 +163,12 @@ def show_preview(result: previewing.Preview) -> None:
                          f"{report.rows_rejected:,} will be rejected{replaced}."))
         if not item.rejects.empty:
             st.caption(f"Rows that will be rejected in {plain(name)} (sheet, row, column, reason):")
-            st.dataframe(item.rejects, hide_index=True, width="stretch", key=f"rejects_{report.file}")
+            st.dataframe(item.rejects, hide_index=True, width="stretch")
     st.markdown("**Headline figures, before and after**")
     shown = result.headlines.assign(**{c: result.headlines[c].map(_number) for c in ("before", "after", "change")})
-    st.dataframe(shown, hide_index=True, width="stretch", key="preview_headlines")
+    st.dataframe(shown, hide_index=True, width="stretch")
     st.markdown("**Rows per table, before and after**")
-    st.dataframe(result.tables[result.tables["change"] != 0], hide_index=True, width="stretch", key="preview_tables")
+    st.dataframe(result.tables[result.tables["change"] != 0], hide_index=True, width="stretch")
 
 
 def commit_or_cancel(result: previewing.Preview, chosen: list[tuple[StagedFile, str | None]], db_path: Path) -> None:
