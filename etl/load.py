@@ -75,6 +75,10 @@ def _check_file(path: Path) -> None:
         raise ReadError(path, "not a regular file")
     if path.stat().st_size == 0:
         raise ReadError(path, "the file is empty")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # every reader, before detection opens the workbook
+        from etl.sources.tabular import check_zip_sizes
+
+        check_zip_sizes(path)
 
 
 def _check_size(path: Path, limit: int | None) -> None:

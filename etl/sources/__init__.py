@@ -49,6 +49,10 @@ def detect(path: Path) -> ModuleType:
     if not candidates:
         raise ReadError(path, f"unsupported file type '{path.suffix}' (supported: "
                               f"{', '.join(sorted({s for m in READERS for s in m.SUFFIXES}))})")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from etl.sources.tabular import check_zip_sizes
+
+        check_zip_sizes(path)  # before any reader's detect() opens the workbook (zip bombs)
     for module in candidates:
         try:
             if module.detect(path):

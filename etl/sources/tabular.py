@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -49,10 +50,11 @@ def csv_rows(path: Path) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        return [row for row in reader]
     except csv.Error as exc:
-        raise ReadError(path, f"not a readable CSV file ({exc})") from exc
+        raise ReadError(path, f"not a readable CSV file ({exc})", row=reader.line_num) from exc
 
 
 HEAD_BYTES = 256 * 1024
@@ -83,10 +85,51 @@ def csv_head(path: Path, limit: int = MAX_HEADER_SCAN) -> list[list[str]]:
         raise ReadError(path, f"not a readable CSV file ({exc})") from exc
 
 
+# Excel cannot hold more than 32,767 characters in a cell: a longer one was not made by Excel.
+MAX_CELL_CHARS = 32_767
+# Real workbooks inflate 2-10 times (HDX/OCHA files measured: at most 8x). A zip whose directory
+# promises more than this, or one part inflating more than MAX_ZIP_RATIO times, is refused unopened.
+MAX_XLSX_UNCOMPRESSED_MB = int(os.environ.get("DISPLACEMENT_MAX_XLSX_UNCOMPRESSED_MB", "512"))
+MAX_ZIP_RATIO = 200
+
+
+def check_zip_sizes(path: Path, limit_mb: int | None = None) -> None:
+    """Refuse a zip bomb dressed as a workbook before openpyxl inflates anything.
+
+    The sizes come from the zip's central directory. A directory that lies does
+    not help an attacker: Python's zipfile never inflates an entry past its
+    declared size (and fails its CRC check instead).
+    """
+    limit = (limit_mb if limit_mb is not None else MAX_XLSX_UNCOMPRESSED_MB) * 2**20
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(path, f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from exc
+    total = sum(e.file_size for e in entries)
+    if total > limit:
+        raise ReadError(path, f"the workbook would inflate to {total / 2**20:,.0f} MB, over the "
+                              f"{limit // 2**20:,} MB limit (DISPLACEMENT_MAX_XLSX_UNCOMPRESSED_MB); refused unopened")
+    for entry in entries:
+        if entry.file_size > 10 * 2**20 and entry.file_size > MAX_ZIP_RATIO * max(1, entry.compress_size):
+            raise ReadError(path, f"part {entry.filename} would inflate {entry.file_size // max(1, entry.compress_size):,} "
+                                  f"times (over {MAX_ZIP_RATIO}x): looks like a zip bomb; refused unopened")
+
+
+def _check_cells(path: Path, sheet: str, index: int, row: tuple) -> None:
+    for column, value in enumerate(row):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            from openpyxl.utils import get_column_letter
+
+            raise ReadError(path, f"a cell of {len(value):,} characters, over Excel's limit of {MAX_CELL_CHARS:,}",
+                            sheet=sheet, row=index + 1, column=get_column_letter(column + 1))
+
+
 def xlsx_sheet_names(path: Path) -> list[str]:
     """Sheet names without loading the workbook (reads the zip directory)."""
     from openpyxl import load_workbook
 
+    check_zip_sizes(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -101,6 +144,7 @@ def xlsx_rows(path: Path, sheet: str, limit: int | None = None) -> list[tuple]:
     """Cached values of a sheet (formulas as Excel last computed them)."""
     from openpyxl import load_workbook
 
+    check_zip_sizes(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -112,6 +156,7 @@ def xlsx_rows(path: Path, sheet: str, limit: int | None = None) -> list[tuple]:
         for index, row in enumerate(book[sheet].iter_rows(values_only=True)):
             if limit is not None and index >= limit:
                 break
+            _check_cells(path, sheet, index, row)
             rows.append(row)
         return rows
     finally:
