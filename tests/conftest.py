@@ -41,6 +41,17 @@ def real_data() -> Path:
     return REAL_DATA
 
 
+@pytest.fixture(scope="session")
+def real_reference_db(tmp_path_factory, real_data) -> tuple[Path, list]:
+    """A warehouse built once from the reference data plus every real file (read-only for tests),
+    with the load reports of the real files."""
+    from etl.load import build_reference, load_paths
+
+    path = tmp_path_factory.mktemp("real-reference") / "warehouse.duckdb"
+    build_reference(path)
+    return path, load_paths([real_data], path)
+
+
 def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding: str = "utf-8") -> Path:
     """Write a small CSV for a test (quoting every field)."""
     import csv

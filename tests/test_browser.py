@@ -28,13 +28,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, real_data):
+def server(real_reference_db):
     """streamlit run dashboard/app.py on a warehouse built from the reference data and the real files."""
-    from etl.load import build_reference, load_paths
-
-    db = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    build_reference(db)
-    load_paths([real_data], db)
+    db, _ = real_reference_db
     port = _free_port()
     env = os.environ | {"DISPLACEMENT_DB": str(db)}
     proc = subprocess.Popen(

@@ -23,13 +23,9 @@ def synthetic_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_db(tmp_path_factory, real_data) -> tuple[Path, list]:
-    """The reference data plus every real file the readers recognise."""
-    from etl.load import build_reference, load_paths
-
-    path = tmp_path_factory.mktemp("real-pages") / "warehouse.duckdb"
-    build_reference(path)
-    return path, load_paths([real_data], path)
+def real_db(real_reference_db) -> tuple[Path, list]:
+    """The reference data plus every real file the readers recognise (built once per session)."""
+    return real_reference_db
 
 
 def _harness(page_file: str) -> None:
