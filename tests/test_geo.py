@@ -486,3 +486,14 @@ def test_gazetteer_pcodes_match_hno_2019() -> None:
             assert names[row["pcode"]].strip() == row["name_en"], row["pcode"]
         if row["kind"] == "town":
             assert parent_of[row["pcode"]] == row["parent_pcode"], row["pcode"]
+
+
+def test_committed_m4_corridor_is_what_the_code_derives():
+    """The map draws the corridor from the warehouse; it must match the ETL's own geometry."""
+    import json
+
+    from etl.geo.derive_corridor import OUT, corridor_feature
+
+    committed = json.loads(OUT.read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(corridor_feature()))
+    assert committed["properties"]["layer"] == "m4_corridor"

@@ -28,7 +28,7 @@ def _span(row: pd.Series) -> str:
     return end if start == end else f"{start} – {end}"
 
 
-cols = st.columns(5)
+cols = [*st.columns(3), *st.columns(3)]  # two rows: five headlines stay readable on a laptop
 row = _first(query("headlines.displaced", filters))
 metric(cols[0], "Newly displaced" if row is None else FIGURE_LABELS.get(row["figure_type"], row["figure_type"]),
        None if row is None else row["value"],

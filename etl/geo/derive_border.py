@@ -48,6 +48,7 @@ DEFAULT_OUT_DIR = REPO_ROOT / "etl" / "reference" / "geo"
 
 SOURCE = "Natural Earth 1:50m Admin-0 via world-atlas 2.0.2"
 LICENCE = "public domain"
+SOURCE_URL = "https://www.naturalearthdata.com/downloads/50m-cultural-vectors/50m-admin-0-countries-2/"
 SYRIA_ID, TURKEY_ID = "760", "792"
 BORDER_NAME = "Syria–Turkey land border"
 BORDER_FILE = "border_tr_sy.geojson"
@@ -113,6 +114,7 @@ def border_feature(topology: topojson.Topology) -> dict[str, Any]:
         "properties": {
             "name": BORDER_NAME,
             "source": SOURCE,
+            "source_url": SOURCE_URL,
             "licence": LICENCE,
             "method": "TopoJSON mesh of the arcs shared by Syria (760) and Turkey (792)",
         },
@@ -151,7 +153,7 @@ def countries_collection(topology: topojson.Topology) -> dict[str, Any]:
         features.append({"type": "Feature", "properties": {"iso3": iso3, "name": name}, "geometry": mapping(clipped)})
     return {
         "type": "FeatureCollection",
-        "properties": {"source": SOURCE, "licence": LICENCE, "bbox_clip": list(BACKDROP_BBOX)},
+        "properties": {"source": SOURCE, "source_url": SOURCE_URL, "licence": LICENCE, "bbox_clip": list(BACKDROP_BBOX)},
         "features": features,
     }
 

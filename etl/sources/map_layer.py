@@ -32,7 +32,8 @@ def _features(path: Path) -> list[dict]:
     if data.get("type") == "Feature":
         return [data]
     if data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list):
-        return data["features"]
+        shared = data.get("properties") if isinstance(data.get("properties"), dict) else {}
+        return [f | {"properties": shared | (f.get("properties") or {})} for f in data["features"] if isinstance(f, dict)]
     raise ReadError(path, "not a GeoJSON Feature or FeatureCollection")
 
 
@@ -55,8 +56,8 @@ def read(path: Path) -> ReadResult:
     features = _features(path)
     props = features[0].get("properties") or {} if features else {}
     source = SourceInfo(
-        publisher=str(props.get("publisher") or props.get("source") or "Unknown publisher"),
-        title=str(props.get("source_title") or props.get("title") or path.stem),
+        publisher=str(props.get("publisher") or props.get("source") or props.get("compiled_by") or "Unknown publisher"),
+        title=str(props.get("source_title") or props.get("title") or props.get("name") or path.stem),
         url=props.get("source_url") or props.get("url"),
         licence=props.get("licence") or props.get("license"),
     )

@@ -99,7 +99,7 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
                sum(r.individuals) AS total, ? AS km
         FROM rows r JOIN latest USING (figure_type, source_id, period_end)
         GROUP BY r.figure_type, r.source_id, r.period_end
-        ORDER BY r.figure_type = 'idp_stock' DESC, r.period_end DESC, total DESC
+        ORDER BY placed > 0 DESC, r.figure_type = 'idp_stock' DESC, r.period_end DESC, total DESC
         """,
         params + [km, km],
     )

@@ -27,6 +27,8 @@ def layers(db_path: Path) -> pd.DataFrame:
         db_path,
         "SELECT m.layer, m.name, m.geojson, s.publisher AS source_publisher, s.title AS source_title,"
         " s.published AS source_date FROM map_layers m LEFT JOIN sources s USING (source_id)"
+        # a layer loaded from two files (the bundled border and a Natural Earth download) is drawn once: the newest
+        " WHERE m.load_id = (SELECT max(n.load_id) FROM map_layers n WHERE n.layer = m.layer)"
         " ORDER BY m.layer, m.name",
     )
 
