@@ -100,6 +100,7 @@ def _same(a, b) -> None:
     if isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame):
         pd.testing.assert_frame_equal(a, b)
     else:
+        assert not isinstance(a, pd.DataFrame) and not isinstance(b, pd.DataFrame), (a, b)
         assert a == b
 
 
