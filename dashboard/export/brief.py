@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -58,6 +58,7 @@ class Pack:
     charts: list[tuple[ChartData, About]]
     events: pd.DataFrame
     sources: pd.DataFrame
+    pictures: dict[str, object] = field(default_factory=dict)  # chart name -> Future of PNG bytes, or the error
 
 
 # --- gathering ----------------------------------------------------------------
@@ -140,14 +141,25 @@ def headline_figures(query: Query, filters: Filters) -> list[Headline]:
     return found
 
 
+def _start_picture(chart: ChartData, about: About) -> object:
+    """Start the chart's PNG in Chromium now, so it draws while Python builds the next chart."""
+    try:
+        return images.render_async(images.decorate(chart, about), "png", scale=PNG_SCALE)
+    except images.ImageExportUnavailable as missing:
+        return missing
+
+
 def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
-           exported_on: date | None = None) -> Pack:
-    """Run every query the pack needs (the dashboard passes its cached query)."""
+           exported_on: date | None = None, pictures: bool = False) -> Pack:
+    """Run every query the pack needs; with `pictures`, start drawing the chart images too."""
     exported_on = exported_on or date.today()
-    built = []
+    built, started = [], {}
     for name in charts or list(catalog.CHARTS):
         chart = catalog.build(name, query, filters)
-        built.append((chart, about_for(chart, filters, query=query, exported_on=exported_on)))
+        about = about_for(chart, filters, query=query, exported_on=exported_on)
+        built.append((chart, about))
+        if pictures and not chart.is_empty:
+            started[name] = _start_picture(chart, about)
     return Pack(
         filters=filters,
         filters_text=describe_filters(filters, filter_names(query, filters)),
@@ -157,6 +169,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
         charts=built,
         events=query("timeline.events", filters),
         sources=query("briefing.sources_with_loads", None),
+        pictures=started,
     )
 
 
@@ -167,7 +180,8 @@ def to_pdf(pack: Pack) -> bytes:
     pdf = BriefPDF(f"{PROJECT} · exported {pack.exported_on:%Y-%m-%d}")
     _title_page(pdf, pack)
     for chart, about in pack.charts:
-        _chart_page(pdf, chart, about)
+        picture = pack.pictures.get(chart.name) or (None if chart.is_empty else _start_picture(chart, about))
+        _chart_page(pdf, chart, about, picture)
     _events_page(pdf, pack.events)
     _sources_pages(pdf, pack.sources)
     return pdf.bytes()
@@ -191,18 +205,19 @@ def _title_page(pdf: BriefPDF, pack: Pack) -> None:
     pdf.paragraph(METHODOLOGY, size=9)
 
 
-def _chart_page(pdf: BriefPDF, chart: ChartData, about: About) -> None:
+def _chart_page(pdf: BriefPDF, chart: ChartData, about: About, picture: object) -> None:
     pdf.add_page()
     pdf.heading(chart.title, size=14)
     if chart.is_empty:
         pdf.paragraph(f"{chart.empty_message} ({about.filters})")
         return
-    try:
-        png = images.render(images.decorate(chart, about), "png", scale=PNG_SCALE)
-    except images.ImageExportUnavailable as missing:
-        pdf.paragraph(f"Chart image unavailable: {missing} The HTML briefing pack shows it.", size=10)
+    if isinstance(picture, images.ImageExportUnavailable):
+        pdf.paragraph(f"Chart image unavailable: {picture} The HTML briefing pack shows it.", size=10)
     else:
-        pdf.image_png(png)
+        try:
+            pdf.image_png(images.collect(picture))
+        except Exception as error:  # noqa: BLE001 - one chart that fails to draw must not sink the pack
+            pdf.paragraph(f"Chart image could not be drawn ({type(error).__name__}: {error}).", size=10)
     pdf.paragraph(f"Reference period: {about.period_text}. {about.measure}", size=9)
     pdf.paragraph("Sources: " + about.sources_text, size=8)
 
@@ -318,5 +333,5 @@ def briefing_pack(query: Query, filters: Filters, fmt: str, *, exported_on: date
     """(file name, bytes) of the pack as 'pdf' or 'html'."""
     if fmt not in ("pdf", "html"):
         raise ValueError(f"the briefing pack is PDF or HTML, not {fmt!r}")
-    pack = gather(query, filters, charts=charts, exported_on=exported_on)
+    pack = gather(query, filters, charts=charts, exported_on=exported_on, pictures=fmt == "pdf")
     return pack_file_name(query, filters, fmt), (to_pdf(pack) if fmt == "pdf" else to_html(pack))

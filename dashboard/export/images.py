@@ -19,6 +19,7 @@ import html
 import os
 import textwrap
 import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -36,6 +37,7 @@ FOOTER_FONT = 11
 LINE_PX = 15
 IMAGE_FORMATS = ("png", "svg", "pdf")
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+TABS = 2
 
 
 class ImageExportUnavailable(RuntimeError):
@@ -161,16 +163,18 @@ class _Renderer:
     async def _open(self, path: Path):
         import kaleido
 
-        browser = kaleido.Kaleido(n=1, mathjax=False, path=str(path), timeout=RENDER_TIMEOUT_S)
+        # two tabs: a briefing pack renders one chart while Python builds the next
+        browser = kaleido.Kaleido(n=TABS, mathjax=False, path=str(path), timeout=RENDER_TIMEOUT_S)
         await browser.open()
         return browser
 
     def _run(self, coroutine, timeout: float):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    def render(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+    def submit(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> Future:
+        """Start a render on the browser's loop; the caller collects it with .result(timeout)."""
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        return self._run(self.kaleido.calc_fig(fig.to_dict(), opts=opts), RENDER_TIMEOUT_S + 5)
+        return asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(fig.to_dict(), opts=opts), self.loop)
 
     def close(self) -> None:
         try:
@@ -211,15 +215,25 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
-def render(fig: go.Figure, fmt: str, *, scale: float | None = None) -> bytes:
-    """PNG, SVG or PDF bytes of a decorated figure."""
+def render_async(fig: go.Figure, fmt: str, *, scale: float | None = None) -> Future:
+    """Start drawing a decorated figure as PNG, SVG or PDF; `.result()` gives the bytes."""
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"image format must be one of {', '.join(IMAGE_FORMATS)}, not {fmt!r}")
     width, height = int(fig.layout.width or WIDTH), int(fig.layout.height or HEIGHT)
     scale = scale if scale is not None else (PNG_SCALE if fmt == "png" else 1)
-    renderer = _get_renderer()
+    return _get_renderer().submit(fig, fmt, width, height, scale)
+
+
+def collect(pending: Future) -> bytes:
+    """The bytes of a started render; a failed or stuck browser is restarted by the next call."""
     try:
-        return renderer.render(fig, fmt, width, height, scale)
+        return pending.result(RENDER_TIMEOUT_S + 5)
     except Exception:
-        shutdown()  # a crashed browser is restarted by the next call
+        pending.cancel()
+        shutdown()
         raise
+
+
+def render(fig: go.Figure, fmt: str, *, scale: float | None = None) -> bytes:
+    """PNG, SVG or PDF bytes of a decorated figure."""
+    return collect(render_async(fig, fmt, scale=scale))
