@@ -36,6 +36,9 @@ def history(db_path: Path, query) -> None:
         return
     st.dataframe(loads[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS), hide_index=True, width="stretch")
     labels = {int(r["load_id"]): _label(r) for _, r in loads.iterrows()}
+    picked = st.session_state.pop("_history_pick", None)  # set by a commit (officer_upload.HISTORY_PICK)
+    if picked in labels:
+        st.session_state["officer_history_load"] = picked
     load_id = st.selectbox("Load", list(labels), format_func=labels.get, key="officer_history_load")
     row = loads[loads["load_id"] == load_id].iloc[0]
     _rejects_download(load_id, row, query)

@@ -32,6 +32,7 @@ SUFFIXES = ["csv", "xlsx", "json", "geojson", "topojson"]
 LIMIT_ENV = "DISPLACEMENT_UPLOAD_MAX_MB"
 FOLDER_PREFIX = "displacement-upload-"
 STALE_SECONDS = 24 * 3600
+HISTORY_PICK = "_history_pick"
 STAGES = {"reading": 0.1, "validating": 0.35, "writing": 0.6, "publishing": 0.9}
 _NONCE, _FOLDER, _SAVED, _PREVIEW, _RESULTS = (
     "_upload_nonce", "_upload_folder", "_upload_saved", "_upload_preview", "_upload_results")
@@ -203,6 +204,8 @@ def _commit(chosen: list[tuple[StagedFile, str | None]], db_path: Path) -> list[
             bar.progress(min(share, 1.0), text=f"{path.name}: {stage}")
         report = auth.load_as_officer(path, db_path, kind=kind, progress=progress)
         messages.append(("✗ " if report.status == "failed" else "") + report.message)
+        if report.status == "loaded":
+            st.session_state[HISTORY_PICK] = report.load_id  # the history tab opens on the new load
     bar.progress(1.0, text="Done")
     return messages
 
