@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from etl import sources
+from etl.sources import sidecar
 from etl.sources.base import ReadError, ReadResult, Staged, sha256_of
 from etl.sources.tabular import drop_blank_rows
 from etl.specs import TABLES
@@ -99,7 +100,7 @@ def read_file(path: Path, kind: str | None = None) -> ReadResult:
     reader = sources.reader_for(kind) if kind else sources.detect(path)
     _check_size(path, _size_limit(reader, path))
     try:
-        return reader.read(path)
+        return sidecar.apply(path, reader.read(path))  # a downloaded file cites the URL it came from
     except ReadError:
         raise
     except MemoryError as exc:

@@ -114,3 +114,26 @@ def test_rows_read_equals_loaded_plus_rejected(tmp_path, places):
     report = load_file(write_csv(tmp_path / "m.csv", DISP_HEADER, rows), places)
     assert report.rows_read == report.rows_loaded + report.rows_rejected == 10
     assert report.rows_rejected == 3
+
+
+def test_header_only_file_loads_nothing_without_error(tmp_path, places):
+    report = load_file(write_csv(tmp_path / "empty.csv", DISP_HEADER, []), places)
+    assert (report.status, report.rows_read, report.rows_loaded) == ("loaded", 0, 0)
+
+
+def test_data_row_with_a_hash_value_is_not_taken_for_the_hxl_row(tmp_path, places):
+    rows = [["2020-01-01", "2020-01-31", "SY07", "#x", "arrivals", "5", "", *CITE],
+            ["2020-01-01", "2020-01-31", "SY07", "SY02", "arrivals", "7", "", *CITE]]
+    report = load_file(write_csv(tmp_path / "hash.csv", DISP_HEADER, rows), places)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
+
+
+def test_downloaded_file_cites_the_url_in_its_sidecar(tmp_path, places):
+    from etl.sources import sidecar
+
+    path = write_csv(tmp_path / "moves.csv", DISP_HEADER,
+                     [["2020-01-01", "2020-01-31", "SY07", "SY02", "arrivals", "10", "", "UN OCHA", "Sitrep", "2020-03-01", ""]])
+    sidecar.write(path, url="https://data.humdata.org/dataset/x/resource/y", fetched_at="2026-11-25T10:00:00")
+    load_file(path, places)
+    assert _rows(places, "SELECT s.url FROM displacement d JOIN sources s USING (source_id)") == [
+        ("https://data.humdata.org/dataset/x/resource/y",)]

@@ -163,10 +163,17 @@ def xlsx_rows(path: Path, sheet: str, limit: int | None = None) -> list[tuple]:
         book.close()
 
 
+_HASHTAG = re.compile(r"^#[A-Za-z][\w]*(\s*\+\s*[A-Za-z][\w]*)*$")
+
+
 def is_hxl_row(row: Iterable[object]) -> bool:
-    """An HXL hashtag row: most non-empty cells start with '#'."""
+    """An HXL hashtag row: every non-empty cell is a hashtag with attributes (#affected+idps).
+
+    Strict on purpose: a data row that merely contains a '#' value must not be
+    mistaken for the hashtag row and silently skipped.
+    """
     cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
-    return bool(cells) and sum(c.startswith("#") for c in cells) >= max(1, len(cells) // 2)
+    return bool(cells) and all(_HASHTAG.match(c) for c in cells)
 
 
 def find_header(rows: Sequence[Sequence[object]], required: Iterable[str], path: Path,
@@ -198,7 +205,10 @@ def frame_below_header(rows: Sequence[Sequence[object]], header_index: int, shee
 def drop_blank_rows(frame: pd.DataFrame, ignore: tuple[str, ...] = ("_sheet", "_row")) -> pd.DataFrame:
     """Rows with nothing but blanks are spacing, not data (provenance columns aside)."""
     values = frame.drop(columns=[c for c in ignore if c in frame])
-    blank = values.isna().all(axis=1) | values.astype("string").apply(lambda s: s.str.strip().eq("")).all(axis=1)
+    if values.empty:
+        return frame.reset_index(drop=True)
+    text = values.astype("object").where(values.notna(), "").astype(str)
+    blank = text.apply(lambda s: s.str.strip().eq("")).all(axis=1)
     return frame[~blank.fillna(False)].reset_index(drop=True)
 
 
