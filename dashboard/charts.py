@@ -193,16 +193,24 @@ def _host_colour(iso3: str, others: dict[str, str]) -> str:
 
 
 def refugees_by_host(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
-    """Syrian refugees per host country over time (a stock); Turkey drawn thick and in vermillion."""
-    fig, others = go.Figure(), {}
-    for iso3, rows in frame.groupby("asylum_iso3", sort=False):
+    """Syrian refugees per host country over time (a stock); Turkey drawn thick and in vermillion.
+
+    A `series` column (optional) splits one host into lines from different reports,
+    drawn dashed after the first so they read as separate, not cumulative.
+    """
+    fig, others, seen = go.Figure(), {}, set()
+    keys = ["asylum_iso3", "series"] if "series" in frame else ["asylum_iso3"]
+    for key, rows in frame.groupby(keys, sort=False):
+        iso3 = key[0] if isinstance(key, tuple) else key
+        label = key[1] if isinstance(key, tuple) else names.get(iso3, iso3)
         rows = rows.sort_values("period_end")
-        turkey = iso3 == "TUR"
+        turkey, again = iso3 == "TUR", iso3 in seen
+        seen.add(iso3)
         fig.add_trace(go.Scatter(
-            x=pd.to_datetime(rows["period_end"]), y=rows["persons"], mode="lines+markers",
-            name=names.get(iso3, iso3), line={"color": _host_colour(iso3, others), "width": 4 if turkey else 1.5},
+            x=pd.to_datetime(rows["period_end"]), y=rows["persons"], mode="lines+markers", name=label,
+            line={"color": _host_colour(iso3, others), "width": 4 if turkey else 1.5, "dash": "dash" if again else "solid"},
             opacity=1 if turkey else 0.75,
-            hovertemplate=f"{names.get(iso3, iso3)}<br>%{{x|%d %b %Y}}: %{{y:,.0f}} refugees<extra></extra>",
+            hovertemplate=f"{label}<br>%{{x|%d %b %Y}}: %{{y:,.0f}} refugees<extra></extra>",
         ))
     _base_layout(fig, "Syrian refugees by host country (Turkey highlighted)", "Refugees present (stock, persons)")
     fig.update_xaxes(title="Reference date (end of period)")

@@ -200,20 +200,30 @@ def country_names(codes) -> dict[str, str]:
 
 
 def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> ChartData:
-    frame = query("refugees.by_host", filters)
-    if frame["source_id"].nunique() > 1:  # one publisher's series, so lines are comparable
-        main = frame[frame["asylum_iso3"] == "TUR"]["source_id"].value_counts()
-        main = main.idxmax() if not main.empty else frame["source_id"].value_counts().idxmax()
-        frame = frame[frame["source_id"] == main]
+    """One publisher's series for every host (comparable lines), plus Turkey's figures
+    from other reports (e.g. UNHCR operational updates after the statistics end) as
+    a separate dashed line, so 'how many refugees does Turkey hold' has its latest answer."""
+    full = query("refugees.by_host", filters)
+    frame, extra = full, full.iloc[0:0]
+    if full["source_id"].nunique() > 1:  # one publisher's series, so lines are comparable
+        main = full[full["asylum_iso3"] == "TUR"]["source_id"].value_counts()
+        main = main.idxmax() if not main.empty else full["source_id"].value_counts().idxmax()
+        frame = full[full["source_id"] == main]
+        extra = full[(full["source_id"] != main) & (full["asylum_iso3"] == "TUR")]
     if not frame.empty:
         latest = frame.sort_values("period_end").groupby("asylum_iso3")["persons"].last().nlargest(top).index
         frame = frame[frame["asylum_iso3"].isin(set(latest) | {"TUR"})]
-    names = country_names(frame["asylum_iso3"].unique())
+    names = country_names(pd.concat([frame, extra])["asylum_iso3"].unique())
+    frame = pd.concat([
+        frame.assign(series=frame["asylum_iso3"].map(names)),
+        extra.assign(series=names.get("TUR", "Turkey") + " — other UNHCR reports"),
+    ], ignore_index=True)
     return ChartData(
         name="refugees-by-host-country", title="Syrian refugees by host country",
         figure=charts.refugees_by_host(frame, names) if not frame.empty else None,
         data=frame.assign(host_country=frame["asylum_iso3"].map(names)), sources=cite(frame), period=period_of(frame),
-        measure=f"Stock: refugees present at each reference date, the {top} largest hosts and Turkey.",
+        measure=f"Stock: refugees present at each reference date, the {top} largest hosts and Turkey; "
+                "the dashed line is Turkey in other reports (registered Syrians), not added to the solid one.",
         empty_message="No refugee figures for this selection.",
     )
 
