@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from warehouse import resolve_db_path, warehouse_version
-from warehouse.queries import Filters
+from warehouse.queries import Filters, disclosure
 
 
 def db_path() -> Path:
@@ -25,7 +25,8 @@ def version() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(query_name: str, path: str, version_token: str, filters: Filters | None, kwargs: tuple) -> pd.DataFrame:
+def _cached(query_name: str, path: str, version_token: str, filters: Filters | None, kwargs: tuple,
+            disclosure_token: str = "") -> pd.DataFrame:
     module_name, func_name = query_name.rsplit(".", 1)
     module = __import__(f"warehouse.queries.{module_name}", fromlist=[func_name])
     func: Callable = getattr(module, func_name)
@@ -36,4 +37,5 @@ def _cached(query_name: str, path: str, version_token: str, filters: Filters | N
 def query(name: str, filters: Filters | None = None, **kwargs) -> pd.DataFrame:
     """Run `warehouse.queries.<module>.<function>` through the cache, e.g. query('timeline.events', f)."""
     path = db_path()
-    return _cached(name, str(path), warehouse_version(path), filters, tuple(sorted(kwargs.items())))
+    return _cached(name, str(path), warehouse_version(path), filters, tuple(sorted(kwargs.items())),
+                   disclosure.settings().token)  # public and internal figures never share a cache entry

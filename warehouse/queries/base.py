@@ -49,9 +49,15 @@ def where(*clauses: tuple[str, list]) -> tuple[str, list]:
 
 
 def fetch_df(db_path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    """Run one query on a fresh read-only connection and return its result."""
+    """Run one query on a fresh read-only connection and return its result.
+
+    Every result passes warehouse.queries.disclosure.protect: in public mode
+    small counts are suppressed and camps moved to their sub-district centroid.
+    """
+    from warehouse.queries import disclosure
+
     with connect_read(db_path) as con:
-        return con.execute(sql, params or []).df()
+        return disclosure.protect(con.execute(sql, params or []).df(), con)
 
 
 def fetch_value(db_path: Path, sql: str, params: list | None = None):
