@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 EVENT_COLOUR = "#666666"
@@ -57,22 +58,51 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
-    """Displacement figures at the end of their reference period, one line per figure type and source.
+def timeline_series(series: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """Split displacement rows into drawable series: (measure, label, rows).
 
-    Cumulative reports ('displaced since 1 December') are drawn as reported, not summed.
+    Rows of one figure type and publisher that share a start date are one
+    cumulative series ('since 01 Dec 2019'); the rest of that type and
+    publisher is one series of per-period figures. Mixing the two in one line
+    would zigzag between a month's flow and a three-month total.
     """
-    fig = go.Figure()
-    for (figure_type, publisher), rows in series.groupby(["figure_type", "source_publisher"], sort=False):
+    out = []
+    for (figure_type, publisher, measure), rows in series.groupby(
+            ["figure_type", "source_publisher", "measure"], sort=False, dropna=False):
+        label = f"{FIGURE_LABELS.get(figure_type, figure_type)} — {publisher}"
+        starts = rows["period_start"].value_counts()
+        cumulative = starts[starts >= 3].index if measure == "flow" else []
+        for start in cumulative:
+            out.append((measure, f"{label}, since {pd.Timestamp(start):%d %b %Y}", rows[rows["period_start"] == start]))
+        rest = rows[~rows["period_start"].isin(cumulative)]
+        if not rest.empty:
+            out.append((measure, label, rest))
+    return sorted(out, key=lambda item: -len(item[2]))
+
+
+def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame, visible: int = 3) -> go.Figure:
+    """Flows above, stocks below, on one time axis; the longest series shown, the rest one click away.
+
+    Cumulative reports are drawn as reported, never summed; flows and stocks never share an axis.
+    """
+    parts = timeline_series(series)
+    measures = [m for m in ("flow", "stock") if any(p[0] == m for p in parts)]
+    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=[{"flow": "Flows: people displaced, arriving or returning in the period",
+                                         "stock": "Stocks: people displaced at the date"}[m] for m in measures])
+    shown: dict[str, int] = {}
+    for measure, label, rows in parts:
+        rank = shown[measure] = shown.get(measure, -1) + 1  # the longest series of each measure are drawn
         rows = rows.sort_values("period_end")
         fig.add_trace(go.Scatter(
-            x=pd.to_datetime(rows["period_end"]), y=rows["individuals"], mode="lines+markers",
-            name=f"{FIGURE_LABELS.get(figure_type, figure_type)} — {publisher}",
+            x=pd.to_datetime(rows["period_end"]), y=rows["individuals"], mode="lines+markers", name=label,
+            visible=True if rank < visible else "legendonly",
             customdata=list(zip(pd.to_datetime(rows["period_start"]).dt.strftime("%d %b %Y"), rows["note"].fillna(""))),
             hovertemplate="%{y:,.0f} people<br>period %{customdata[0]} – %{x|%d %b %Y}<br>%{customdata[1]}<extra></extra>",
-        ))
+        ), row=measures.index(measure) + 1, col=1)
     _base_layout(fig, "Displacement in Northwest Syria, as reported", "People (individuals)")
-    fig.update_xaxes(title="End of reference period")
+    fig.update_layout(height=380 + 220 * (len(measures) - 1))
+    fig.update_xaxes(title="End of reference period", row=len(measures), col=1)
     return add_events(fig, events)
 
 
