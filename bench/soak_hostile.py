@@ -248,28 +248,50 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
+# The child reports its own peak (VmHWM of its memory map) when it exits. ru_maxrss from wait4
+# cannot be used: Linux carries the parent's RSS at fork (here: pandas, Streamlit) into the child's.
+_WRAPPER = """
+import atexit, os, runpy, sys
+def _peak():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            open(os.environ['DISPLACEMENT_PEAK_FILE'], 'w').write(line.split()[1])
+atexit.register(_peak)
+sys.argv = ['etl'] + sys.argv[1:]
+runpy.run_module('etl', run_name='__main__', alter_sys=True)
+"""
+
+
+def _hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except (OSError, ValueError):
+        return 0
+
+
 def load_measured(path: Path, db: Path, timeout: float = 300.0) -> tuple[int, str, str, float]:
     """Run `python -m etl load --json` on one file; exit code, stdout, stderr, peak RSS in MB.
 
-    os.wait4 gives this child's own rusage; the timeout is a safety net only.
+    The peak is the child's own high-water mark, reported at exit and also
+    sampled while it runs (in case it is killed). The timeout is a safety net only.
     """
+    peak_file = db.parent / "peak_kb.txt"
+    peak_file.unlink(missing_ok=True)
+    env = {**os.environ, "DISPLACEMENT_PEAK_FILE": str(peak_file)}
     with open(db.parent / "out.json", "w+") as out, open(db.parent / "err.txt", "w+") as err:
-        process = subprocess.Popen([sys.executable, "-m", "etl", "load", "--json", "--db", str(db), str(path)],
-                                   cwd=ROOT, stdout=out, stderr=err)
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
+        process = subprocess.Popen([sys.executable, "-c", _WRAPPER, "load", "--json", "--db", str(db), str(path)],
+                                   cwd=ROOT, stdout=out, stderr=err, env=env)
+        sampled, deadline = 0, time.monotonic() + timeout
+        while process.poll() is None:
+            sampled = max(sampled, _hwm_kb(process.pid))
             if time.monotonic() > deadline:
                 process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
             time.sleep(0.02)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        reported = int(peak_file.read_text()) if peak_file.exists() else 0
         out.seek(0)
         err.seek(0)
-        return process.returncode, out.read(), err.read(), usage.ru_maxrss / 1024
+        return process.returncode, out.read(), err.read(), max(sampled, reported) / 1024
 
 
 def run_case(case: Case, folder: Path, db: Path) -> Outcome:
