@@ -24,7 +24,7 @@ from dashboard.filters import current
 from etl import preview as previewing
 from etl import sources
 from etl.load import MAX_FILE_BYTES
-from etl.safety import safe_upload_path
+from etl.safety import open_upload
 from etl.sources.base import ReadError
 from warehouse import warehouse_version
 
@@ -103,8 +103,13 @@ def staged_files(uploaded: list) -> list[StagedFile]:
             continue
         if item.file_id not in saved:
             data = item.getvalue()
-            path = safe_upload_path(_folder(), item.name)
-            path.write_bytes(data)
+            try:  # refuses names with folders, '..' or control characters, and symbolic links
+                path, handle = open_upload(_folder(), item.name)
+            except (ValueError, OSError) as exc:
+                st.error(f"{plain(item.name[:80])}: not saved ({plain(exc)}).")
+                continue
+            with handle:
+                handle.write(data)
             detected, problem = _detect(path)
             saved[item.file_id] = StagedFile(item.name, path, hashlib.sha256(data).hexdigest(), len(data), detected, problem)
         out.append(saved[item.file_id])

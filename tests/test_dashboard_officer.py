@@ -150,6 +150,14 @@ def test_broken_file_clear_message_nothing_written(warehouse, name, data, messag
     assert sha256(warehouse) == before
 
 
+def test_hostile_upload_name_is_refused_not_saved(warehouse):
+    before = sha256(warehouse)
+    at = upload(officer_page(), ("../../warehouse.duckdb.csv", b"a,b\n1,2\n"))
+    assert "not saved" in texts(at.error) and "folder in the file name" in texts(at.error)
+    assert not at.session_state["_upload_saved"] and "1. Format" not in texts(at.subheader)
+    assert sha256(warehouse) == before
+
+
 def test_wrong_format_chosen_is_refused(warehouse, real_data):
     before = sha256(warehouse)
     at = upload(officer_page(), ("idp_1.xlsx", (real_data / "idp_movements" / "idp_1.xlsx").read_bytes()))
