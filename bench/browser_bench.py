@@ -1,0 +1,179 @@
+"""In the browser: time until every chart of a page has drawn, against the Streamlit floor;
+Streamlit's peak memory; and many viewers changing filters at once.
+
+Debian chromium through Playwright (never `playwright install`). Each page is
+opened once to warm the caches and to record its charts (the plotly figures as
+drawn), which become the floor app's input; then it is opened again, timed,
+next to the floor app showing the same figures.
+
+    DISPLACEMENT_DB=... python -m bench.browser_bench [--viewers 10 25]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.server_bench import discover_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+# Done = the script finished, and every plotly chart on the page has drawn its SVG.
+DONE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg');
+  return charts.length === 0 || drawn.length >= charts.length;
+}"""
+FIGURES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
+  gd => JSON.parse(JSON.stringify({data: gd.data, layout: gd.layout})))"""
+FILTER_URLS = ("?gov=SY07", "?gov=SY02", "", "?type=arrivals", "?gov=SY07&type=idp_stock")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(script: Path, env: dict[str, str]):
+    """A Streamlit server on a free port; yields (base url, pid)."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"streamlit did not start: {script}")
+        yield base, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def peak_memory_mb(pid: int) -> float:
+    """VmHWM: the most resident memory the process ever had."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+async def _open(page, url: str, timeout_s: float = 300) -> float:
+    """Milliseconds from navigation until the script finished and every chart drew."""
+    started = time.perf_counter()
+    await page.goto(url, wait_until="commit")
+    await page.wait_for_timeout(50)  # let the new run start before asking whether it finished
+    await page.wait_for_function(DONE_JS, timeout=timeout_s * 1000, polling=20)
+    return (time.perf_counter() - started) * 1000
+
+
+async def _pages(browser, base: str, pages: list[tuple[str, str]], repeat: int) -> tuple[dict, dict]:
+    """Warm each page, record its figures, then time `repeat` fresh loads. Returns (times, figures)."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    times, figures = {}, {}
+    for _, url in pages:
+        await _open(page, f"{base}/{url}")
+        figures[url] = await page.evaluate(FIGURES_JS)
+        times[url] = statistics.median([await _open(page, f"{base}/{url}") for _ in range(repeat)])
+    await context.close()
+    return times, figures
+
+
+async def _floor(browser, base: str, urls: list[str], repeat: int) -> dict:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    times = {}
+    for url in urls:
+        await _open(page, f"{base}/?page={url}")
+        times[url] = statistics.median([await _open(page, f"{base}/?page={url}") for _ in range(repeat)])
+    await context.close()
+    return times
+
+
+async def _viewer(browser, base: str, url: str, rounds: int, offset: int) -> list[float]:
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    times = []
+    for i in range(rounds):
+        query = FILTER_URLS[(i + offset) % len(FILTER_URLS)]
+        times.append(await _open(page, f"{base}/{url}{query}", timeout_s=600))
+    await context.close()
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+async def run(db: Path, viewers: list[int], repeat: int, rounds: int, only: list[str] | None) -> dict:
+    from playwright.async_api import async_playwright
+
+    pages = [(s, u) for s, u in discover_pages() if not only or u in only]
+    out: dict = {"pages": {}, "concurrency": []}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        with streamlit_server(ROOT / "dashboard" / "app.py", {"DISPLACEMENT_DB": str(db)}) as (base, pid):
+            times, figures = await _pages(browser, base, pages, repeat)
+            for n in viewers:
+                busy_url = pages[0][1]
+                results = await asyncio.gather(*[_viewer(browser, base, busy_url, rounds, i) for i in range(n)])
+                flat = [t for r in results for t in r]
+                out["concurrency"].append({"viewers": n, "page": busy_url, "reruns": len(flat),
+                                           "median_ms": round(statistics.median(flat)),
+                                           "p95_ms": round(_p95(flat))})
+            out["streamlit_peak_mb"] = peak_memory_mb(pid)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(figures, handle)
+        try:
+            with streamlit_server(ROOT / "bench" / "floor_app.py", {"FLOOR_FIGURES": handle.name}) as (base, pid):
+                floor = await _floor(browser, base, list(figures), repeat)
+                out["floor_peak_mb"] = peak_memory_mb(pid)
+        finally:
+            os.unlink(handle.name)
+        await browser.close()
+    for url in figures:
+        out["pages"][url] = {"charts": len(figures[url]), "browser_ms": round(times[url]),
+                             "floor_ms": round(floor[url]),
+                             "ratio": round(times[url] / floor[url], 2) if floor[url] else None}
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--viewers", type=int, nargs="*", default=[10, 25])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=4, help="filter changes per viewer")
+    parser.add_argument("--pages", nargs="*")
+    args = parser.parse_args(argv)
+    db = Path(os.environ["DISPLACEMENT_DB"])
+    print(json.dumps(asyncio.run(run(db, args.viewers, args.repeat, args.rounds, args.pages))))
+
+
+if __name__ == "__main__":
+    main()
