@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import platform
 import tempfile
 import time
@@ -109,9 +110,10 @@ def main(argv: list[str] | None = None) -> None:
         (tmp / "hostile").mkdir()
         hostile = run_hostile(tmp / "hostile")
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"Last run: {when} on {platform.machine()} Linux, Python {platform.python_version()}, "
+    lines = [f"Last run: {when} on {platform.machine()} Linux ({os.cpu_count()} cores, load average "
+             f"{os.getloadavg()[0]:.1f} at the end), Python {platform.python_version()}, "
              f"{time.monotonic() - started:.0f} s (`make soak`).", ""]
-    lines += _refresh_rows(refresh) + _crash_rows(crash) + [""] + _hostile_rows(hostile)
+    lines += _refresh_rows(refresh) + _crash_rows(crash) + _hostile_rows(hostile)  # one summary table
     problems = refresh.queries.messages + refresh.apps.messages + refresh.publish.messages + crash.problems
     if problems:
         lines += ["", "Problems seen:", *[f"- {p}" for p in problems[:20]]]
