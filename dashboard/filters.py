@@ -15,18 +15,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts import FIGURE_LABELS
 from warehouse import WarehouseMissing
 from warehouse.queries import Filters
 
-FIGURE_TYPE_LABELS = {
-    "newly_displaced": "Newly displaced (flow)",
-    "arrivals": "IDP arrivals (flow)",
-    "departures": "IDP departures (flow)",
-    "returns": "Returns (flow)",
-    "idp_stock": "IDPs present (stock)",
-    "idps_in_camps": "IDPs in camps and sites (stock)",
-    "returnees_stock": "Returnees present (stock)",
-}
+FIGURE_TYPE_LABELS = FIGURE_LABELS
 KEYS = ("start", "end", "gov", "district", "source", "type")
 _STATE = "_dashboard_filters"
 _MAX_SHOWN = 40

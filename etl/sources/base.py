@@ -121,6 +121,18 @@ def with_provenance(frame: pd.DataFrame, sheet: str | None, first_row: int) -> p
     return frame
 
 
+def read_json(path: Path, max_bytes: int) -> object:
+    """Parse a JSON file, refusing files over `max_bytes` and nesting deep enough to blow the stack."""
+    import json
+
+    if path.stat().st_size > max_bytes:
+        raise ReadError(path, f"larger than {max_bytes // 2**20} MB; refusing to parse")
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, RecursionError) as exc:
+        raise ReadError(path, f"not valid JSON ({exc})") from exc
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -34,7 +34,7 @@ import pandas as pd
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
-from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
+from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, read_json
 from etl.sources.syria_admin import GOVERNORATES, key
 
 KIND = "geojson-admin-boundaries"
@@ -47,12 +47,7 @@ DIGITS = 5
 
 
 def _collection(path: Path) -> dict:
-    if path.stat().st_size > MAX_BYTES:
-        raise ReadError(path, f"larger than {MAX_BYTES // 2**20} MB; refusing to parse")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, RecursionError) as exc:
-        raise ReadError(path, f"not valid JSON ({exc})") from exc
+    data = read_json(path, MAX_BYTES)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         raise ReadError(path, "not a GeoJSON FeatureCollection")
     return data

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, with_provenance
+from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, read_json, with_provenance
 
 KIND = "map-layer"
 DESCRIPTION = "GeoJSON lines/areas without P-codes (border, countries, roads) drawn on the map"
@@ -21,12 +21,7 @@ _PCODE_KEYS = {"admin3_pco", "admin2pcode", "admin1pcode", "admin3pcode", "pcode
 
 
 def _features(path: Path) -> list[dict]:
-    if path.stat().st_size > MAX_BYTES:
-        raise ReadError(path, f"larger than {MAX_BYTES // 2**20} MB; refusing to parse")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, RecursionError) as exc:
-        raise ReadError(path, f"not valid JSON ({exc})") from exc
+    data = read_json(path, MAX_BYTES)
     if not isinstance(data, dict):
         raise ReadError(path, "not a GeoJSON object")
     if data.get("type") == "Feature":

@@ -20,7 +20,7 @@ import pandas as pd
 from shapely.geometry import box, mapping, shape
 
 from etl.geo import topojson
-from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
+from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, read_json
 
 KIND = "topojson-countries"
 DESCRIPTION = "Natural Earth country outlines as TopoJSON (world-atlas): backdrop and the Syria–Turkey border"
@@ -41,12 +41,7 @@ SOURCE = SourceInfo(
 
 
 def _topology(path: Path) -> dict:
-    if path.stat().st_size > MAX_BYTES:
-        raise ReadError(path, f"larger than {MAX_BYTES // 2**20} MB; refusing to parse")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, RecursionError) as exc:
-        raise ReadError(path, f"not valid JSON ({exc})") from exc
+    data = read_json(path, MAX_BYTES)
     if not isinstance(data, dict) or data.get("type") != "Topology" or not isinstance(data.get("objects"), dict):
         raise ReadError(path, "not a TopoJSON Topology")
     return data
