@@ -172,3 +172,27 @@ def test_command_line_loads_the_path_the_officer_names_even_through_a_link(tmp_p
     link = tmp_path / "linked_locations.csv"
     link.symlink_to(real)
     assert load_file(link, db).status == "loaded"
+
+
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        ({"type": "LineString", "coordinates": [[[[1, 2]]]]}, "not valid LineString"),
+        ({"type": "Circle", "coordinates": [1, 2]}, "not a GeoJSON"),
+        ({"type": "LineString", "coordinates": "x"}, "not valid LineString"),
+    ],
+)
+def test_map_layer_with_malformed_geometry_is_refused(tmp_path, geometry, message):
+    """A layer is drawn on every map: a geometry shapely cannot read is refused, naming the feature."""
+    import json as _json
+
+    from etl.load import load_file
+
+    path = tmp_path / "road.geojson"
+    path.write_text(_json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "ok"}, "geometry": {"type": "LineString", "coordinates": [[36, 35], [37, 36]]}},
+        {"type": "Feature", "properties": {"name": "bad"}, "geometry": geometry}]}))
+    db = tmp_path / "w.duckdb"
+    report = load_file(path, db)
+    assert report.status == "failed" and message in report.message and "row 2" in report.message
+    assert not db.exists()

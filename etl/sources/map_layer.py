@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import shapely.geometry
 
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, read_json, with_provenance
 
@@ -47,6 +48,27 @@ def priority(path: Path) -> int:
     return 5
 
 
+_GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+
+
+def _geometry_json(path: Path, number: int, geometry: object) -> str | None:
+    """The geometry as compact GeoJSON, after shapely has accepted it.
+
+    A layer is drawn on every map page, so a geometry that is not GeoJSON (wrong
+    type, coordinates nested too deep or too shallow) is refused here, not in the browser.
+    """
+    if not geometry:
+        return None
+    if not isinstance(geometry, dict) or geometry.get("type") not in _GEOMETRY_TYPES:
+        raise ReadError(path, f"geometry is not a GeoJSON {', '.join(sorted(_GEOMETRY_TYPES))}", sheet="features", row=number)
+    try:
+        shapely.geometry.shape(geometry)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        raise ReadError(path, f"geometry coordinates are not valid {geometry['type']} coordinates "
+                              f"({type(exc).__name__})", sheet="features", row=number) from exc
+    return json.dumps(geometry, separators=(",", ":"))
+
+
 def read(path: Path) -> ReadResult:
     features = _features(path)
     props = features[0].get("properties") or {} if features else {}
@@ -60,10 +82,10 @@ def read(path: Path) -> ReadResult:
         {
             "layer": (f.get("properties") or {}).get("layer") or path.stem,
             "name": str((f.get("properties") or {}).get("name") or path.stem),
-            "geojson": json.dumps(f.get("geometry"), separators=(",", ":")) if f.get("geometry") else None,
+            "geojson": _geometry_json(path, number, f.get("geometry")),
             "source_id": source.source_id,
         }
-        for f in features
+        for number, f in enumerate(features, start=1)
     ]
     frame = with_provenance(pd.DataFrame(rows, columns=["layer", "name", "geojson", "source_id"]), "features", 1)
     return ReadResult(KIND, [Staged("map_layers", frame)], [source])
