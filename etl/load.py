@@ -24,6 +24,7 @@ from etl.specs import TABLES
 from etl.validate import MISSING_MARKERS, Context, Validated, iso3_codes, strict_rules, validate
 from warehouse import bulk as bulk_sql
 from warehouse import publishing
+from warehouse import rollups
 from warehouse import writes
 from warehouse.db import connect_read
 
@@ -245,6 +246,7 @@ def _publish(db_path: Path, path: Path, sha: str, result: ReadResult, report: Lo
         _summarise(report, result, checked, streamed)
         writes.finish_load(con, load_id, read=report.rows_read, loaded=report.rows_loaded,
                            rejected=report.rows_rejected, finished_at=_now())
+        rollups.rebuild(con)  # same transaction: readers never see facts and rollups out of step
         progress("publishing")
         report.load_id, report.replaced_load_id = load_id, replaces
 
@@ -321,6 +323,7 @@ def rollback(db_path: Path, load_id: int) -> str:
         if status != "loaded":
             raise ValueError(f"load {load_id} is {status}; only a live load can be rolled back")
         removed = writes.remove_load_rows(con, load_id, "rolled_back")
+        rollups.rebuild(con)
     return f"load {load_id} rolled back: {removed} rows removed"
 
 

@@ -48,7 +48,7 @@ DISPLACEMENT = f"""
 WITH areas AS ({LOCATION_AREAS})
 SELECT d.period_start, d.period_end, d.figure_type, ft.measure, d.individuals, d.note,
        d.source_id, s.publisher AS source_publisher, s.title AS source_title, s.published AS source_date,
-       s.is_synthetic,
+       s.is_synthetic, d.load_id,
        d.origin_pcode, o.name_en AS origin_name, o.governorate_pcode AS origin_governorate,
        o.district_pcode AS origin_district, o.place_border_km AS origin_border_km,
        o.place_lat AS origin_lat, o.place_lon AS origin_lon,
@@ -128,10 +128,13 @@ def non_overlapping(periods: pd.DataFrame) -> pd.DataFrame:
     rows = periods.sort_values(["period_end", "period_start"]).reset_index(drop=True)
     starts = pd.to_datetime(rows["period_start"]).tolist()
     ends = pd.to_datetime(rows["period_end"]).tolist()
+    # a rollup row (a month of single days) covers the days it holds, not its whole span
+    covered = rows["days"].tolist() if "days" in rows else [(e - s).days + 1 for s, e in zip(starts, ends)]
+    values = rows["value"].astype(float).tolist()
     best: list[tuple[int, float, list[int]]] = [(0, 0.0, [])]  # best[i]: using the first i rows
     for i in range(len(rows)):
-        days = (ends[i] - starts[i]).days + 1
+        days = covered[i]
         j = bisect.bisect_left(ends, starts[i], 0, i)  # rows before j end before this one starts
-        take = (best[j][0] + days, best[j][1] + float(rows.loc[i, "value"]), best[j][2] + [i])
+        take = (best[j][0] + days, best[j][1] + values[i], best[j][2] + [i])
         best.append(max(best[i], take, key=lambda t: (t[0], t[1])))
     return rows.loc[best[-1][2]].reset_index(drop=True)

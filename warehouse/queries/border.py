@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from warehouse.queries.areas import DISPLACEMENT, area_clause, flow_types, in_list
-from warehouse.queries.base import Filters, fetch_df, where
+from warehouse.queries.base import Filters, where
+from warehouse.queries.rollup import BUCKET, CITE, fetch, month_aligned
 
 
 def flow_where(filters: Filters) -> tuple[str, list]:
@@ -24,11 +25,18 @@ def flow_where(filters: Filters) -> tuple[str, list]:
 
 
 def by_band(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Flow figures per reference period, figure type, source and destination distance band."""
+    """Flow figures per reference period (single days gathered into months), figure type, source
+    and destination distance band: a few thousand rows at most, whatever the number of facts."""
     clause, params = flow_where(filters)
-    return fetch_df(
-        db_path,
-        f"""
+    fast = f"""
+        SELECT min(r.period_start) AS period_start, max(r.period_end) AS period_end, r.figure_type, r.source_id,
+               {CITE}, r.destination_band, sum(r.individuals) AS individuals, sum(r.row_count)::BIGINT AS rows
+        FROM displacement_rollup r LEFT JOIN sources s USING (source_id)
+        WHERE {clause}
+        GROUP BY {BUCKET}, r.figure_type, r.source_id, r.destination_band
+        ORDER BY period_end, r.figure_type, r.source_id, r.destination_band
+        """
+    slow = f"""
         SELECT period_start, period_end, figure_type, source_id,
                any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
                any_value(source_date) AS source_date,
@@ -37,9 +45,8 @@ def by_band(db_path: Path, filters: Filters) -> pd.DataFrame:
         WHERE {clause}
         GROUP BY period_start, period_end, figure_type, source_id, destination_band
         ORDER BY period_end, figure_type, source_id, destination_band
-        """,
-        params,
-    )
+        """
+    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
 
 
 def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
@@ -50,11 +57,18 @@ def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
     net_toward = toward - away.
     """
     clause, params = flow_where(filters)
+    fast = f"""
+        SELECT min(r.period_start) AS period_start, max(r.period_end) AS period_end, r.figure_type, r.source_id,
+               {CITE}, sum(r.toward) AS toward, sum(r.away) AS away, sum(r.same) AS same,
+               sum(r.unknown) AS unknown, sum(r.toward) - sum(r.away) AS net_toward
+        FROM displacement_rollup r LEFT JOIN sources s USING (source_id)
+        WHERE {clause}
+        GROUP BY {BUCKET}, r.figure_type, r.source_id
+        ORDER BY period_end, r.figure_type, r.source_id
+        """
     closer = "destination_border_km < origin_border_km"
     farther = "destination_border_km > origin_border_km"
-    return fetch_df(
-        db_path,
-        f"""
+    slow = f"""
         SELECT period_start, period_end, figure_type, source_id,
                any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
                any_value(source_date) AS source_date,
@@ -69,9 +83,8 @@ def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
         WHERE {clause}
         GROUP BY period_start, period_end, figure_type, source_id
         ORDER BY period_end, figure_type, source_id
-        """,
-        params,
-    )
+        """
+    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
 
 
 def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.DataFrame:
@@ -79,9 +92,24 @@ def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.Dat
     if level not in ("governorate", "district"):
         raise ValueError(f"level must be 'governorate' or 'district', not {level!r}")
     clause, params = flow_where(filters)
-    return fetch_df(
-        db_path,
-        f"""
+    fast = f"""
+        SELECT f.figure_type, f.source_id, {CITE},
+               min(f.period_start) AS period_start, max(f.period_end) AS period_end,
+               coalesce(f.origin_{level}, 'unknown') AS origin_pcode,
+               coalesce(any_value(o.name_en), 'Unknown origin') AS origin_name,
+               coalesce(f.destination_{level}, 'unknown') AS destination_pcode,
+               coalesce(any_value(t.name_en), 'Unknown destination') AS destination_name,
+               sum(f.individuals) AS individuals
+        FROM displacement_flow_rollup f
+        LEFT JOIN v_locations o ON o.pcode = f.origin_{level}
+        LEFT JOIN v_locations t ON t.pcode = f.destination_{level}
+        LEFT JOIN sources s USING (source_id)
+        WHERE {clause}
+        GROUP BY f.figure_type, f.source_id, coalesce(f.origin_{level}, 'unknown'),
+                 coalesce(f.destination_{level}, 'unknown')
+        ORDER BY individuals DESC
+        """
+    slow = f"""
         SELECT f.figure_type, f.source_id, any_value(f.source_publisher) AS source_publisher,
                any_value(f.source_title) AS source_title, any_value(f.source_date) AS source_date,
                min(f.period_start) AS period_start, max(f.period_end) AS period_end,
@@ -97,6 +125,5 @@ def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.Dat
         GROUP BY f.figure_type, f.source_id, coalesce(f.origin_{level}, 'unknown'),
                  coalesce(f.destination_{level}, 'unknown')
         ORDER BY individuals DESC
-        """,
-        params,
-    )
+        """
+    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list
-from warehouse.queries.base import Filters, fetch_df, where
+from warehouse.queries.base import Filters, where
+from warehouse.queries.rollup import CITE, fetch, month_aligned
 
 # Reports longer than a month cannot be put in one month without inventing a split.
 MAX_DAYS = 31
@@ -20,9 +21,7 @@ def monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         filters.in_clause("c.source_id", filters.sources),
         (f"c.period_end - c.period_start < {MAX_DAYS}", []),
     )
-    return fetch_df(
-        db_path,
-        f"""
+    slow = f"""
         WITH areas AS ({LOCATION_AREAS})
         SELECT date_trunc('month', c.period_start)::DATE AS month, c.category,
                coalesce(a.governorate_pcode, 'unknown') AS governorate_pcode,
@@ -40,9 +39,31 @@ def monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         WHERE {clause}
         GROUP BY ALL
         ORDER BY month, governorate
-        """,
-        params,
+        """
+    fast_clause, fast_params = where(
+        filters.period_clause("c.period_start", "c.period_end"),
+        area_clause(filters, "c.governorate_pcode", "c.district_pcode"),
+        filters.in_clause("c.source_id", filters.sources),
+        (f"(c.daily OR c.period_end - c.period_start < {MAX_DAYS})", []),
     )
+    fast = f"""
+        SELECT date_trunc('month', c.period_start)::DATE AS month, c.category,
+               coalesce(c.governorate_pcode, 'unknown') AS governorate_pcode,
+               coalesce(any_value(g.name_en), 'Unknown governorate') AS governorate,
+               c.source_id, {CITE},
+               sum(c.deaths_best) AS deaths_best,
+               CASE WHEN sum(c.low_count) = sum(c.row_count) THEN sum(c.deaths_low) END AS deaths_low,
+               CASE WHEN sum(c.high_count) = sum(c.row_count) THEN sum(c.deaths_high) END AS deaths_high,
+               sum(c.row_count)::BIGINT AS rows
+        FROM casualties_rollup c
+        LEFT JOIN v_locations g ON g.pcode = c.governorate_pcode
+        LEFT JOIN sources s ON s.source_id = c.source_id
+        WHERE {fast_clause}
+        GROUP BY date_trunc('month', c.period_start)::DATE, c.category, coalesce(c.governorate_pcode, 'unknown'),
+                 c.source_id
+        ORDER BY month, governorate
+        """
+    return fetch(db_path, (fast, fast_params) if month_aligned(filters) else None, (slow, params))
 
 
 def displacement_monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
@@ -54,9 +75,7 @@ def displacement_monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         in_list("figure_type", flow_types(filters)),
         (f"period_end - period_start < {MAX_DAYS}", []),
     )
-    return fetch_df(
-        db_path,
-        f"""
+    slow = f"""
         SELECT date_trunc('month', period_start)::DATE AS month, figure_type, source_id,
                any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
                any_value(source_date) AS source_date, sum(individuals) AS individuals
@@ -64,6 +83,15 @@ def displacement_monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         WHERE {clause}
         GROUP BY ALL
         ORDER BY month, figure_type
-        """,
-        params,
-    )
+        """
+    fast_clause = clause.replace(f"period_end - period_start < {MAX_DAYS}",
+                                 f"r.daily OR r.period_end - r.period_start < {MAX_DAYS}")
+    fast = f"""
+        SELECT date_trunc('month', r.period_start)::DATE AS month, r.figure_type, r.source_id, {CITE},
+               sum(r.individuals) AS individuals
+        FROM displacement_rollup r LEFT JOIN sources s USING (source_id)
+        WHERE {fast_clause}
+        GROUP BY date_trunc('month', r.period_start)::DATE, r.figure_type, r.source_id
+        ORDER BY month, r.figure_type
+        """
+    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))

@@ -14,8 +14,11 @@ from warehouse.queries.areas import (
     DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list, non_overlapping, stock_types, within,
 )
 from warehouse.queries.base import Filters, fetch_df, where
+from warehouse.queries.rollup import BUCKET, CITE, DAYS, REPORTS, fetch, month_aligned
 
 NEAR_BORDER_KM = 25.0
+# Distances that are band edges (areas.BAND_SQL): the bands nearer than each.
+_BANDS_NEARER = {10.0: ("0–10 km",), 25.0: ("0–10 km", "10–25 km"), 50.0: ("0–10 km", "10–25 km", "25–50 km")}
 _CITE_COLS = ["source_publisher", "source_title", "source_date"]
 
 
@@ -24,13 +27,17 @@ def _resolve(per_period: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out = []
     for key, group in per_period.groupby(keys, sort=False):
         kept = non_overlapping(group)
-        covered = int(sum((pd.Timestamp(e) - pd.Timestamp(s)).days + 1
-                          for s, e in zip(kept["period_start"], kept["period_end"])))
+        if "days" in kept:  # rows from the rollups: a month of single days is one row
+            covered, reports, offered = int(kept["days"].sum()), int(kept["reports"].sum()), int(group["reports"].sum())
+        else:
+            covered = int(sum((pd.Timestamp(e) - pd.Timestamp(s)).days + 1
+                              for s, e in zip(kept["period_start"], kept["period_end"])))
+            reports, offered = len(kept), len(group)
         row = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
         row |= {c: kept[c].iloc[0] for c in _CITE_COLS}
         row |= {
             "period_start": kept["period_start"].min(), "period_end": kept["period_end"].max(),
-            "value": kept["value"].sum(), "reports": len(kept), "reports_offered": len(group),
+            "value": kept["value"].sum(), "reports": reports, "reports_offered": offered,
             "days_covered": covered,
         }
         for extra in ("low", "high"):
@@ -54,18 +61,22 @@ def displaced(db_path: Path, filters: Filters) -> pd.DataFrame:
         filters.in_clause("source_id", filters.sources),
         in_list("figure_type", types),
     )
-    per_period = fetch_df(
-        db_path,
-        f"""
+    fast = f"""
+        SELECT r.figure_type, r.source_id, {CITE}, min(r.period_start) AS period_start,
+               max(r.period_end) AS period_end, sum(r.individuals) AS value, {REPORTS} AS reports, {DAYS} AS days
+        FROM displacement_rollup r LEFT JOIN sources s USING (source_id)
+        WHERE {clause}
+        GROUP BY r.figure_type, r.source_id, {BUCKET}
+        """
+    slow = f"""
         SELECT figure_type, source_id, any_value(source_publisher) AS source_publisher,
                any_value(source_title) AS source_title, any_value(source_date) AS source_date,
                period_start, period_end, sum(individuals) AS value
         FROM ({DISPLACEMENT})
         WHERE {clause}
         GROUP BY figure_type, source_id, period_start, period_end
-        """,
-        params,
-    )
+        """
+    per_period = fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
     if per_period.empty:
         return per_period
     result = _resolve(per_period, ["figure_type", "source_id"])
@@ -86,9 +97,7 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
         filters.in_clause("source_id", filters.sources),
         in_list("figure_type", types),
     )
-    return fetch_df(
-        db_path,
-        f"""
+    slow = f"""
         WITH rows AS (SELECT * FROM ({DISPLACEMENT}) WHERE {clause}),
         latest AS (SELECT figure_type, source_id, max(period_end) AS period_end FROM rows GROUP BY ALL)
         SELECT r.figure_type, r.source_id, any_value(r.source_publisher) AS source_publisher,
@@ -100,9 +109,28 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
         FROM rows r JOIN latest USING (figure_type, source_id, period_end)
         GROUP BY r.figure_type, r.source_id, r.period_end
         ORDER BY placed > 0 DESC, r.figure_type = 'idp_stock' DESC, r.period_end DESC, total DESC
-        """,
-        params + [km, km],
-    )
+        """
+    near = _BANDS_NEARER.get(km)
+    # Stocks keep their own periods in the rollup, so any period filter is exact; the
+    # distance must be a band edge.
+    fast = None if near is None else f"""
+        WITH rows AS (SELECT r.*, s.publisher AS source_publisher, s.title AS source_title,
+                             s.published AS source_date
+                      FROM displacement_rollup r LEFT JOIN sources s USING (source_id) WHERE {clause}),
+        latest AS (SELECT figure_type, source_id, max(period_end) AS period_end FROM rows GROUP BY ALL)
+        SELECT r.figure_type, r.source_id, any_value(r.source_publisher) AS source_publisher,
+               any_value(r.source_title) AS source_title, any_value(r.source_date) AS source_date,
+               min(r.period_start) AS period_start, r.period_end,
+               coalesce(sum(r.individuals) FILTER (WHERE r.destination_band IN ({', '.join('?' for _ in near)})), 0)
+                   AS value,
+               coalesce(sum(r.individuals) FILTER (WHERE r.destination_band <> 'unknown'), 0) AS placed,
+               sum(r.individuals) AS total, ? AS km
+        FROM rows r JOIN latest USING (figure_type, source_id, period_end)
+        GROUP BY r.figure_type, r.source_id, r.period_end
+        ORDER BY placed > 0 DESC, r.figure_type = 'idp_stock' DESC, r.period_end DESC, total DESC
+        """
+    return fetch(db_path, None if fast is None else (fast, params + list(near or ()) + [km]),
+                 (slow, params + [km, km]))
 
 
 def refugees_in_turkey(db_path: Path, filters: Filters) -> pd.DataFrame:
@@ -139,9 +167,7 @@ def deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
         area_clause(filters, "a.governorate_pcode", "a.district_pcode"),
         filters.in_clause("c.source_id", filters.sources),
     )
-    per_period = fetch_df(
-        db_path,
-        f"""
+    slow = f"""
         WITH areas AS ({LOCATION_AREAS})
         SELECT c.category, c.source_id, any_value(s.publisher) AS source_publisher,
                any_value(s.title) AS source_title, any_value(s.published) AS source_date,
@@ -153,9 +179,23 @@ def deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
         LEFT JOIN sources s ON s.source_id = c.source_id
         WHERE {clause}
         GROUP BY c.category, c.source_id, c.period_start, c.period_end
-        """,
-        params,
+        """
+    fast_clause, fast_params = where(
+        within(filters, "r.period_start", "r.period_end"),
+        area_clause(filters, "r.governorate_pcode", "r.district_pcode"),
+        filters.in_clause("r.source_id", filters.sources),
     )
+    fast = f"""
+        SELECT r.category, r.source_id, {CITE}, min(r.period_start) AS period_start,
+               max(r.period_end) AS period_end, sum(r.deaths_best) AS value,
+               CASE WHEN sum(r.low_count) = sum(r.row_count) THEN sum(r.deaths_low) END AS low,
+               CASE WHEN sum(r.high_count) = sum(r.row_count) THEN sum(r.deaths_high) END AS high,
+               {REPORTS} AS reports, {DAYS} AS days
+        FROM casualties_rollup r LEFT JOIN sources s ON s.source_id = r.source_id
+        WHERE {fast_clause}
+        GROUP BY r.category, r.source_id, {BUCKET}
+        """
+    per_period = fetch(db_path, (fast, fast_params) if month_aligned(filters) else None, (slow, params))
     if per_period.empty:
         return per_period
     result = _resolve(per_period, ["category", "source_id"])

@@ -15,10 +15,12 @@ from shapely.geometry import mapping, shape
 
 from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list, stock_types
 from warehouse.queries.base import Filters, fetch_df, where
+from warehouse.queries.rollup import CITE, fetch, month_aligned
 
 # Moscow Additional Protocol, 5 March 2020: a corridor 6 km deep on each side of the M4.
 M4_CORRIDOR_KM = 6.0
 _KM_PER_DEG_LAT = 110.574
+_MONTH_OF_END = "date_trunc('month', period_end)"  # the rollups' `month` column
 
 
 def layers(db_path: Path) -> pd.DataFrame:
@@ -92,18 +94,16 @@ def months(db_path: Path, filters: Filters) -> pd.DataFrame:
         filters.in_clause("source_id", filters.sources),
         filters.in_clause("figure_type", filters.figure_types),
     )
-    return fetch_df(
-        db_path,
-        f"SELECT DISTINCT date_trunc('month', period_end)::DATE AS month FROM ({DISPLACEMENT})"
-        f" WHERE {clause} ORDER BY month",
-        params,
-    )
+    fast = f"SELECT DISTINCT month FROM displacement_rollup WHERE {clause} ORDER BY month"
+    slow = (f"SELECT DISTINCT date_trunc('month', period_end)::DATE AS month FROM ({DISPLACEMENT})"
+            f" WHERE {clause} ORDER BY month")
+    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
 
 
 def subdistrict_values(db_path: Path, filters: Filters, month: str | None = None) -> pd.DataFrame:
     """People per destination sub-district, figure type and source, for periods ending in `month`
     (YYYY-MM-01; all months when None). Flows and stocks stay in separate rows."""
-    month_clause = ("date_trunc('month', period_end) = CAST(? AS DATE)", [month]) if month else ("TRUE", [])
+    month_clause = (f"{_MONTH_OF_END} = CAST(? AS DATE)", [month]) if month else ("TRUE", [])
     clause, params = where(
         filters.period_clause(),
         area_clause(filters, "destination_governorate", "destination_district"),
@@ -112,21 +112,16 @@ def subdistrict_values(db_path: Path, filters: Filters, month: str | None = None
         ("destination_subdistrict IS NOT NULL", []),
         month_clause,
     )
-    return fetch_df(
-        db_path,
-        f"""
-        SELECT destination_subdistrict AS pcode, figure_type, any_value(measure) AS measure, source_id,
-               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
-               any_value(source_date) AS source_date,
-               min(period_start) AS period_start, max(period_end) AS period_end,
-               sum(individuals) AS individuals
-        FROM ({DISPLACEMENT})
-        WHERE {clause}
-        GROUP BY destination_subdistrict, figure_type, source_id
-        ORDER BY individuals DESC
-        """,
-        params,
-    )
+    columns = """destination_subdistrict AS pcode, figure_type, any_value(measure) AS measure, source_id,
+               {cite}, min(period_start) AS period_start, max(period_end) AS period_end,
+               sum(individuals) AS individuals"""
+    tail = "GROUP BY destination_subdistrict, figure_type, source_id ORDER BY individuals DESC"
+    cite = ("any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,"
+            " any_value(source_date) AS source_date")
+    fast = (f"SELECT {columns.format(cite=CITE)} FROM displacement_rollup r LEFT JOIN sources s USING (source_id)"
+            f" WHERE {clause.replace(_MONTH_OF_END, 'r.month')} {tail}")
+    slow = f"SELECT {columns.format(cite=cite)} FROM ({DISPLACEMENT}) WHERE {clause} {tail}"
+    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
 
 
 def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.DataFrame:
@@ -135,7 +130,7 @@ def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.
     An area without its own coordinates is placed at the mean of the places
     inside it that have some (approximate, for drawing only).
     """
-    month_clause = ("date_trunc('month', period_end) = CAST(? AS DATE)", [month]) if month else ("TRUE", [])
+    month_clause = (f"{_MONTH_OF_END} = CAST(? AS DATE)", [month]) if month else ("TRUE", [])
     clause, params = where(
         filters.period_clause(),
         area_clause(filters, "destination_governorate", "destination_district"),
@@ -143,24 +138,16 @@ def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.
         in_list("figure_type", flow_types(filters)),
         month_clause,
     )
-    return fetch_df(
-        db_path,
-        f"""
-        WITH areas AS ({LOCATION_AREAS}),
+    centres = f"""
+        areas AS ({LOCATION_AREAS}),
         centres AS (
             SELECT pcode, avg(place_lat) AS lat, avg(place_lon) AS lon FROM (
                 SELECT governorate_pcode AS pcode, place_lat, place_lon FROM areas
                 UNION ALL SELECT district_pcode, place_lat, place_lon FROM areas
                 UNION ALL SELECT pcode, place_lat, place_lon FROM areas
             ) WHERE pcode IS NOT NULL AND place_lat IS NOT NULL GROUP BY pcode
-        ),
-        f AS (
-            SELECT figure_type, source_id, source_publisher, source_title, source_date, individuals,
-                   period_start, period_end,
-                   coalesce(origin_district, origin_governorate, origin_pcode) AS origin_area,
-                   coalesce(destination_district, destination_governorate, destination_pcode) AS destination_area
-            FROM ({DISPLACEMENT}) WHERE {clause}
-        )
+        )"""
+    lines = """
         SELECT f.figure_type, f.source_id, any_value(f.source_publisher) AS source_publisher,
                any_value(f.source_title) AS source_title, any_value(f.source_date) AS source_date,
                min(f.period_start) AS period_start, max(f.period_end) AS period_end,
@@ -177,6 +164,25 @@ def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.
         WHERE f.origin_area <> f.destination_area
         GROUP BY f.figure_type, f.source_id, f.origin_area, f.destination_area
         ORDER BY individuals DESC
-        """,
-        params,
-    )
+        """
+    fast = f"""
+        WITH {centres},
+        f AS (
+            SELECT r.figure_type, r.source_id, s.publisher AS source_publisher, s.title AS source_title,
+                   s.published AS source_date, r.individuals, r.period_start, r.period_end,
+                   r.origin_area, r.destination_area
+            FROM displacement_flow_rollup r LEFT JOIN sources s USING (source_id)
+            WHERE {clause.replace(_MONTH_OF_END, 'r.month')}
+        )
+        {lines}"""
+    slow = f"""
+        WITH {centres},
+        f AS (
+            SELECT figure_type, source_id, source_publisher, source_title, source_date, individuals,
+                   period_start, period_end,
+                   coalesce(origin_district, origin_governorate, origin_pcode) AS origin_area,
+                   coalesce(destination_district, destination_governorate, destination_pcode) AS destination_area
+            FROM ({DISPLACEMENT}) WHERE {clause}
+        )
+        {lines}"""
+    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
