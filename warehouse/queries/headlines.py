@@ -78,7 +78,7 @@ def displaced(db_path: Path, filters: Filters) -> pd.DataFrame:
         """
     per_period = fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
     if per_period.empty:
-        return per_period
+        return per_period.drop(columns=["reports", "days"], errors="ignore")
     result = _resolve(per_period, ["figure_type", "source_id"])
     result["preferred"] = result["figure_type"] == "newly_displaced"
     return result.sort_values(["preferred", "period_end", "value"], ascending=False).reset_index(drop=True)
@@ -197,7 +197,7 @@ def deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
         """
     per_period = fetch(db_path, (fast, fast_params) if month_aligned(filters) else None, (slow, params))
     if per_period.empty:
-        return per_period
+        return per_period.drop(columns=["reports", "days"], errors="ignore")
     result = _resolve(per_period, ["category", "source_id"])
     result["rank"] = result["category"].map({"all": 0, "civilians": 1}).fillna(2)
     return result.sort_values(["rank", "value"], ascending=[True, False]).drop(columns="rank").reset_index(drop=True)
