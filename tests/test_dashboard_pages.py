@@ -134,6 +134,9 @@ def test_pages_with_the_reference_data(reference_db, monkeypatch, page):
     if page == "overview":
         assert metrics(at)["Syrian refugees in Turkey"] != "—"
         assert "Source:" in texts(at.caption)
+        # the reference data has region-wide IDP totals only: no figure claims zero people near the border
+        assert metrics(at)["IDPs < 25 km from the border"] == "—"
+        assert "No IDP figures for places with a known distance" in texts(at.caption)
 
 
 @pytest.mark.parametrize("page", PAGES)

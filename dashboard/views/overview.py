@@ -37,9 +37,13 @@ metric(cols[0], "Newly displaced" if row is None else FIGURE_LABELS.get(row["fig
        help="A flow. Overlapping cumulative reports are not added together.")
 
 row = _first(query("headlines.idps_near_border", filters))
+if row is not None and not row["placed"]:  # a region-wide total says nothing about distance to the border
+    row = None
 metric(cols[1], f"IDPs < {NEAR_BORDER_KM:.0f} km from the border", None if row is None else row["value"],
-       "" if row is None else f"As of {day(row['period_end'])}: {row['value']:,.0f} of {row['placed']:,.0f} IDPs "
-                              f"at places with a known distance ({row['total']:,.0f} in all). Source: {source_line(row)}",
+       "No IDP figures for places with a known distance to the border in this selection "
+       "(load the HNO community estimates)." if row is None else
+       f"As of {day(row['period_end'])}: {row['value']:,.0f} of {row['placed']:,.0f} IDPs "
+       f"at places with a known distance ({row['total']:,.0f} in all). Source: {source_line(row)}",
        help="A stock: IDPs present at places less than 25 km from the Turkish border.")
 
 row = _first(query("headlines.refugees_in_turkey", filters))
