@@ -33,7 +33,9 @@ else:
         st.warning(f"{overdue} source(s) are overdue: their latest figure is older than the publisher's "
                    "usual update interval plus publication delay.")
     st.dataframe(freshness.drop(columns=["kinds"]), hide_index=True, width="stretch",
-                 column_config={"days_old": st.column_config.NumberColumn("Days since latest figure", format="localized"),
+                 column_config={"publisher": "Publisher", "title": "Title",
+                                "published": st.column_config.DateColumn("Published"),
+                                "days_old": st.column_config.NumberColumn("Days since latest figure", format="localized"),
                                 "latest_figure": st.column_config.DateColumn("Latest figure covers"),
                                 "status": "Status", "expected_update": "Expected update",
                                 "max_age_days": "Overdue after (days)", "overdue": st.column_config.CheckboxColumn("Overdue")})
