@@ -210,4 +210,4 @@ def rollback_as_officer(db_path: Path, load_id: int) -> str:
     from etl.load import rollback
 
     officer = require_officer()
-    return f"{rollback(Path(db_path), int(load_id))} (by {officer.name})"
+    return f"{rollback(Path(db_path), int(load_id), by=officer.name)} (by {officer.name})"

@@ -203,11 +203,12 @@ def rejects_cmd(load_id, csv_out, db) -> None:
 
 @main.command("rollback")
 @click.argument("load_id", type=int)
+@click.option("--by", envvar="USER", default=None, help="Who is rolling back [default: $USER].")
 @db_option
-def rollback_cmd(load_id, db) -> None:
-    """Remove a load's rows from the warehouse (recorded in the history)."""
+def rollback_cmd(load_id, by, db) -> None:
+    """Remove a load's rows from the warehouse (recorded in the history, with who and when)."""
     try:
-        click.echo(loading.rollback(_db(db), load_id))
+        click.echo(loading.rollback(_db(db), load_id, by=by))
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

@@ -314,8 +314,8 @@ def load_paths(paths: Iterable[Path], db_path: Path, **options) -> list[LoadRepo
     return [load_file(path, db_path, **options) for _, _, path in sorted(ordered)]
 
 
-def rollback(db_path: Path, load_id: int) -> str:
-    """Remove a load's rows and record that it was rolled back."""
+def rollback(db_path: Path, load_id: int, by: str | None = None) -> str:
+    """Remove a load's rows and record that it was rolled back, by whom and when."""
     with publishing(db_path) as con:
         status = writes.load_status(con, load_id)
         if status is None:
@@ -323,6 +323,7 @@ def rollback(db_path: Path, load_id: int) -> str:
         if status != "loaded":
             raise ValueError(f"load {load_id} is {status}; only a live load can be rolled back")
         removed = writes.remove_load_rows(con, load_id, "rolled_back")
+        writes.record_rollback(con, load_id, by, _now())
         rollups.rebuild(con)
     return f"load {load_id} rolled back: {removed} rows removed"
 

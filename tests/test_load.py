@@ -80,9 +80,10 @@ def test_corrected_file_replaces_rows_of_its_earlier_load(tmp_path, places):
 def test_rollback_removes_rows_and_is_recorded(tmp_path, places):
     path = write_csv(tmp_path / "moves.csv", DISP_HEADER, [["2020-01-01", "2020-01-31", "SY07", "SY02", "arrivals", "10", "", *CITE]])
     report = load_file(path, places)
-    assert "1 rows removed" in rollback(places, report.load_id)
+    assert "1 rows removed" in rollback(places, report.load_id, by="amal")
     assert _rows(places, "SELECT count(*) FROM displacement") == [(0,)]
-    assert _rows(places, f"SELECT status FROM loads WHERE load_id = {report.load_id}") == [("rolled_back",)]
+    [(status, by, at)] = _rows(places, f"SELECT status, rolled_back_by, rolled_back_at FROM loads WHERE load_id = {report.load_id}")
+    assert (status, by) == ("rolled_back", "amal") and at is not None
     with pytest.raises(ValueError, match="rolled_back"):
         rollback(places, report.load_id)
 

@@ -123,6 +123,8 @@ def test_old_warehouse_gets_rollups_when_published(copy, tmp_path):
         for table in ("displacement_rollup", "displacement_flow_rollup", "displacement_notes", "casualties_rollup",
                       "rollup_state"):
             con.execute(f"DROP TABLE {table}")
+        for column in ("rolled_back_by", "rolled_back_at"):  # and migration 0004's audit columns
+            con.execute(f"ALTER TABLE loads DROP COLUMN IF EXISTS {column}")
         con.execute("DELETE FROM schema_migrations WHERE version >= 3")
         assert current_version(con) == 2
         assert not rollups.fresh(con)

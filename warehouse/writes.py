@@ -145,6 +145,10 @@ def remove_load_rows(con: duckdb.DuckDBPyConnection, load_id: int, new_status: s
     return removed
 
 
+def record_rollback(con: duckdb.DuckDBPyConnection, load_id: int, by: str | None, at: datetime) -> None:
+    con.execute("UPDATE loads SET rolled_back_by = ?, rolled_back_at = ? WHERE load_id = ?", [by, at, load_id])
+
+
 def load_status(con: duckdb.DuckDBPyConnection, load_id: int) -> str | None:
     row = con.execute("SELECT status FROM loads WHERE load_id = ?", [load_id]).fetchone()
     return row[0] if row else None

@@ -23,7 +23,7 @@ def load_history(db_path: Path, limit: int = 50) -> pd.DataFrame:
     return fetch_df(
         db_path,
         "SELECT load_id, file_name, kind, status, rows_read, rows_loaded, rows_rejected,"
-        " started_at, finished_at, loaded_by, replaces_load_id, file_sha256"
+        " started_at, finished_at, loaded_by, replaces_load_id, rolled_back_by, rolled_back_at, file_sha256"
         " FROM loads ORDER BY load_id DESC LIMIT ?",
         [limit],
     )
