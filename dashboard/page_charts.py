@@ -243,6 +243,21 @@ def asylum_applications(query: Query, filters: Filters, top: int = 8) -> ChartDa
     )
 
 
+def idps_in_camps_reported(query: Query, filters: Filters) -> ChartData:
+    """IDPs living in camps and sites as situation reports give them (a stock), even without a camp list."""
+    series = query("timeline.displacement_series", replace(filters, figure_types=("idps_in_camps",)))
+    events = query("timeline.events", filters)
+    figure = charts.displacement_timeline(series, events) if not series.empty else None
+    if figure is not None:
+        figure.update_layout(title="IDPs living in camps and sites, as reported")
+    return ChartData(
+        name="idps-in-camps-reported", title="IDPs living in camps and sites, as reported",
+        figure=figure, data=series, sources=cite(series), period=period_of(series),
+        measure="Stock: people living in camps or sites at each reference date, as each publisher reported it.",
+        empty_message="No reported figures of IDPs in camps and sites for this selection.",
+    )
+
+
 SPECS = (  # name, title, page, builder
     ("displacement-by-border-band", "Displacement by distance to the Turkish border", "border", displacement_by_border_band),
     ("net-movement-toward-border", "Net movement toward the border", "border", net_movement_toward_border),
@@ -250,6 +265,7 @@ SPECS = (  # name, title, page, builder
     ("map-displacement", "Map of displacement by sub-district", "map", map_displacement),
     ("camps-occupancy", "Camp population vs capacity", "camps", camps_occupancy),
     ("camps-trend", "People living in camps over time", "camps", camps_trend),
+    ("idps-in-camps-reported", "IDPs living in camps and sites, as reported", "camps", idps_in_camps_reported),
     ("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties", casualties_vs_displacement),
     ("refugees-by-host-country", "Syrian refugees by host country", "refugees", refugees_by_host_country),
     ("asylum-applications", "Asylum applications by Syrians", "refugees", asylum_applications),

@@ -12,9 +12,12 @@ st.title("Camps and sites")
 require_warehouse()
 filters = current()
 
+reported = catalog.build("idps-in-camps-reported", query, filters)  # situation-report totals, camp list or not
 if query("camps.camp_count") == 0:
-    st.info("No camps are loaded. Fill in the camps template (`python -m etl template camps`) from a CCCM "
-            "site list and load it with `python -m etl load FILE`.")
+    show_chart(reported)
+    st.info("No camp list is loaded, so there is no population against capacity per camp. Fill in the camps "
+            "template (`python -m etl template camps`) from a CCCM site list and load it with "
+            "`python -m etl load FILE`.")
     st.stop()
 
 occupancy = catalog.build("camps-occupancy", query, filters)
@@ -27,3 +30,5 @@ if not occupancy.is_empty:
     cols[2].metric("People in camps < 10 km from the border", f"{near['individuals'].sum():,.0f}")
 show_chart(occupancy)
 show_chart(catalog.build("camps-trend", query, filters))
+if not reported.is_empty:
+    show_chart(reported)
