@@ -200,6 +200,7 @@ def casualties_vs_displacement(deaths: pd.DataFrame, displaced: pd.DataFrame, ev
                                      name=f"{gov}: low–high range", hoverinfo="skip"), row=1, col=1)
         fig.add_trace(go.Scatter(x=x, y=rows["deaths_best"], mode="lines+markers", name=f"{gov}: deaths (best estimate)",
                                  line={"color": colour},
+                                 visible=True if gov in NORTHWEST or deaths["governorate"].nunique() <= 3 else "legendonly",
                                  hovertemplate=f"{gov}<br>%{{x|%b %Y}}: %{{y:,.0f}} deaths<extra></extra>"), row=1, col=1)
     if not displaced.empty:
         rows = displaced.sort_values("month")
@@ -213,6 +214,36 @@ def casualties_vs_displacement(deaths: pd.DataFrame, displaced: pd.DataFrame, ev
     fig.update_yaxes(title="Deaths (per month)", tickformat=",d", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title="People (flow, per month)", tickformat=",d", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title="Month (by start of the reporting period)", row=2, col=1)
+    return add_events(fig, events)
+
+
+NORTHWEST = {"Idleb", "Aleppo"}  # drawn by default; other governorates are one legend click away
+CATEGORY_COLOURS = {"civilians": "#D55E00", "children": "#CC79A7", "all": "#0072B2", "combatants": "#000000"}
+
+
+def casualty_reports(reports: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
+    """Casualty reports longer than a month, each as a bar over its own period, labelled with its count.
+
+    Cumulative reports overlap, so they are drawn side by side, never added up.
+    """
+    rows = reports.sort_values(["period_end", "deaths_best"]).reset_index(drop=True)
+    start, end = pd.to_datetime(rows["period_start"]), pd.to_datetime(rows["period_end"]) + pd.Timedelta(days=1)
+    labels = [f"{r.deaths_best:,.0f} {r.category} — {r.source_publisher} ({pd.Timestamp(r.period_end):%d %b %Y})"
+              for r in rows.itertuples()]
+    fig = go.Figure(go.Bar(
+        base=start, x=(end - start).dt.total_seconds() * 1000, y=labels, orientation="h",
+        marker_color=[CATEGORY_COLOURS.get(c, "#999999") for c in rows["category"]],
+        text=[f"{v:,.0f}" for v in rows["deaths_best"]], textposition="inside", insidetextanchor="start",
+        customdata=list(zip(start.dt.strftime("%d %b %Y"), (end - pd.Timedelta(days=1)).dt.strftime("%d %b %Y"),
+                            rows["source_title"].fillna(""), rows["note"].fillna(""))),
+        hovertemplate="%{text} deaths, %{customdata[0]} – %{customdata[1]}<br>%{customdata[3]}"
+                      "<br><i>%{customdata[2]}</i><extra></extra>",
+        showlegend=False,
+    ))
+    fig.update_layout(template="plotly_white", title="Recorded deaths in reports covering more than a month",
+                      height=160 + 34 * len(rows), margin={"l": 20, "r": 20, "t": 60, "b": 40}, separators=".,")
+    fig.update_xaxes(type="date", title="Period each report covers")
+    fig.update_yaxes(automargin=True)
     return add_events(fig, events)
 
 

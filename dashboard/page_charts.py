@@ -191,6 +191,18 @@ def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
     )
 
 
+def casualty_reports(query: Query, filters: Filters) -> ChartData:
+    reports = query("casualty_reports.long_reports", filters)
+    return ChartData(
+        name="casualty-reports", title="Deaths in reports covering more than a month",
+        figure=charts.casualty_reports(reports, _events(query, filters)) if not reports.empty else None,
+        data=reports, sources=cite(reports), period=period_of(reports),
+        measure="Each bar is one report over its own period (e.g. 'since the end of April 2019'); "
+                "overlapping reports are shown side by side, never added up.",
+        empty_message="No casualty reports covering more than a month for this selection.",
+    )
+
+
 def country_names(codes) -> dict[str, str]:
     names = {}
     for code in codes:
@@ -267,6 +279,7 @@ SPECS = (  # name, title, page, builder
     ("camps-trend", "People living in camps over time", "camps", camps_trend),
     ("idps-in-camps-reported", "IDPs living in camps and sites, as reported", "camps", idps_in_camps_reported),
     ("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties", casualties_vs_displacement),
+    ("casualty-reports", "Deaths in reports covering more than a month", "casualties", casualty_reports),
     ("refugees-by-host-country", "Syrian refugees by host country", "refugees", refugees_by_host_country),
     ("asylum-applications", "Asylum applications by Syrians", "refugees", asylum_applications),
 )

@@ -20,3 +20,22 @@ def test_turkey_has_its_latest_refugee_figure_as_a_separate_line(real_reference_
     names = [t.name for t in chart.figure.data]
     dashed = [t for t in chart.figure.data if t.line.dash == "dash"]
     assert len(dashed) == 1 and "other UNHCR reports" in dashed[0].name and len(names) == len(set(names))
+
+
+def test_long_casualty_reports_are_shown_as_reported_not_split(reference_db):
+    chart = catalog.build("casualty-reports", catalog.direct_query(reference_db), Filters())
+    spans = (pd.to_datetime(chart.data["period_end"]) - pd.to_datetime(chart.data["period_start"])).dt.days
+    assert (spans >= 31).all() and len(chart.data) >= 3
+    assert 1710 in set(chart.data["deaths_best"])  # OHCHR: civilians killed since the end of April 2019
+    [bars] = chart.figure.data[:1]
+    assert list(bars.text) == [f"{v:,.0f}" for v in chart.data.sort_values(["period_end", "deaths_best"])["deaths_best"]]
+    assert chart.sources and all("," in s for s in chart.sources)
+
+
+def test_monthly_deaths_draw_northwest_syria_and_keep_the_rest_one_click_away(real_reference_db):
+    path, _ = real_reference_db
+    chart = catalog.build("casualties-vs-displacement", catalog.direct_query(path), Filters())
+    deaths = [t for t in chart.figure.data if t.name and t.name.endswith("deaths (best estimate)")]
+    shown = {t.name.split(":")[0] for t in deaths if t.visible is not False and t.visible != "legendonly"}
+    assert shown == {"Idleb", "Aleppo"}
+    assert len(deaths) > 10

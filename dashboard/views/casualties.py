@@ -13,3 +13,6 @@ st.caption("Deaths above, displacement below, on a shared time axis so that a la
 require_warehouse()
 show_chart(catalog.build("casualties-vs-displacement", query, current()),
            hint="Load casualty counts with `python -m etl load FILE`.")
+reports = catalog.build("casualty-reports", query, current())
+if not reports.is_empty:  # situation-report totals over long periods: as reported, never split into months
+    show_chart(reports)
