@@ -22,7 +22,7 @@ from etl.load import load_file, rollback  # noqa: E402
 from warehouse import rollups  # noqa: E402
 from warehouse.queries import Filters, border, casualties, headlines, maps, timeline  # noqa: E402
 from warehouse.queries.areas import DISPLACEMENT  # noqa: E402
-from warehouse.schema import current_version  # noqa: E402
+from warehouse.schema import current_version, migrate  # noqa: E402
 
 HEADER = ["period_start", "period_end", "origin_pcode", "destination_pcode", "figure_type", "individuals"]
 # Invented single-day arrivals: three days in January (one place twice), one in February.
@@ -118,20 +118,22 @@ def test_replacing_load_and_rollback_keep_rollups_in_step(copy, tmp_path):
                            [replaced.load_id]).fetchone()[0] == 0
 
 
-def test_old_warehouse_gets_rollups_when_published(copy, tmp_path):
-    with duckdb.connect(str(copy)) as con:  # back to migration 0002, facts kept
-        for table in ("displacement_rollup", "displacement_flow_rollup", "displacement_notes", "casualties_rollup",
-                      "rollup_state"):
-            con.execute(f"DROP TABLE {table}")
-        for column in ("rolled_back_by", "rolled_back_at"):  # and migration 0004's audit columns
-            con.execute(f"ALTER TABLE loads DROP COLUMN IF EXISTS {column}")
-        con.execute("DELETE FROM schema_migrations WHERE version >= 3")
-        assert current_version(con) == 2
-        assert not rollups.fresh(con)
-    assert border.by_band(copy, Filters())["individuals"].sum() > 0  # readers fall back to the facts
-    assert load_file(_daily_file(tmp_path / "a", DAILY), copy).status == "loaded"
-    assert_rollups_match(copy)
-    with duckdb.connect(str(copy), read_only=True) as con:  # the old loads too, not only the new one
+def test_old_warehouse_gets_rollups_when_published(wh, tmp_path):
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:  # a warehouse of release 0002 holding the fixture's facts
+        migrate(con, target=2)
+        con.execute("ATTACH ? AS fixture (READ_ONLY)", [str(wh)])
+        for table in ("sources", "loads", "locations", "displacement", "casualties"):
+            columns = ", ".join(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall())
+            con.execute(f"INSERT INTO {table} SELECT {columns} FROM fixture.{table}")
+        con.execute("DETACH fixture")
+        con.execute("SELECT nextval('load_ids') FROM range((SELECT max(load_id) FROM loads))").fetchall()
+        assert current_version(con) == 2 and not rollups.fresh(con)
+    assert border.by_band(old, Filters())["individuals"].sum() > 0  # readers fall back to the facts
+    assert load_file(_daily_file(tmp_path / "a", DAILY), old).status == "loaded"
+    assert_rollups_match(old)
+    with duckdb.connect(str(old), read_only=True) as con:  # the old loads too, not only the new one
+        assert current_version(con) >= 3
         assert con.execute("SELECT count(DISTINCT load_id) FROM displacement_rollup").fetchone()[0] == 2
 
 
