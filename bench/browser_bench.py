@@ -30,14 +30,22 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
-# Done = the script finished, and every plotly chart on the page has drawn its SVG.
-DONE_JS = """() => {
+# Done = the script finished, the page has its title, every plotly chart on it has drawn its
+# SVG (and at least `expected` charts exist), and all of that held for STABLE_MS. Without the
+# expected count and the stability window, the state of the page *before* the new run starts
+# (script not running, no charts yet) reads as finished.
+STABLE_MS = 250
+DONE_JS = """(expected) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-  const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg');
-  return charts.length === 0 || drawn.length >= charts.length;
-}"""
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+  const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg').length;
+  const ready = app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('h1') && drawn >= charts && charts >= expected;
+  if (!ready) { window.__benchDoneSince = null; return false; }
+  const now = performance.now();
+  if (!window.__benchDoneSince) { window.__benchDoneSince = now; return false; }
+  return now - window.__benchDoneSince >= %d;
+}""" % STABLE_MS
 FIGURES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
   gd => JSON.parse(JSON.stringify({data: gd.data, layout: gd.layout})))"""
 FILTER_URLS = ("?gov=SY07", "?gov=SY02", "", "?type=arrivals", "?gov=SY07&type=idp_stock")
@@ -82,13 +90,16 @@ def peak_memory_mb(pid: int) -> float:
     return float("nan")
 
 
-async def _open(page, url: str, timeout_s: float = 300) -> float:
-    """Milliseconds from navigation until the script finished and every chart drew."""
+async def _open(page, url: str, timeout_s: float = 300, expected: int = 0) -> float:
+    """Milliseconds from navigation until the script finished and every chart drew (stability window excluded)."""
     started = time.perf_counter()
     await page.goto(url, wait_until="commit")
-    await page.wait_for_timeout(50)  # let the new run start before asking whether it finished
-    await page.wait_for_function(DONE_JS, timeout=timeout_s * 1000, polling=20)
-    return (time.perf_counter() - started) * 1000
+    await page.wait_for_function(DONE_JS, arg=expected, timeout=timeout_s * 1000, polling=20)
+    return (time.perf_counter() - started) * 1000 - STABLE_MS
+
+
+async def _chart_count(page) -> int:
+    return await page.evaluate("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length")
 
 
 async def _pages(browser, base: str, pages: list[tuple[str, str]], repeat: int) -> tuple[dict, dict]:
@@ -98,19 +109,22 @@ async def _pages(browser, base: str, pages: list[tuple[str, str]], repeat: int) 
     times, figures = {}, {}
     for _, url in pages:
         await _open(page, f"{base}/{url}")
+        await page.wait_for_timeout(1000)  # the warm-up run may still add charts after a first quiet moment
         figures[url] = await page.evaluate(FIGURES_JS)
-        times[url] = statistics.median([await _open(page, f"{base}/{url}") for _ in range(repeat)])
+        expected = await _chart_count(page)
+        times[url] = statistics.median([await _open(page, f"{base}/{url}", expected=expected) for _ in range(repeat)])
     await context.close()
     return times, figures
 
 
-async def _floor(browser, base: str, urls: list[str], repeat: int) -> dict:
+async def _floor(browser, base: str, urls: dict[str, int], repeat: int) -> dict:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     times = {}
-    for url in urls:
-        await _open(page, f"{base}/?page={url}")
-        times[url] = statistics.median([await _open(page, f"{base}/?page={url}") for _ in range(repeat)])
+    for url, expected in urls.items():
+        await _open(page, f"{base}/?page={url}", expected=expected)
+        times[url] = statistics.median([await _open(page, f"{base}/?page={url}", expected=expected)
+                                        for _ in range(repeat)])
     await context.close()
     return times
 
@@ -152,7 +166,7 @@ async def run(db: Path, viewers: list[int], repeat: int, rounds: int, only: list
             json.dump(figures, handle)
         try:
             with streamlit_server(ROOT / "bench" / "floor_app.py", {"FLOOR_FIGURES": handle.name}) as (base, pid):
-                floor = await _floor(browser, base, list(figures), repeat)
+                floor = await _floor(browser, base, {url: len(figs) for url, figs in figures.items()}, repeat)
                 out["floor_peak_mb"] = peak_memory_mb(pid)
         finally:
             os.unlink(handle.name)

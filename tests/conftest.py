@@ -65,3 +65,20 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding:
 
 CITE = ["UN OCHA", "Test situation report", "2020-03-01", "https://example.org/sitrep"]
 CITE_HEADER = ["source_publisher", "source_title", "source_date", "source_url"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_tempdir(tmp_path_factory):
+    """Upload and staging folders made during tests land under pytest's own temp tree, not /tmp
+    (pytest prunes old runs; subprocesses such as streamlit servers inherit TMPDIR)."""
+    import tempfile
+
+    folder = str(tmp_path_factory.mktemp("tempfile"))
+    old_dir, old_env = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir, os.environ["TMPDIR"] = folder, folder
+    yield
+    tempfile.tempdir = old_dir
+    if old_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = old_env
