@@ -23,6 +23,19 @@ PANDAS_SAMPLE = 5_000
 
 
 def _maxrss_mb() -> float:
+    """This process's own peak resident memory (VmHWM).
+
+    Not ru_maxrss: Linux keeps the parent's high-water mark across fork and exec,
+    so a contender started by a bench that had just generated 10 M rows would
+    report the generator's peak, not its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
