@@ -41,9 +41,8 @@ def decode(data: bytes, path: Path) -> str:
     return data.decode("latin-1")
 
 
-def csv_rows(path: Path) -> list[list[str]]:
-    """All rows of a CSV as lists of strings, whatever its encoding and line endings."""
-    text = decode(path.read_bytes(), path)
+def _parse_csv(text: str, path: Path, limit: int | None = None) -> list[list[str]]:
+    """Rows of decoded CSV text (delimiter sniffed), the first `limit` of them when given."""
     if "\x00" in text:
         raise ReadError(path, "the file looks binary, not CSV text")
     try:
@@ -52,9 +51,14 @@ def csv_rows(path: Path) -> list[list[str]]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        return [row for row in reader]
+        return [row for _, row in zip(range(limit), reader)] if limit is not None else list(reader)
     except csv.Error as exc:
         raise ReadError(path, f"not a readable CSV file ({exc})", row=reader.line_num) from exc
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """All rows of a CSV as lists of strings, whatever its encoding and line endings."""
+    return _parse_csv(decode(path.read_bytes(), path), path)
 
 
 HEAD_BYTES = 256 * 1024
@@ -71,18 +75,7 @@ def csv_head(path: Path, limit: int = MAX_HEADER_SCAN) -> list[list[str]]:
         more = bool(handle.read(1))
     if more and b"\n" in data:
         data = data[: data.rindex(b"\n") + 1]  # never cut a row (or a UTF-8 character) in half
-    text = decode(data, path)
-    if "\x00" in text:
-        raise ReadError(path, "the file looks binary, not CSV text")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        return [row for _, row in zip(range(limit), reader)]
-    except csv.Error as exc:
-        raise ReadError(path, f"not a readable CSV file ({exc})") from exc
+    return _parse_csv(decode(data, path), path, limit)
 
 
 # Excel cannot hold more than 32,767 characters in a cell: a longer one was not made by Excel.
