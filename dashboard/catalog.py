@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts
-from warehouse.queries import Filters
+from warehouse.queries import Filters, run
 
 Query = Callable[..., pd.DataFrame]
 
@@ -107,12 +107,9 @@ _register_page_charts()
 
 def direct_query(db_path: Path) -> Query:
     """An uncached query function for the command line and tests."""
-    import importlib
 
     def query(name: str, filters: Filters | None = None, **kwargs) -> pd.DataFrame:
-        module_name, func_name = name.rsplit(".", 1)
-        func = getattr(importlib.import_module(f"warehouse.queries.{module_name}"), func_name)
-        return func(db_path, filters, **kwargs) if filters is not None else func(db_path, **kwargs)
+        return run(db_path, name, filters, **kwargs)
 
     return query
 
