@@ -7,9 +7,12 @@ and name replaces the rows of its earlier load.
 """
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,7 +21,8 @@ import pandas as pd
 
 from etl import sources
 from etl.sources import sidecar
-from etl.sources.base import ReadError, ReadResult, Staged, sha256_of
+from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, digest_of
+from etl.sources.tidy import citations_frame
 from etl.sources.tabular import drop_blank_rows
 from etl.specs import TABLES
 from etl.validate import MISSING_MARKERS, Context, Validated, iso3_codes, strict_rules, validate
@@ -59,6 +63,19 @@ class _AlreadyLoaded(Exception):
         self.load_id = load_id
 
 
+class _NotStreamable(Exception):
+    """A big CSV that cannot be streamed after all; it is read in memory instead (the message says why)."""
+
+
+def _in_background(fn: Callable, *args) -> Future:
+    """Run fn(*args) on its own thread: hashing and DuckDB's scans release the GIL, so they overlap."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="load")
+    try:
+        return pool.submit(fn, *args)
+    finally:
+        pool.shutdown(wait=False)
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the data files inside folders named (sorted, recursive)."""
     found: list[Path] = []
@@ -83,10 +100,11 @@ def _check_file(path: Path) -> None:
         check_zip_sizes(path)
 
 
-def _check_size(path: Path, limit: int | None) -> None:
+def _check_size(path: Path, limit: int | None, why: str | None = None) -> None:
     size, limit = path.stat().st_size, limit or MAX_FILE_BYTES
     if size > limit:
-        raise ReadError(path, f"{size / 2**20:.0f} MB is over the {limit // 2**20} MB limit")
+        because = f" (it could not be streamed: {why})" if why else ""
+        raise ReadError(path, f"{size / 2**20:.0f} MB is over the {limit // 2**20} MB limit{because}")
 
 
 def _size_limit(reader, path: Path) -> int | None:
@@ -95,13 +113,17 @@ def _size_limit(reader, path: Path) -> int | None:
     return fn(path) if fn else None
 
 
-def read_file(path: Path, kind: str | None = None) -> ReadResult:
-    """Recognise and read one file; every failure becomes one ReadError line."""
+def read_file(path: Path, kind: str | None = None, streamed_failed: str | None = None) -> ReadResult:
+    """Recognise and read one file; every failure becomes one ReadError line.
+
+    `streamed_failed` says why a big CSV could not be streamed: it is then read in memory.
+    """
     _check_file(path)
     reader = sources.reader_for(kind) if kind else sources.detect(path)
-    _check_size(path, _size_limit(reader, path))
+    _check_size(path, None if streamed_failed else _size_limit(reader, path), streamed_failed)
     try:
-        return sidecar.apply(path, reader.read(path))  # a downloaded file cites the URL it came from
+        read = reader.read(path, stream=False) if streamed_failed else reader.read(path)
+        return sidecar.apply(path, read)  # a downloaded file cites the URL it came from
     except ReadError:
         raise
     except MemoryError as exc:
@@ -178,36 +200,68 @@ def _as_staged_frame(chunk: pd.DataFrame, staged: Staged) -> pd.DataFrame:
 
 
 def _write_bulk(con: duckdb.DuckDBPyConnection | None, staged: Staged, ctx: Context,
-                load_id: int | None) -> Streamed:
-    """Stream a big CSV: the warehouse inserts plainly valid rows itself; the rest go through validate().
+                load_id: int | None, digest: Future) -> Streamed:
+    """Stream a big CSV: DuckDB stages it and inserts the plainly valid rows; the rest go through validate().
 
-    With con None (dry run) the plain rows are only counted and nothing is written.
+    With con None (dry run) the plain rows are only counted and nothing is
+    written. Raises _NotStreamable when DuckDB cannot parse the file as plain
+    CSV or a line is not one row (then row numbers would be wrong).
     """
     bulk = staged.bulk
-    args = (staged.table, bulk.layout, strict_rules(staged.table), bulk.citations, _bulk_known(ctx),
-            sorted(MISSING_MARKERS))
-    if con is None:
-        with bulk_sql.scratch() as scratch:
-            plain = bulk_sql.insert_plain_rows(scratch, *args, load_id=None)
-    else:
-        plain = bulk_sql.insert_plain_rows(con, *args, load_id=load_id)
-    out = Streamed(staged.table, read=plain, loaded=plain)
-    for chunk in bulk_sql.other_rows(*args):
-        chunk = _as_staged_frame(drop_blank_rows(chunk, ("_row", "source_id")), staged)
-        checked = validate(Staged(staged.table, chunk, staged.columns), ctx)
-        if con is not None:
-            writes.insert_facts(con, checked.table, checked.good, load_id)
-            writes.insert_rejects(con, load_id, checked.rejects)
-        out.read += len(chunk)
-        out.loaded += len(checked.good)
-        out.rejected += len(checked.rejects)
-        if sum(map(len, out.sample_rejects)) < 20:
-            out.sample_rejects.append(checked.rejects.head(20))
+    plan = bulk_sql.Plan(staged.table, bulk.layout, strict_rules(staged.table), bulk.citations, _bulk_known(ctx),
+                         tuple(sorted(MISSING_MARKERS)))
+    out = Streamed(staged.table)
+    with tempfile.TemporaryDirectory(prefix="displacement-bulk-") as folder, contextlib.ExitStack() as stack:
+        target = con if con is not None else stack.enter_context(bulk_sql.scratch())
+        rows_file = Path(folder) / "rows.parquet"
+        try:
+            rows = bulk_sql.stage(plan, rows_file)
+        except duckdb.Error as exc:
+            raise _NotStreamable(f"DuckDB could not read it as plain comma-separated UTF-8 ({_first_line(exc)})") from exc
+        if digest.result().lines != bulk.layout.skip + rows:
+            raise _NotStreamable("a line in it is not one row: an empty line, or a line break inside quotes")
+        out.read = out.loaded = bulk_sql.insert_plain_rows(target, plan, rows_file, load_id)
+        for chunk in bulk_sql.other_rows(plan, rows_file):
+            plan = _cite_new_sources(con, plan, chunk)
+            count, rest = bulk_sql.insert_plain_chunk(target, plan, chunk, load_id)
+            rest = _as_staged_frame(drop_blank_rows(rest, ("_row", "source_id")), staged)
+            checked = validate(Staged(staged.table, rest, staged.columns), ctx)
+            if con is not None:
+                writes.insert_facts(con, checked.table, checked.good, load_id)
+                writes.insert_rejects(con, load_id, checked.rejects)
+            out.read += count + len(rest)
+            out.loaded += count + len(checked.good)
+            out.rejected += len(checked.rejects)
+            if sum(map(len, out.sample_rejects)) < 20:
+                out.sample_rejects.append(checked.rejects.head(20))
     return out
 
 
-def _sources_frame(result: ReadResult) -> pd.DataFrame:
-    rows = list({s.source_id: s.as_row() for s in result.sources}.values())
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+
+
+def _cite_new_sources(con: duckdb.DuckDBPyConnection | None, plan: bulk_sql.Plan,
+                      chunk: pd.DataFrame) -> bulk_sql.Plan:
+    """Citations first seen past the head of the file: record their sources and add them to the plan."""
+    cites = list(plan.layout.citation_columns)
+    unknown = chunk.loc[chunk["source_id"].isna(), cites] if cites else chunk.iloc[0:0]
+    if unknown.empty:
+        return plan
+    key = lambda values: tuple(None if pd.isna(v) else v for v in values)  # noqa: E731
+    known = {key(row) for row in plan.citations[cites].itertuples(index=False)}
+    new = sorted({key(row) for row in unknown.itertuples(index=False)} - known,
+                 key=lambda k: tuple(v or "" for v in k))
+    if not new:
+        return plan
+    frame, infos = citations_frame(new, plan.layout.citation_columns)
+    if con is not None:
+        writes.upsert_sources(con, _sources_frame([i for i in infos if i]))
+    return replace(plan, citations=pd.concat([plan.citations, frame], ignore_index=True))
+
+
+def _sources_frame(sources: Iterable[SourceInfo]) -> pd.DataFrame:
+    rows = list({s.source_id: s.as_row() for s in sources}.values())
     return pd.DataFrame(rows, columns=["source_id", "publisher", "title", "url", "licence", "published", "is_synthetic", "notes"])
 
 
@@ -223,32 +277,40 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
     report.rejects = [r for frame in samples for r in frame.to_dict("records")][:20 * max(1, len(samples))]
 
 
-def _publish(db_path: Path, path: Path, sha: str, result: ReadResult, report: LoadReport,
+def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, report: LoadReport,
              loaded_by: str | None, progress: Progress) -> None:
+    streams = [t for t in result.tables if t.bulk is not None]
     with publishing(db_path) as con:
-        existing = writes.loaded_with_hash(con, sha)
-        if existing:
-            raise _AlreadyLoaded(existing)
+        replaces = writes.previous_load_of(con, result.kind, path.name)
+        if replaces or not streams:  # a small file, or probably the same one again: know before any work
+            _refuse_if_loaded(con, digest.result().sha256)
         progress("validating")
         ctx = _context(con)
         checked = validate_result(result, ctx)
-        replaces = writes.previous_load_of(con, result.kind, path.name)
         if replaces:
             writes.remove_load_rows(con, replaces, "replaced")
-        load_id = writes.start_load(con, file_name=path.name, sha256=sha, kind=result.kind,
+        load_id = writes.start_load(con, file_name=path.name, sha256="", kind=result.kind,
                                     started_at=_now(), loaded_by=loaded_by, replaces=replaces)
         progress("writing")
-        writes.upsert_sources(con, _sources_frame(result))
+        writes.upsert_sources(con, _sources_frame(result.sources))
         for v in checked:
             writes.insert_facts(con, v.table, v.good, load_id)
             writes.insert_rejects(con, load_id, v.rejects)
-        streamed = [_write_bulk(con, t, ctx, load_id) for t in result.tables if t.bulk is not None]
+        streamed = [_write_bulk(con, t, ctx, load_id, digest) for t in streams]
+        sha = digest.result().sha256
+        _refuse_if_loaded(con, sha)  # the same content under another name: nothing of this load is kept
         _summarise(report, result, checked, streamed)
-        writes.finish_load(con, load_id, read=report.rows_read, loaded=report.rows_loaded,
+        writes.finish_load(con, load_id, sha256=sha, read=report.rows_read, loaded=report.rows_loaded,
                            rejected=report.rows_rejected, finished_at=_now())
         rollups.rebuild(con)  # same transaction: readers never see facts and rollups out of step
         progress("publishing")
         report.load_id, report.replaced_load_id = load_id, replaces
+
+
+def _refuse_if_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
+    existing = writes.loaded_with_hash(con, sha256)
+    if existing:
+        raise _AlreadyLoaded(existing)
 
 
 def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bool = False,
@@ -256,39 +318,44 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
     """Load one file atomically. Never raises for bad input: the report says what went wrong."""
     path, started = Path(path), time.perf_counter()
     progress = progress or (lambda stage: None)
-    report, result = LoadReport(file=str(path)), None
+    report = LoadReport(file=str(path))
     try:
         progress("reading")
         result = read_file(path, kind)
-        report.kind = result.kind
-        sha = sha256_of(path)
-        if dry_run:
-            _dry_run(db_path, result, report)
-        else:
-            _publish(db_path, path, sha, result, report, loaded_by, progress)
-            report.status = "loaded"
-            report.message = _loaded_message(report)
+        digest = _in_background(digest_of, path)  # overlaps DuckDB's scans of a streamed file
+        try:
+            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
+        except _NotStreamable as why:
+            result = read_file(path, kind, streamed_failed=str(why))
+            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
     except _AlreadyLoaded as already:
         report.status, report.load_id = "unchanged", already.load_id
         report.message = f"{path.name}: already loaded as load {already.load_id} (same sha256); nothing changed"
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
-    finally:
-        for table in result.tables if result else ():
-            if table.bulk is not None:  # the staged copy of a streamed file
-                table.bulk.cleanup()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _dry_run(db_path: Path, result: ReadResult, report: LoadReport) -> None:
+def _load_or_check(db_path: Path, path: Path, digest: Future, result: ReadResult, report: LoadReport,
+                   loaded_by: str | None, progress: Progress, dry_run: bool) -> None:
+    report.kind = result.kind
+    if dry_run:
+        _dry_run(db_path, result, report, digest)
+        return
+    _publish(db_path, path, digest, result, report, loaded_by, progress)
+    report.status = "loaded"
+    report.message = _loaded_message(report)
+
+
+def _dry_run(db_path: Path, result: ReadResult, report: LoadReport, digest: Future) -> None:
     if db_path.exists():
         with connect_read(db_path) as con:
             ctx = _context(con)
     else:
         ctx = Context()
     checked = validate_result(result, ctx)
-    streamed = [_write_bulk(None, t, ctx, None) for t in result.tables if t.bulk is not None]
+    streamed = [_write_bulk(None, t, ctx, None, digest) for t in result.tables if t.bulk is not None]
     _summarise(report, result, checked, streamed)
     report.status = "checked"
     report.message = (f"{Path(report.file).name}: dry run as {result.kind}: {report.rows_loaded} rows would load, "

@@ -1,6 +1,8 @@
 """Big tidy CSVs stream through DuckDB (warehouse.bulk): same rows, same rejects as the in-memory path."""
 from __future__ import annotations
 
+import csv
+
 import duckdb
 import pytest
 
@@ -75,15 +77,97 @@ def test_streamed_rejects_name_the_row_in_the_file(tmp_path, monkeypatch):
     assert by_row[9 + 2][2] == "origin_pcode"
 
 
-@pytest.mark.parametrize("extra", ["\n", "\n\n2020-01-01,2020-01-31,SY07,SY02,arrivals,3,,UN OCHA,x,2020,\n"])
-def test_files_with_blank_lines_use_the_in_memory_reader(tmp_path, monkeypatch, extra):
-    """Line numbers would not be row numbers, so such files are not streamed."""
+@pytest.mark.parametrize("extra", [
+    "\n",                                                                            # empty last line
+    "\n\n2020-01-01,2020-01-31,SY07,SY02,arrivals,3,,UN OCHA,x,2020,\n",                # empty line inside
+    '2020-01-01,2020-01-31,SY07,SY02,arrivals,3,"two\nlines",UN OCHA,x,2020,\n',         # line break in quotes
+    "2020-01-01,2020-01-31,SY07,SY02,arrivals,-3,,UN OCHA,x,2020,\r\r\n",                 # stray carriage return
+])
+def test_files_where_a_line_is_not_a_row_load_as_in_memory(tmp_path, monkeypatch, extra):
+    """Row numbers in rejects must be lines of the file: such files fall back to the in-memory reader."""
+    rows = [*ROWS[:6], ["2020-01-01", "2020-01-31", "SY07", "SY02", "arrivals", "-9", "", *CITE]]
+
+    def load(name: str, bulk: bool):
+        db = tmp_path / f"{name}.duckdb"
+        places = write_csv(tmp_path / "places.csv", LOC_HEADER, [
+            ["SY07", 1, "governorate", "SY", "Idleb", "", "", "", *CITE],
+            ["SY02", 1, "governorate", "SY", "Aleppo", "", "", "", *CITE]])
+        assert load_file(places, db).status == "loaded"
+        monkeypatch.setattr(tidy, "BULK_MIN_BYTES", 0 if bulk else 10**12)
+        path = tmp_path / "moves.csv"
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([DISP_HEADER, *rows])
+        text = path.read_bytes()
+        marker = b"\n2020-01-01,2020-01-31,SY07,SY02,arrivals,-5,"
+        assert marker in text
+        path.write_bytes(text.replace(marker, b"\n" + extra.encode() + marker[1:]))
+        report = load_file(path, db)
+        with duckdb.connect(str(db), read_only=True) as con:
+            facts = con.execute("SELECT * EXCLUDE (load_id) FROM displacement ORDER BY ALL").fetchall()
+            rejects = con.execute("SELECT row_number, column_name, reason FROM rejects WHERE load_id = ?"
+                                  " ORDER BY ALL", [report.load_id]).fetchall()
+        return report, facts, rejects
+
+    slow, fast = load("slow", False), load("fast", True)
+    assert fast[0].status == slow[0].status == "loaded", fast[0].message
+    assert fast[1:] == slow[1:]
+    assert (fast[0].rows_read, fast[0].rows_loaded, fast[0].rows_rejected) == (
+        slow[0].rows_read, slow[0].rows_loaded, slow[0].rows_rejected)
+    if '"' not in extra and "\r" not in extra:  # the last row's reject names its line in the file
+        lines = (tmp_path / "moves.csv").read_bytes().split(b"\n")
+        assert max(r[0] for r in fast[2] if r[2] == "negative count") == 1 + next(
+            i for i, line in enumerate(lines) if b",-9," in line)
+
+
+def test_a_citation_first_seen_far_down_the_file_is_recorded(tmp_path, monkeypatch):
+    """Citations are read from the head of a streamed file; one further down is found while loading."""
     monkeypatch.setattr(tidy, "BULK_MIN_BYTES", 0)
-    path = write_csv(tmp_path / "moves.csv", DISP_HEADER, ROWS[:2])
-    path.write_text(path.read_text() + extra)
+    plain = ["2020-01-01", "2020-01-31", "SY07", "SY02", "arrivals", "5", "", *CITE]
+    later = ["2020-02-01", "2020-02-29", "SY07", "SY02", "arrivals", "7", "", *OTHER]
+    rows = [plain] * 4000 + [later] * 3000 + [[*later[:5], "1,000", *later[6:]]]
+    db = tmp_path / "w.duckdb"
+    places = write_csv(tmp_path / "places.csv", LOC_HEADER, [
+        ["SY07", 1, "governorate", "SY", "Idleb", "", "", "", *CITE],
+        ["SY02", 1, "governorate", "SY", "Aleppo", "", "", "", *CITE]])
+    assert load_file(places, db).status == "loaded"
+    path = write_csv(tmp_path / "moves.csv", DISP_HEADER, rows)
+    assert path.stat().st_size > tidy_head_bytes()
     result = tidy.read(path)
-    assert result.tables[0].bulk is None
-    assert result.rows_read == len(ROWS[:2]) + extra.count("arrivals")
+    assert result.tables[0].bulk is not None and {s.title for s in result.sources} == {CITE[1]}
+    report = load_file(path, db)
+    assert (report.status, report.rows_loaded, report.rows_rejected) == ("loaded", len(rows), 0), report.message
+    with duckdb.connect(str(db), read_only=True) as con:
+        by_title = dict(con.execute("SELECT s.title, sum(d.individuals) FROM displacement d"
+                                    " JOIN sources s USING (source_id) GROUP BY ALL").fetchall())
+    assert by_title == {CITE[1]: 4000 * 5, OTHER[1]: 3000 * 7 + 1000}
+
+
+def tidy_head_bytes() -> int:
+    from etl.sources.tabular import HEAD_BYTES
+
+    return HEAD_BYTES
+
+
+def test_the_same_file_under_another_name_changes_nothing(tmp_path, monkeypatch):
+    """A streamed file's sha256 is known only after its rows are written: the load is then thrown away."""
+    report, _, _, _ = _load(tmp_path, "fast", True, monkeypatch)
+    db = tmp_path / "fast.duckdb"
+    before = db.read_bytes()
+    copy = tmp_path / "moves-copy.csv"
+    copy.write_bytes((tmp_path / "moves.csv").read_bytes())
+    again = load_file(copy, db)
+    assert (again.status, again.load_id) == ("unchanged", report.load_id)
+    assert db.read_bytes() == before
+
+
+def test_dry_run_of_a_streamed_file_counts_what_a_load_would(tmp_path, monkeypatch):
+    report, _, _, _ = _load(tmp_path, "fast", True, monkeypatch)
+    path = tmp_path / "moves.csv"
+    path.write_bytes(path.read_bytes() + b"2020-05-01,2020-05-31,SY07,SY02,arrivals,9,,UN OCHA,x,2020,\n")
+    checked = load_file(path, tmp_path / "fast.duckdb", dry_run=True)
+    assert checked.status == "checked"
+    assert (checked.rows_read, checked.rows_loaded, checked.rows_rejected) == (
+        report.rows_read + 1, report.rows_loaded + 1, report.rows_rejected)
 
 
 def test_synthetic_flag_in_citation_marks_the_source(tmp_path, db):

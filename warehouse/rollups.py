@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS
+from warehouse.queries.areas import BAND_SQL, DISPLACEMENT, LOCATION_AREAS
 
 # A single-day flow row is gathered into its month; anything else keeps its own period.
 _DAILY = "(measure = 'flow' AND period_start = period_end)"
@@ -30,31 +30,85 @@ _DISPLACEMENT_ROWS = f"""
 SELECT *, {_DAILY} AS daily FROM ({DISPLACEMENT}) WHERE load_id IN (SELECT unnest(?::INTEGER[]))
 """
 
+# Grouping 10 M rows by six text columns (governorate, district, sub-district,
+# band, area...) took a second; each place's area is numbered first, rows are
+# grouped by those small integers, and the text is joined back to the groups.
+_AREA_KEYS = f"""
+areas AS ({LOCATION_AREAS}),
+dest AS (
+    SELECT pcode, place_border_km AS km, governorate_pcode, district_pcode, subdistrict_pcode,
+           {BAND_SQL.format(km="place_border_km")} AS band,
+           dense_rank() OVER (ORDER BY governorate_pcode, district_pcode, subdistrict_pcode,
+                                       {BAND_SQL.format(km="place_border_km")}) AS dest_key
+    FROM areas),
+dest_keys AS (SELECT DISTINCT dest_key, governorate_pcode, district_pcode, subdistrict_pcode, band FROM dest),
+govs AS (SELECT governorate_pcode, row_number() OVER (ORDER BY governorate_pcode) AS gov_key
+         FROM (SELECT DISTINCT governorate_pcode FROM areas WHERE governorate_pcode IS NOT NULL)),
+ends AS (  -- either end of a movement: its governorate, district and area (district, else governorate)
+    SELECT pcode, place_border_km AS km, governorate_pcode, district_pcode,
+           coalesce(district_pcode, governorate_pcode, pcode) AS area,
+           dense_rank() OVER (ORDER BY governorate_pcode, district_pcode, coalesce(district_pcode, governorate_pcode, pcode)) AS end_key
+    FROM areas),
+end_keys AS (SELECT DISTINCT end_key, governorate_pcode, district_pcode, area FROM ends)
+"""
+
 _INSERT_DISPLACEMENT = f"""
 INSERT INTO displacement_rollup
-SELECT load_id, source_id, figure_type, measure, daily, month, min(period_start), max(period_end),
-       bit_or({_DAY_BIT}), destination_governorate, destination_district, destination_subdistrict,
-       destination_band, area_governorate, sum(individuals), count(*),
-       coalesce(sum(individuals) FILTER (WHERE destination_border_km < origin_border_km), 0),
-       coalesce(sum(individuals) FILTER (WHERE destination_border_km > origin_border_km), 0),
-       coalesce(sum(individuals) FILTER (WHERE destination_border_km = origin_border_km), 0),
-       coalesce(sum(individuals) FILTER (WHERE destination_border_km IS NULL OR origin_border_km IS NULL), 0)
-FROM (SELECT *, {_KEY_PERIOD}, coalesce(destination_governorate, origin_governorate) AS area_governorate
-      FROM ({_DISPLACEMENT_ROWS}))
-GROUP BY load_id, source_id, figure_type, measure, daily, month, key_start, key_end,
-         destination_governorate, destination_district, destination_subdistrict, destination_band, area_governorate
+WITH {_AREA_KEYS},
+rows AS (
+    SELECT d.load_id, d.source_id, d.figure_type, d.individuals, d.period_start, d.period_end,
+           ft.measure = 'flow' AND d.period_start = d.period_end AS daily,
+           t.dest_key, CASE WHEN t.governorate_pcode IS NULL THEN g.gov_key END AS origin_gov_key,
+           t.km AS dkm, o.km AS okm
+    FROM displacement d JOIN figure_types ft USING (figure_type)
+    LEFT JOIN dest t ON t.pcode = d.destination_pcode
+    LEFT JOIN ends o ON o.pcode = d.origin_pcode
+    LEFT JOIN govs g ON g.governorate_pcode = o.governorate_pcode
+    WHERE d.load_id IN (SELECT unnest(?::INTEGER[]))),
+grouped AS (
+    SELECT load_id, source_id, figure_type, daily, month, min(period_start) AS first_day,
+           max(period_end) AS last_day, bit_or({_DAY_BIT}) AS day_mask, dest_key, origin_gov_key,
+           sum(individuals) AS individuals, count(*) AS row_count,
+           coalesce(sum(individuals) FILTER (WHERE dkm < okm), 0) AS toward,
+           coalesce(sum(individuals) FILTER (WHERE dkm > okm), 0) AS away,
+           coalesce(sum(individuals) FILTER (WHERE dkm = okm), 0) AS same,
+           coalesce(sum(individuals) FILTER (WHERE dkm IS NULL OR okm IS NULL), 0) AS unknown
+    FROM (SELECT *, {_KEY_PERIOD} FROM rows)
+    GROUP BY load_id, source_id, figure_type, daily, month, key_start, key_end, dest_key, origin_gov_key)
+SELECT g.load_id, g.source_id, g.figure_type, ft.measure, g.daily, g.month, g.first_day, g.last_day, g.day_mask,
+       k.governorate_pcode, k.district_pcode, k.subdistrict_pcode, coalesce(k.band, 'unknown'),
+       coalesce(k.governorate_pcode, og.governorate_pcode), g.individuals, g.row_count,
+       g.toward, g.away, g.same, g.unknown
+FROM grouped g JOIN figure_types ft USING (figure_type)
+LEFT JOIN dest_keys k ON k.dest_key = g.dest_key
+LEFT JOIN govs og ON og.gov_key = g.origin_gov_key
 """
 
 _INSERT_FLOWS = f"""
 INSERT INTO displacement_flow_rollup
-SELECT load_id, source_id, figure_type, daily, month, min(period_start), max(period_end),
-       origin_governorate, origin_district, origin_area, destination_governorate, destination_district,
-       destination_area, sum(individuals)
-FROM (SELECT *, {_KEY_PERIOD},
-             coalesce(origin_district, origin_governorate, origin_pcode) AS origin_area,
-             coalesce(destination_district, destination_governorate, destination_pcode) AS destination_area
-      FROM ({_DISPLACEMENT_ROWS}) WHERE measure = 'flow')
-GROUP BY ALL
+WITH {_AREA_KEYS},
+rows AS (
+    SELECT d.load_id, d.source_id, d.figure_type, d.individuals, d.period_start, d.period_end,
+           d.period_start = d.period_end AS daily,
+           o.end_key AS origin_key, CASE WHEN o.end_key IS NULL THEN d.origin_pcode END AS origin_as_given,
+           t.end_key AS dest_key, CASE WHEN t.end_key IS NULL THEN d.destination_pcode END AS dest_as_given
+    FROM displacement d JOIN figure_types ft USING (figure_type)
+    LEFT JOIN ends o ON o.pcode = d.origin_pcode
+    LEFT JOIN ends t ON t.pcode = d.destination_pcode
+    WHERE ft.measure = 'flow' AND d.load_id IN (SELECT unnest(?::INTEGER[]))),
+grouped AS (
+    SELECT load_id, source_id, figure_type, daily, month, min(period_start) AS first_day,
+           max(period_end) AS last_day, origin_key, origin_as_given, dest_key, dest_as_given,
+           sum(individuals) AS individuals
+    FROM (SELECT *, {_KEY_PERIOD} FROM rows)
+    GROUP BY load_id, source_id, figure_type, daily, month, key_start, key_end,
+             origin_key, origin_as_given, dest_key, dest_as_given)
+SELECT g.load_id, g.source_id, g.figure_type, g.daily, g.month, g.first_day, g.last_day,
+       o.governorate_pcode, o.district_pcode, coalesce(o.area, g.origin_as_given),
+       t.governorate_pcode, t.district_pcode, coalesce(t.area, g.dest_as_given), g.individuals
+FROM grouped g
+LEFT JOIN end_keys o ON o.end_key = g.origin_key
+LEFT JOIN end_keys t ON t.end_key = g.dest_key
 """
 
 _INSERT_NOTES = f"""

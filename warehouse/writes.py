@@ -128,11 +128,14 @@ def insert_rejects(con: duckdb.DuckDBPyConnection, load_id: int, rejects: pd.Dat
 
 
 def finish_load(
-    con: duckdb.DuckDBPyConnection, load_id: int, *, read: int, loaded: int, rejected: int, finished_at: datetime
+    con: duckdb.DuckDBPyConnection, load_id: int, *, read: int, loaded: int, rejected: int, finished_at: datetime,
+    sha256: str | None = None,
 ) -> None:
+    """Record a load's counts, and its file's sha256 when it was still being computed at start_load."""
     con.execute(
-        "UPDATE loads SET rows_read = ?, rows_loaded = ?, rows_rejected = ?, finished_at = ? WHERE load_id = ?",
-        [read, loaded, rejected, finished_at, load_id],
+        "UPDATE loads SET rows_read = ?, rows_loaded = ?, rows_rejected = ?, finished_at = ?,"
+        " file_sha256 = coalesce(?, file_sha256) WHERE load_id = ?",
+        [read, loaded, rejected, finished_at, sha256, load_id],
     )
 
 

@@ -68,16 +68,10 @@ class SourceInfo:
 
 @dataclass
 class BulkRead:
-    """A file the warehouse reads itself: its layout, row count and citations (with source_id)."""
+    """A file the warehouse reads itself: its layout and the citations seen in its head (with source_id)."""
 
     layout: object                  # warehouse.bulk.CsvLayout
-    rows: int
     citations: pd.DataFrame
-    staging: object = None          # a TemporaryDirectory holding the staged rows; removed by cleanup()
-
-    def cleanup(self) -> None:
-        if self.staging is not None:
-            self.staging.cleanup()
 
 
 @dataclass
@@ -110,7 +104,8 @@ class ReadResult:
 
     @property
     def rows_read(self) -> int:
-        return sum(t.bulk.rows if t.bulk else len(t.frame) for t in self.tables)
+        """Rows held in memory; a streamed table's rows are counted while it loads."""
+        return sum(len(t.frame) for t in self.tables if t.bulk is None)
 
 
 def with_provenance(frame: pd.DataFrame, sheet: str | None, first_row: int) -> pd.DataFrame:
@@ -133,9 +128,33 @@ def read_json(path: Path, max_bytes: int) -> object:
         raise ReadError(path, f"not valid JSON ({exc})") from exc
 
 
+@dataclass(frozen=True)
+class FileDigest:
+    """A file's sha256 (idempotent loads, provenance) and its number of lines (a last line without a newline counts)."""
+
+    sha256: str
+    lines: int
+
+
+def digest_of(path: Path) -> FileDigest:
+    """sha256 and line count in one read of the file.
+
+    Both are needed for a streamed CSV (the line count proves each line held one
+    row); one pass costs 1.5 s per 2 GB instead of 2.6 s for two, and the
+    caller runs it while DuckDB parses the file.
+    """
+    import numpy as np
+
+    digest, lines, last = hashlib.sha256(), 0, 10
+    buffer = bytearray(1 << 22)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while size := handle.readinto(buffer):
+            digest.update(view[:size])
+            lines += int(np.count_nonzero(np.frombuffer(buffer, np.uint8, count=size) == 10))
+            last = buffer[size - 1]
+    return FileDigest(digest.hexdigest(), lines + (last != 10))
+
+
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return digest_of(path).sha256

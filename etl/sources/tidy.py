@@ -7,13 +7,11 @@ data officers type figures from situation reports into.
 """
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-import duckdb
 
 from etl.sources.base import BulkRead, ReadResult, SourceInfo, Staged
 from etl.sources.tabular import (
@@ -129,8 +127,9 @@ def _stage(frame: pd.DataFrame, table: str) -> tuple[Staged, list[SourceInfo]]:
     return Staged(table, tidy, columns), sources
 
 
-def read(path: Path) -> ReadResult:
-    if path.suffix.lower() == ".csv" and path.stat().st_size >= BULK_MIN_BYTES:
+def read(path: Path, stream: bool = True) -> ReadResult:
+    """Read a tidy file; a big CSV is only described, for the warehouse to stream, unless stream is False."""
+    if stream and path.suffix.lower() == ".csv" and path.stat().st_size >= BULK_MIN_BYTES:
         streamed = read_bulk(path)
         if streamed is not None:
             return streamed
@@ -152,15 +151,19 @@ def max_bytes(path: Path) -> int | None:
 
 
 def read_bulk(path: Path) -> ReadResult | None:
-    """Stage a big tidy CSV for the warehouse to stream (see warehouse.bulk), or None to read it in memory.
+    """Describe a big tidy CSV for the warehouse to stream (see warehouse.bulk), or None to read it in memory.
 
-    Only files where every line is one row qualify (row numbers must be exact
-    for rejects), with a comma delimiter, UTF-8 text and a table that needs no
-    derived columns (places and camps get border distances, so they stay in memory).
+    Nothing past the first 256 KB is read here: the warehouse parses the file
+    once while it loads it. Only comma-separated files qualify, with a table
+    that needs no derived columns (places and camps get border distances, so
+    they stay in memory). Citations are taken from the head of the file; one
+    first seen further down is found while loading (etl.load._write_bulk).
+    Whether every line is one row (row numbers must be exact for rejects) is
+    proved while loading too, and the load falls back to reading in memory if not.
     """
-    from warehouse.bulk import CsvLayout, stage
+    from warehouse.bulk import CsvLayout
 
-    head = csv_head(path)
+    head = csv_head(path, limit=None)
     found = _header_index(head)
     if not found or found[1] not in BULK_TABLES or not head[found[0]] or len(head[found[0]]) < 2:
         return None
@@ -168,25 +171,34 @@ def read_bulk(path: Path) -> ReadResult | None:
     header = tuple(str(c).strip() for c in head[index])
     if len(set(header)) != len(header) or b"," not in _first_line(path, index):
         return None
-    skip = index + 1 + (1 if index + 1 < len(head) and is_hxl_row(head[index + 1]) else 0)
+    hxl = index + 1 < len(head) and is_hxl_row(head[index + 1])
+    skip = index + 1 + hxl
     by_norm = {normalise(c): c for c in header}
     columns = {n: by_norm[n] for n in TABLES[table].names if n in by_norm}
     cites = tuple(by_norm[n] for n in CITATION_COLUMNS if n in by_norm)
-    staging = tempfile.TemporaryDirectory(prefix="displacement-bulk-")
-    try:
-        layout, rows, distinct = stage(CsvLayout(path, header, skip, columns, cites), Path(staging.name) / "rows.parquet")
-    except duckdb.Error:
-        staging.cleanup()
-        return None  # not plain UTF-8 CSV: the in-memory reader copes (or explains)
-    if _line_count(path) != skip + rows:
-        staging.cleanup()
-        return None
-    renamed = distinct.rename(columns={by_norm[n]: n for n in CITATION_COLUMNS if n in by_norm})
-    infos = [_citation(row) for _, row in renamed.iterrows()]
-    distinct["source_id"] = [i.source_id if i else None for i in infos]
+    distinct, infos = head_citations(head[skip:], header, cites)
     column_names = {**columns, **{n: by_norm[n] for n in CITATION_COLUMNS if n in by_norm}}
-    staged = Staged(table, pd.DataFrame(), column_names, bulk=BulkRead(layout, rows, distinct, staging))
+    bulk = BulkRead(CsvLayout(path, header, skip, columns, cites), distinct)
+    staged = Staged(table, pd.DataFrame(), column_names, bulk=bulk)
     return ReadResult(KIND, [staged], list({i.source_id: i for i in infos if i}.values()))
+
+
+def head_citations(rows: list[list[str]], header: tuple[str, ...],
+                   cites: tuple[str, ...]) -> tuple[pd.DataFrame, list[SourceInfo | None]]:
+    """The distinct citations among `rows` as DuckDB will read them (empty field: NULL), with source_id."""
+    position = {c: header.index(c) for c in cites}
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    seen = {tuple((row[position[c]] if position[c] < len(row) else "") or None for c in cites) for row in rows}
+    return citations_frame(sorted(seen, key=lambda k: tuple(v or "" for v in k)), cites)
+
+
+def citations_frame(keys: list[tuple], cites: tuple[str, ...]) -> tuple[pd.DataFrame, list[SourceInfo | None]]:
+    """Citation tuples (file column order) as a frame with their source_id, and their SourceInfo."""
+    by_tidy = {c: normalise(c) for c in cites}
+    infos = [_citation(pd.Series({by_tidy[c]: v for c, v in zip(cites, key)})) for key in keys]
+    frame = pd.DataFrame(keys, columns=list(cites), dtype="object")
+    frame["source_id"] = pd.Series([i.source_id if i else None for i in infos], index=frame.index, dtype="object")
+    return frame, infos
 
 
 def _first_line(path: Path, index: int) -> bytes:
@@ -194,13 +206,3 @@ def _first_line(path: Path, index: int) -> bytes:
         for _ in range(index):
             handle.readline()
         return handle.readline()
-
-
-def _line_count(path: Path) -> int:
-    """Lines in the file (a last line without a newline counts)."""
-    count, last = 0, b"\n"
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 24), b""):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last != b"\n")
