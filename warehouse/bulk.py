@@ -154,8 +154,12 @@ def _row_checks(table: str, values: dict[str, str], raw: dict[str, str]) -> list
     return checks
 
 
-def _select_and_test(plan: Plan) -> tuple[str, str]:
-    """(select list of tidy values, condition that the row is plainly valid), over `src` and `cite`."""
+def _select_and_test(plan: Plan, coded: bool = False) -> tuple[str, str]:
+    """(select list of tidy values, condition that the row is plainly valid), over `src` and `cite`.
+
+    coded: a choice column gives its position in the list of choices instead of
+    the text (see _decoded), which is cheaper to stage.
+    """
     values, conditions = {}, []
     for rule in plan.rules:
         values[rule.name], ok = _column(rule, plan.layout, plan.markers)
@@ -164,8 +168,27 @@ def _select_and_test(plan: Plan) -> tuple[str, str]:
            ((r.name, plan.layout.columns.get(r.name, "")) for r in plan.rules)}
     conditions += _row_checks(plan.table, values, raw)
     conditions.append("cite.source_id IS NOT NULL")
+    if coded:
+        values.update({r.name: f"list_position({_choices(r)}, {values[r.name]})::UTINYINT"
+                       for r in _coded_rules(plan)})
     select = ", ".join(f"{v} AS {_q(n)}" for n, v in values.items())
     return select, " AND ".join(conditions)
+
+
+def _coded_rules(plan: Plan) -> list[Rule]:
+    return [r for r in plan.rules if r.type == "choice" and r.choices and r.name in plan.layout.columns
+            and len(r.choices) < 255]
+
+
+def _choices(rule: Rule) -> str:
+    return "[" + ", ".join(map(_lit, rule.choices)) + "]"
+
+
+def _decoded(plan: Plan) -> str:
+    """The staged values as the warehouse stores them: choices and citations back from their numbers."""
+    coded = {r.name: r for r in _coded_rules(plan)}
+    return ", ".join(f"{_choices(coded[r.name])}[staged.{_q(r.name)}] AS {_q(r.name)}" if r.name in coded
+                     else f"staged.{_q(r.name)}" for r in plan.rules) + ", cite.source_id AS source_id"
 
 
 def _rows_with_citation(plan: Plan, rows: str) -> str:
@@ -176,7 +199,7 @@ def _rows_with_citation(plan: Plan, rows: str) -> str:
 
 
 def _register(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    con.register("bulk_citations", plan.citations)
+    con.register("bulk_citations", plan.citations.assign(_cite=range(len(plan.citations))))
     for kind in ("pcode", "camp", "iso3"):
         codes = sorted(plan.known.get(kind, set()))
         con.register(f"bulk_known_{kind}", pd.DataFrame({"code": codes}, dtype="object"))
@@ -211,18 +234,18 @@ def stage(plan: Plan, parquet: Path) -> int:
     file's order, so file_row_number gives each row its line. Runs on a private
     connection with a bounded buffer.
     """
-    select, ok = _select_and_test(plan)
+    select, ok = _select_and_test(plan, coded=True)
     header = range(len(plan.layout.header))
     text = ", ".join(f"src.{_q(c)} AS _text_{i}" for i, c in enumerate(plan.layout.header))
     names = ", ".join(_q(rule.name) for rule in plan.rules)
-    rows = (f"SELECT coalesce({ok}, FALSE) AS _plain, {select}, cite.source_id AS _source_id, {text}"
+    rows = (f"SELECT coalesce({ok}, FALSE) AS _plain, {select}, cite._cite, cite.source_id AS _source_id, {text}"
             f" FROM {_rows_with_citation(plan, read_csv_sql(plan.layout))}")
     # The other rows' text in one list column, built for them only: eleven mostly-NULL
     # columns, or a list built for every row, cost a second or more per 10 M rows.
     listed = ", ".join(f"_text_{i}" for i in header)
     with scratch() as con:
         _register(con, plan)
-        con.execute(f"COPY (SELECT _plain, {names}, _source_id AS source_id,"
+        con.execute(f"COPY (SELECT _plain, {names}, _cite, CASE WHEN _plain THEN NULL ELSE _source_id END AS source_id,"
                     f" CASE WHEN _plain THEN NULL ELSE [{listed}] END AS _text FROM ({rows}))"
                     f" TO {_lit(str(parquet))} (FORMAT parquet, COMPRESSION snappy)")
         return con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(parquet))})").fetchall()[0][0]
@@ -235,9 +258,14 @@ def insert_plain_rows(con: duckdb.DuckDBPyConnection, plan: Plan, parquet: Path,
     rows = f"read_parquet({_lit(str(parquet))})"
     if load_id is None:
         return con.execute(f"SELECT count(*) FROM {rows} WHERE _plain").fetchall()[0][0]
-    names = ", ".join(_q(rule.name) for rule in plan.rules)
-    return con.execute(f"INSERT INTO {_check_table(plan.table)} BY NAME SELECT {names}, source_id,"
-                       f" ?::INTEGER AS load_id FROM {rows} WHERE _plain", [load_id]).fetchall()[0][0]
+    _register(con, plan)
+    try:
+        return con.execute(
+            f"INSERT INTO {_check_table(plan.table)} BY NAME SELECT {_decoded(plan)}, ?::INTEGER AS load_id"
+            f" FROM {rows} AS staged JOIN bulk_citations AS cite USING (_cite) WHERE staged._plain",
+            [load_id]).fetchall()[0][0]
+    finally:
+        _unregister(con)
 
 
 def other_rows(plan: Plan, parquet: Path) -> Iterator[pd.DataFrame]:
