@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     db = RESULTS / f"dashboard_{sizes[-1]}.duckdb"
     db.unlink(missing_ok=True)
     print(f"building the dashboard warehouse ({sizes[-1]:,} rows)", flush=True)
-    build_warehouse(db, sizes[-1], work_dir=data / f"rows_{sizes[-1]}")
+    build_warehouse(db, sizes[-1], work_dir=data / f"rows_{sizes[-1]}", context=True)
     print("dashboard: server", flush=True)
     results["server"] = _sub("bench.server_bench", db, ["--repeat", "3"], args.dashboard_timeout)
     print("dashboard: browser and viewers", flush=True)

@@ -1,10 +1,11 @@
 """In the browser: time until every chart of a page has drawn, against the Streamlit floor;
 Streamlit's peak memory; and many viewers changing filters at once.
 
-Debian chromium through Playwright (never `playwright install`). Each page is
-opened once to warm the caches and to record its charts (the plotly figures as
-drawn), which become the floor app's input; then it is opened again, timed,
-next to the floor app showing the same figures.
+Debian chromium through Playwright (never `playwright install`). Each page's
+layout and data are first recorded (bench/floor_layout.py: the same sidebar,
+titles, metrics, tables and plotly figures); the floor app (bench/floor_app.py)
+replays that with plain Streamlit calls. Each dashboard page is opened once to
+warm its caches, then timed, and so is the same page of the floor app.
 
     DISPLACEMENT_DB=... python -m bench.browser_bench [--viewers 10 25]
 """
@@ -46,8 +47,6 @@ DONE_JS = """(expected) => {
   if (!window.__benchDoneSince) { window.__benchDoneSince = now; return false; }
   return now - window.__benchDoneSince >= %d;
 }""" % STABLE_MS
-FIGURES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
-  gd => JSON.parse(JSON.stringify({data: gd.data, layout: gd.layout})))"""
 FILTER_URLS = ("?gov=SY07", "?gov=SY02", "", "?type=arrivals", "?gov=SY07&type=idp_stock")
 
 
@@ -98,35 +97,35 @@ async def _open(page, url: str, timeout_s: float = 300, expected: int = 0) -> fl
     return (time.perf_counter() - started) * 1000 - STABLE_MS
 
 
-async def _chart_count(page) -> int:
-    return await page.evaluate("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length")
+def _charts(layout: dict) -> int:
+    """Plotly charts in a recorded page (bench/floor_layout.py)."""
+    def count(elements: list[dict]) -> int:
+        return sum((e["type"] == "plotly_chart") + count(e.get("children", [])) for e in elements)
+    return count(layout["main"]) + count(layout["sidebar"])
 
 
-async def _pages(browser, base: str, pages: list[tuple[str, str]], repeat: int) -> tuple[dict, dict]:
-    """Warm each page, record its figures, then time `repeat` fresh loads. Returns (times, figures)."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await context.new_page()
-    times, figures = {}, {}
-    for _, url in pages:
-        await _open(page, f"{base}/{url}")
-        await page.wait_for_timeout(1000)  # the warm-up run may still add charts after a first quiet moment
-        figures[url] = await page.evaluate(FIGURES_JS)
-        expected = await _chart_count(page)
-        times[url] = statistics.median([await _open(page, f"{base}/{url}", expected=expected) for _ in range(repeat)])
-    await context.close()
-    return times, figures
-
-
-async def _floor(browser, base: str, urls: dict[str, int], repeat: int) -> dict:
+async def _times(browser, base: str, charts: dict[str, int], repeat: int) -> dict[str, float]:
+    """Warm each page once, then the median of `repeat` timed loads."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     times = {}
-    for url, expected in urls.items():
-        await _open(page, f"{base}/?page={url}", expected=expected)
-        times[url] = statistics.median([await _open(page, f"{base}/?page={url}", expected=expected)
+    for url, expected in charts.items():
+        await _open(page, f"{base}/{url}", expected=expected)
+        await page.wait_for_timeout(500)
+        times[url] = statistics.median([await _open(page, f"{base}/{url}", expected=expected)
                                         for _ in range(repeat)])
     await context.close()
     return times
+
+
+def record_layouts(db: Path, pages: list[str]) -> dict[str, dict]:
+    """Each page's layout and data, recorded in a separate process (AppTest)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "layout.json"
+        subprocess.run([sys.executable, "-m", "bench.floor_layout", "--out", str(out), "--pages", *pages],
+                       cwd=ROOT, env={**os.environ, "DISPLACEMENT_DB": str(db)}, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return json.loads(out.read_text(encoding="utf-8"))
 
 
 async def _viewer(browser, base: str, url: str, rounds: int, offset: int) -> list[float]:
@@ -148,14 +147,16 @@ def _p95(values: list[float]) -> float:
 async def run(db: Path, viewers: list[int], repeat: int, rounds: int, only: list[str] | None) -> dict:
     from playwright.async_api import async_playwright
 
-    pages = [(s, u) for s, u in discover_pages() if not only or u in only]
+    pages = [u for _, u in discover_pages() if not only or u in only]
+    layouts = record_layouts(db, pages)
+    charts = {url: _charts(layouts[url]) for url in pages}
     out: dict = {"pages": {}, "concurrency": []}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         with streamlit_server(ROOT / "dashboard" / "app.py", {"DISPLACEMENT_DB": str(db)}) as (base, pid):
-            times, figures = await _pages(browser, base, pages, repeat)
+            times = await _times(browser, base, charts, repeat)
             for n in viewers:
-                busy_url = pages[0][1]
+                busy_url = pages[0]
                 results = await asyncio.gather(*[_viewer(browser, base, busy_url, rounds, i) for i in range(n)])
                 flat = [t for r in results for t in r]
                 out["concurrency"].append({"viewers": n, "page": busy_url, "reruns": len(flat),
@@ -163,16 +164,16 @@ async def run(db: Path, viewers: list[int], repeat: int, rounds: int, only: list
                                            "p95_ms": round(_p95(flat))})
             out["streamlit_peak_mb"] = peak_memory_mb(pid)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-            json.dump(figures, handle)
+            json.dump(layouts, handle)
         try:
-            with streamlit_server(ROOT / "bench" / "floor_app.py", {"FLOOR_FIGURES": handle.name}) as (base, pid):
-                floor = await _floor(browser, base, {url: len(figs) for url, figs in figures.items()}, repeat)
+            with streamlit_server(ROOT / "bench" / "floor_app.py", {"FLOOR_LAYOUT": handle.name}) as (base, pid):
+                floor = await _times(browser, base, charts, repeat)
                 out["floor_peak_mb"] = peak_memory_mb(pid)
         finally:
             os.unlink(handle.name)
         await browser.close()
-    for url in figures:
-        out["pages"][url] = {"charts": len(figures[url]), "browser_ms": round(times[url]),
+    for url in pages:
+        out["pages"][url] = {"charts": charts[url], "browser_ms": round(times[url]),
                              "floor_ms": round(floor[url]),
                              "ratio": round(times[url] / floor[url], 2) if floor[url] else None}
     return out

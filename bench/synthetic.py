@@ -228,12 +228,27 @@ def load_order(files: dict[str, Path]) -> list[Path]:
     return [files[k] for k in order if k in files]
 
 
-def build_warehouse(db_path: Path, rows: int, seed: int = 7, work_dir: Path | None = None) -> list:
-    """Generate the tidy files and load them through the ETL (the path a data officer uses)."""
-    from etl.load import load_file
+# Real files the dashboard bench loads beside the synthetic rows, when ../shared is there, so every
+# page draws what it draws in use: sub-district shapes for the map, refugee figures.
+CONTEXT_FILES = ("geo/hno_2018.json", "refugees/unhcr-persons-of-concern-origin-syr-csv-1.csv")
+
+
+def build_warehouse(db_path: Path, rows: int, seed: int = 7, work_dir: Path | None = None,
+                    context: bool = False, real_dir: Path = REAL_DATA) -> list:
+    """Generate the tidy files and load them through the ETL (the path a data officer uses).
+
+    context: first build the reference data (map layers, events, cited figures) and load the
+    real shapes and refugee files (CONTEXT_FILES), as a warehouse in use would hold them.
+    """
+    from etl.load import build_reference, load_file
 
     files = write_tidy(work_dir or db_path.parent / f"synthetic_{rows}", rows, seed)
-    reports = [load_file(path, db_path, loaded_by="bench") for path in load_order(files)]
+    reports = []
+    if context:
+        reports += build_reference(db_path)
+        reports += [load_file(real_dir / name, db_path, loaded_by="bench") for name in CONTEXT_FILES
+                    if (real_dir / name).exists()]
+    reports += [load_file(path, db_path, loaded_by="bench") for path in load_order(files)]
     failed = [r.message for r in reports if r.status == "failed"]
     if failed:
         raise RuntimeError("; ".join(failed))
