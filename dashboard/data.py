@@ -1,4 +1,4 @@
-"""Cached access to warehouse queries for the pages.
+"""Cached access to warehouse queries and catalogue charts for the pages.
 
 Results are cached on (warehouse version, filters): a publish changes the
 version, so the next rerun reads the new figures at once. No connection is
@@ -7,11 +7,16 @@ cached; each query opens and closes its own read-only connection.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from warehouse import resolve_db_path, warehouse_version
 from warehouse.queries import Filters, disclosure, run
+
+if TYPE_CHECKING:
+    from dashboard.catalog import ChartData
 
 
 def db_path() -> Path:
@@ -29,3 +34,22 @@ def query(name: str, filters: Filters | None = None, **kwargs) -> pd.DataFrame:
     path = db_path()
     return _cached(name, str(path), warehouse_version(path), filters, tuple(sorted(kwargs.items())),
                    disclosure.settings().token)  # public and internal figures never share a cache entry
+
+
+def chart(name: str, filters: Filters) -> ChartData:
+    """A catalogue chart (dashboard.catalog) for these filters, built once and shared by every viewer.
+
+    Why: with the queries cached, building the plotly figure (plotly validates
+    every property it is given) was most of a rerun: ~100 ms on the Overview,
+    paid by each viewer on each rerun, all on the one core Python gets. The
+    figure and its rows are only read after they are built (exports copy them).
+    """
+    path = db_path()
+    return _cached_chart(name, str(path), warehouse_version(path), filters, disclosure.settings().token)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_chart(name: str, path: str, version_token: str, filters: Filters, disclosure_token: str) -> ChartData:
+    from dashboard import catalog
+
+    return catalog.build(name, query, filters)

@@ -6,9 +6,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import catalog
 from dashboard.components import require_warehouse, show_chart
-from dashboard.data import query
+from dashboard.data import chart
 from dashboard.filters import current
 
 st.title("Toward the border")
@@ -17,8 +16,8 @@ st.caption("Distance bands: 0–10, 10–25, 25–50 and over 50 km from the Tur
 require_warehouse()
 filters = current()
 
-show_chart(catalog.build("displacement-by-border-band", query, filters))
-show_chart(catalog.build("net-movement-toward-border", query, filters))
+show_chart(chart("displacement-by-border-band", filters))
+show_chart(chart("net-movement-toward-border", filters))
 level = st.radio("Group origin → destination flows by", ["governorate", "district"], horizontal=True, key="flow_level")
 flow_filters = replace(filters, extra=filters.extra + (("level", level),)) if level == "district" else filters
-show_chart(catalog.build("flows-origin-destination", query, flow_filters))
+show_chart(chart("flows-origin-destination", flow_filters))

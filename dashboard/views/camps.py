@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import catalog
 from dashboard.components import require_warehouse, show_chart
-from dashboard.data import query
+from dashboard.data import chart, query
 from dashboard.filters import current
 
 st.title("Camps and sites")
 require_warehouse()
 filters = current()
 
-reported = catalog.build("idps-in-camps-reported", query, filters)  # situation-report totals, camp list or not
+reported = chart("idps-in-camps-reported", filters)  # situation-report totals, camp list or not
 if query("camps.camp_count") == 0:
     show_chart(reported)
     st.info("No camp list is loaded, so there is no population against capacity per camp. Fill in the camps "
@@ -20,7 +19,7 @@ if query("camps.camp_count") == 0:
             "`python -m etl load FILE`.")
     st.stop()
 
-occupancy = catalog.build("camps-occupancy", query, filters)
+occupancy = chart("camps-occupancy", filters)
 if not occupancy.is_empty:
     over = occupancy.data[occupancy.data["occupancy"] > 1]
     cols = st.columns(3)
@@ -29,6 +28,6 @@ if not occupancy.is_empty:
     near = occupancy.data[occupancy.data["border_km"] < 10]
     cols[2].metric("People in camps < 10 km from the border", f"{near['individuals'].sum():,.0f}")
 show_chart(occupancy)
-show_chart(catalog.build("camps-trend", query, filters))
+show_chart(chart("camps-trend", filters))
 if not reported.is_empty:
     show_chart(reported)

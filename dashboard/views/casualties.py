@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import catalog
 from dashboard.components import require_warehouse, show_chart
-from dashboard.data import query
+from dashboard.data import chart
 from dashboard.filters import current
 
 st.title("Casualties and displacement")
 st.caption("Deaths above, displacement below, on a shared time axis so that a lag between them is visible.")
 require_warehouse()
-show_chart(catalog.build("casualties-vs-displacement", query, current()),
+show_chart(chart("casualties-vs-displacement", current()),
            hint="Load casualty counts with `python -m etl load FILE`.")
-reports = catalog.build("casualty-reports", query, current())
+reports = chart("casualty-reports", current())
 if not reports.is_empty:  # situation-report totals over long periods: as reported, never split into months
     show_chart(reports)

@@ -8,9 +8,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import catalog
 from dashboard.components import require_warehouse, show_chart
-from dashboard.data import query
+from dashboard.data import chart, query
 from dashboard.filters import current
 
 st.title("Map")
@@ -30,5 +29,5 @@ elif months:
     st.caption(f"One month of figures loaded: {pd.Timestamp(month):%B %Y}.")
 
 map_filters = replace(filters, extra=filters.extra + ((("month", month),) if month else ()))
-show_chart(catalog.build("map-displacement", query, map_filters),
+show_chart(chart("map-displacement", map_filters),
            hint="Load sub-district boundaries (GeoJSON with P-codes) and map layers with `python -m etl load FILE`.")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import catalog
 from dashboard.charts import FIGURE_LABELS
 from dashboard.components import day, metric, require_warehouse, show_chart, source_line
-from dashboard.data import query
+from dashboard.data import chart, query
 from dashboard.export.buttons import briefing_buttons
 from dashboard.filters import current
 from warehouse.queries.headlines import NEAR_BORDER_KM
@@ -67,7 +66,7 @@ metric(cols[4], "People in camps", None if row is None else row["value"],
                               f"Source: {source_line(row)}",
        help="A stock. Camps are loaded with `python -m etl template camps`.")
 
-show_chart(catalog.build("displacement-timeline", query, filters),
+show_chart(chart("displacement-timeline", filters),
            hint="Load figures with `python -m etl load FILE`.")
 
 with st.sidebar:  # the whole current view, for briefings: PDF and self-contained HTML

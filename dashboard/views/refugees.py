@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import catalog
 from dashboard.components import require_warehouse, show_chart
-from dashboard.data import query
+from dashboard.data import chart
 from dashboard.filters import current
 
 st.title("Syrian refugees abroad")
 require_warehouse()
 filters = current()
-show_chart(catalog.build("refugees-by-host-country", query, filters))
-show_chart(catalog.build("asylum-applications", query, filters),
+show_chart(chart("refugees-by-host-country", filters))
+show_chart(chart("asylum-applications", filters),
            hint="Applications are a flow (lodged in a period) and are drawn apart from the refugee stock.")
