@@ -200,3 +200,26 @@ def test_changing_a_filter_writes_it_to_the_url(synthetic_db, monkeypatch):
     assert at.query_params["gov"] in ("SY02", ["SY02"])
     deaths = next(c for c in at.caption if "Sources:" in str(c.value))
     assert "Synthetic test data" in deaths.value
+
+
+def test_a_publish_redraws_the_shared_charts(reference_db, tmp_path, monkeypatch):
+    """Charts are built once per warehouse version and shared by viewers: a new load must show at the next rerun."""
+    import json
+    import shutil
+
+    from etl.load import load_file
+    from tests.conftest import CITE, CITE_HEADER, write_csv
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(reference_db, db)
+    at = run_page(db, "overview", monkeypatch)
+    before = json.loads(at.get("plotly_chart")[0].proto.spec)
+    moves = write_csv(tmp_path / "moves.csv", ["period_start", "period_end", "destination_pcode", "figure_type",
+                                               "individuals", *CITE_HEADER],
+                      [["2020-02-01", "2020-02-29", "SY07", "newly_displaced", "123456", *CITE]])
+    assert load_file(moves, db).status == "loaded"
+    at.run()
+    after = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert after != before
+    points = lambda spec: sum(len(t.get("customdata") or []) for t in spec["data"])  # noqa: E731
+    assert points(after) == points(before) + 1  # the new month of the newly displaced series
