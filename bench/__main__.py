@@ -70,7 +70,8 @@ def _table(results: dict) -> str:
                          f"  ratio {b['ratio']}")
         for c in browser["concurrency"]:
             lines.append(f"{c['viewers']:>4} viewers changing filters on {c['page']}: median {c['median_ms']} ms,"
-                         f" p95 {c['p95_ms']} ms ({c['reruns']} reruns)")
+                         f" p95 {c['p95_ms']} ms ({c['reruns']} reruns in {c.get('wall_s')} s; CPU seconds:"
+                         f" Streamlit {c.get('server_cpu_s')}, Chromium {c.get('browser_cpu_s')})")
         lines.append(f"Streamlit peak memory (VmHWM): {browser['streamlit_peak_mb']} MB"
                      f" (floor app {browser['floor_peak_mb']} MB)")
     else:

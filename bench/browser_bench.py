@@ -81,6 +81,28 @@ def streamlit_server(script: Path, env: dict[str, str]):
         proc.wait(timeout=30)
 
 
+def cpu_seconds(match) -> float:
+    """User + system CPU seconds so far of every process whose command line satisfies `match`."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if match(int(proc.name), cmdline):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores spent not idle since boot (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_memory_mb(pid: int) -> float:
     """VmHWM: the most resident memory the process ever had."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -157,11 +179,22 @@ async def run(db: Path, viewers: list[int], repeat: int, rounds: int, only: list
             times = await _times(browser, base, charts, repeat)
             for n in viewers:
                 busy_url = pages[0]
+                # where the CPU goes while viewers wait: the Streamlit server, or the browsers drawing
+                server = lambda p, cmd, pid=pid: p == pid  # noqa: E731
+                browsers = lambda p, cmd: "chromium" in cmd  # noqa: E731
+                driver = lambda p, cmd: "playwright" in cmd and "chromium" not in cmd  # noqa: E731
+                before = (cpu_seconds(server), cpu_seconds(browsers), time.perf_counter(), cpu_seconds(driver),
+                          _machine_busy())
                 results = await asyncio.gather(*[_viewer(browser, base, busy_url, rounds, i) for i in range(n)])
+                wall = time.perf_counter() - before[2]
                 flat = [t for r in results for t in r]
                 out["concurrency"].append({"viewers": n, "page": busy_url, "reruns": len(flat),
                                            "median_ms": round(statistics.median(flat)),
-                                           "p95_ms": round(_p95(flat))})
+                                           "p95_ms": round(_p95(flat)), "wall_s": round(wall, 1),
+                                           "server_cpu_s": round(cpu_seconds(server) - before[0], 1),
+                                           "browser_cpu_s": round(cpu_seconds(browsers) - before[1], 1),
+                                           "driver_cpu_s": round(cpu_seconds(driver) - before[3], 1),
+                                           "machine_busy": round((_machine_busy() - before[4]) / (wall * os.cpu_count()), 2)})
             out["streamlit_peak_mb"] = peak_memory_mb(pid)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             json.dump(layouts, handle)
