@@ -9,11 +9,13 @@ A reader that sees anything else saw part of a load: a torn read.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import threading
 import time
+import types
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -155,6 +157,23 @@ def prepare(folder: Path) -> tuple[Path, tuple[soak_files.Version, soak_files.Ve
     return db, versions
 
 
+@contextlib.contextmanager
+def _plain_main():
+    """Start spawned readers without re-running the caller's __main__ script.
+
+    A spawned child runs the parent's main script again; after a Streamlit
+    AppTest.from_function that "script" is a temporary file that only works
+    inside AppTest, and every reader died on import. The readers need nothing
+    from __main__.
+    """
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
 def run(folder: Path, *, threads: int = 2, processes: int = 2, publishes: int = 4,
         time_limit: float = 600.0) -> RefreshResult:
     """Readers in threads, processes and a Streamlit session loop, while `publishes` loads publish.
@@ -166,7 +185,7 @@ def run(folder: Path, *, threads: int = 2, processes: int = 2, publishes: int = 
     stop_file, publish, results = folder / "stop", PublishStats(), []
     stop_file.unlink(missing_ok=True)
     started = time.monotonic()
-    with ProcessPoolExecutor(max_workers=max(1, processes), mp_context=get_context("spawn")) as pool:
+    with _plain_main(), ProcessPoolExecutor(max_workers=max(1, processes), mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(reader_loop, str(db), str(stop_file), totals, counts, i) for i in range(processes)]
         workers = [threading.Thread(target=lambda i=i: results.append(reader_loop(str(db), str(stop_file), totals, counts, i)))
                    for i in range(threads)]
