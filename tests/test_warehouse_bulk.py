@@ -5,6 +5,8 @@ import csv
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from etl.load import load_file
 from etl.sources import tidy
@@ -37,7 +39,7 @@ ROWS = [
 ]
 
 
-def _load(tmp_path, name: str, bulk: bool, monkeypatch, rows=ROWS):
+def _load(tmp_path, name: str, bulk: bool, monkeypatch, rows=ROWS, quote_all: bool = True):
     db = tmp_path / f"{name}.duckdb"
     places = write_csv(tmp_path / "places.csv", LOC_HEADER, [
         ["SY07", 1, "governorate", "SY", "Idleb", "", "", "", *CITE],
@@ -45,7 +47,12 @@ def _load(tmp_path, name: str, bulk: bool, monkeypatch, rows=ROWS):
     ])
     assert load_file(places, db).status == "loaded"
     monkeypatch.setattr(tidy, "BULK_MIN_BYTES", 0 if bulk else 10**12)
-    path = write_csv(tmp_path / "moves.csv", DISP_HEADER, rows)
+    if quote_all:
+        path = write_csv(tmp_path / "moves.csv", DISP_HEADER, rows)
+    else:  # as most tools write CSV: quotes only where needed, so an empty field is empty (DuckDB: NULL)
+        path = tmp_path / "moves.csv"
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([DISP_HEADER, *rows])
     assert (tidy.read(path).tables[0].bulk is not None) is bulk
     report = load_file(path, db)
     assert report.status == "loaded", report.message
@@ -175,3 +182,27 @@ def test_synthetic_flag_in_citation_marks_the_source(tmp_path, db):
                      [["2020-01-01", "2020-01-31", "", "", "arrivals", "5", "", *CITE, "true"]])
     result = tidy.read(path)
     assert [s.is_synthetic for s in result.sources] == [True]
+
+
+# Values people type, per column: canonical, repairable and wrong. Any mix must load the same way
+# streamed and in memory (same facts, same rejects with the same rows and reasons, same sources).
+_DATES = ["2020-01-01", "2020-01-31", "01/02/2020", "2020-02-30", " 2020-01-05", "2020-1-5", "", "1500-01-01",
+          "2020-01-01T00:00", "infinity"]
+_CODES = ["SY07", "SY02", "", "SY99", "sy07", " SY02"]
+_TYPES = ["arrivals", "Returns", "idp_stock", "fled", "", "ARRIVALS"]
+_COUNTS = ["5", "1,200", "-3", "1e3", " 7 ", "", "n/a", "5.1234567", "12.5", "0"]
+_NOTES = ["", "x", " x", "NA", "-", "n/a", "a\u00a0", "ملاحظة"]
+_CITES = [CITE, OTHER, ["", "", "", ""], [CITE[0], "", "", ""]]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(*(st.sampled_from(v) for v in (_DATES, _DATES, _CODES, _CODES, _TYPES, _COUNTS,
+                                                        _NOTES, _CITES))), min_size=1, max_size=25), st.booleans())
+def test_any_mix_of_typed_values_loads_the_same_streamed_or_not(tmp_path_factory, monkeypatch, picks, quote_all):
+    rows = [[a, b, o, d, t, n, note, *cite] for a, b, o, d, t, n, note, cite in picks]
+    folder = tmp_path_factory.mktemp("mix")
+    slow = _load(folder, "slow", False, monkeypatch, rows, quote_all)
+    fast = _load(folder, "fast", True, monkeypatch, rows, quote_all)
+    assert fast[1:] == slow[1:]
+    assert (fast[0].rows_read, fast[0].rows_loaded, fast[0].rows_rejected) == (
+        slow[0].rows_read, slow[0].rows_loaded, slow[0].rows_rejected)
