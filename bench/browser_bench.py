@@ -1,5 +1,6 @@
 """In the browser: time until every chart of a page has drawn, against the Streamlit floor;
-Streamlit's peak memory; and many viewers changing filters at once.
+Streamlit's peak memory; and viewers changing a filter at once (1, 10, 25 by default): from
+picking a governorate in the sidebar until every chart redrew with its new data.
 
 Debian chromium through Playwright (never `playwright install`). Each page's
 layout and data are first recorded (bench/floor_layout.py: the same sidebar,
@@ -7,7 +8,7 @@ titles, metrics, tables and plotly figures); the floor app (bench/floor_app.py)
 replays that with plain Streamlit calls. Each dashboard page is opened once to
 warm its caches, then timed, and so is the same page of the floor app.
 
-    DISPLACEMENT_DB=... python -m bench.browser_bench [--viewers 10 25]
+    DISPLACEMENT_DB=... python -m bench.browser_bench [--viewers 1 10 25]
 """
 from __future__ import annotations
 
@@ -47,7 +48,21 @@ DONE_JS = """(expected) => {
   if (!window.__benchDoneSince) { window.__benchDoneSince = now; return false; }
   return now - window.__benchDoneSince >= %d;
 }""" % STABLE_MS
-FILTER_URLS = ("?gov=SY07", "?gov=SY02", "", "?type=arrivals", "?gov=SY07&type=idp_stock")
+# A viewer changing the governorate filter in the sidebar: the chart must redraw with new data.
+CHANGED_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const before = window.__benchBefore || [];
+  const ready = app && app.getAttribute('data-test-script-state') === 'notRunning' && plots.length >= before.length
+    && plots.every((gd, i) => gd.data && gd.data !== before[i] && gd.querySelector('.main-svg'));
+  if (!ready) { window.__benchDoneSince = null; return false; }
+  const now = performance.now();
+  if (!window.__benchDoneSince) { window.__benchDoneSince = now; return false; }
+  return now - window.__benchDoneSince >= %d;
+}""" % STABLE_MS
+MARK_JS = """() => { window.__benchBefore = Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.data);
+  window.__benchDoneSince = null; }"""
+GOVERNORATES = ("Idleb", "Aleppo")
 
 
 def _free_port() -> int:
@@ -132,9 +147,9 @@ async def _times(browser, base: str, charts: dict[str, int], repeat: int) -> dic
     page = await context.new_page()
     times = {}
     for url, expected in charts.items():
-        await _open(page, f"{base}/{url}", expected=expected)
+        await _open(page, f"{base}/{_path(url)}", expected=expected)
         await page.wait_for_timeout(500)
-        times[url] = statistics.median([await _open(page, f"{base}/{url}", expected=expected)
+        times[url] = statistics.median([await _open(page, f"{base}/{_path(url)}", expected=expected)
                                         for _ in range(repeat)])
     await context.close()
     return times
@@ -150,13 +165,36 @@ def record_layouts(db: Path, pages: list[str]) -> dict[str, dict]:
         return json.loads(out.read_text(encoding="utf-8"))
 
 
+def _path(url: str) -> str:
+    """Where a page is served: the default page (the first in the menu) lives at / (/overview says "Page not found")."""
+    return "" if url == discover_pages()[0][1] else url
+
+
 async def _viewer(browser, base: str, url: str, rounds: int, offset: int) -> list[float]:
-    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    """One viewer: open the page, then pick a governorate in the sidebar `rounds` times.
+
+    Each time is from the pick until the script finished and every chart redrew
+    with its new data (plus nothing for STABLE_MS), as the viewer sees it.
+    """
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    await _open(page, f"{base}/{_path(url)}", timeout_s=600)
+    governorate = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first
     times = []
     for i in range(rounds):
-        query = FILTER_URLS[(i + offset) % len(FILTER_URLS)]
-        times.append(await _open(page, f"{base}/{url}{query}", timeout_s=600))
+        clear = governorate.locator("[aria-label='Clear all']")
+        if await clear.count():  # one governorate at a time: clear the last pick first (not timed)
+            await page.evaluate(MARK_JS)
+            await clear.first.click()
+            await page.wait_for_function(CHANGED_JS, timeout=600_000, polling=20)
+        await governorate.click()
+        option = page.get_by_role("option", name=GOVERNORATES[(i + offset) % len(GOVERNORATES)])
+        await page.evaluate(MARK_JS)
+        started = time.perf_counter()
+        await option.click()
+        await page.wait_for_function(CHANGED_JS, timeout=600_000, polling=20)
+        times.append((time.perf_counter() - started) * 1000 - STABLE_MS)
+        await page.keyboard.press("Escape")  # close the options list
     await context.close()
     return times
 
@@ -214,9 +252,9 @@ async def run(db: Path, viewers: list[int], repeat: int, rounds: int, only: list
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--viewers", type=int, nargs="*", default=[10, 25])
+    parser.add_argument("--viewers", type=int, nargs="*", default=[1, 10, 25])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=4, help="filter changes per viewer")
+    parser.add_argument("--rounds", type=int, default=3, help="filter changes per viewer")
     parser.add_argument("--pages", nargs="*")
     args = parser.parse_args(argv)
     db = Path(os.environ["DISPLACEMENT_DB"])
