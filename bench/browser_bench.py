@@ -177,6 +177,7 @@ async def _viewer(browser, base: str, url: str, rounds: int, offset: int) -> lis
     with its new data (plus nothing for STABLE_MS), as the viewer sees it.
     """
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(600_000)  # 25 viewers on 2 cores: a click may wait a long time for its turn
     page = await context.new_page()
     await _open(page, f"{base}/{_path(url)}", timeout_s=600)
     governorate = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first
