@@ -328,6 +328,7 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
         except _NotStreamable as why:
             result = read_file(path, kind, streamed_failed=str(why))
             _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
+            report.message += f" (read in memory, not streamed: {why})"
     except _AlreadyLoaded as already:
         report.status, report.load_id = "unchanged", already.load_id
         report.message = f"{path.name}: already loaded as load {already.load_id} (same sha256); nothing changed"

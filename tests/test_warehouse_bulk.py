@@ -117,6 +117,7 @@ def test_files_where_a_line_is_not_a_row_load_as_in_memory(tmp_path, monkeypatch
 
     slow, fast = load("slow", False), load("fast", True)
     assert fast[0].status == slow[0].status == "loaded", fast[0].message
+    assert "read in memory, not streamed" in fast[0].message and "streamed" not in slow[0].message
     assert fast[1:] == slow[1:]
     assert (fast[0].rows_read, fast[0].rows_loaded, fast[0].rows_rejected) == (
         slow[0].rows_read, slow[0].rows_loaded, slow[0].rows_rejected)
