@@ -110,4 +110,5 @@ def test_filter_goes_into_the_url_and_back(server, browser_page):
     chips = browser_page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.inner_text()
     assert "Idleb" in chips
     assert "gov=SY07" in browser_page.url
+    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)  # the shared view draws its chart
     browser_page.screenshot(path=str(SHOTS / "border-idleb-from-link.png"))
