@@ -43,16 +43,14 @@ def _widget(node, kind: str) -> dict:
     return out
 
 
-def element(node) -> dict | None:
-    """One recorded element (None for what the floor need not draw)."""
+def element(node) -> dict:
+    """One recorded element, with its data; the floor app skips types it does not draw."""
     kind = node.type
     if kind in TEXT:
         return {"type": kind, "body": str(node.value)}
-    if kind in CONTAINERS or getattr(node, "children", None) and kind not in ("plotly_chart",):
-        label = getattr(node.proto, "label", "") if hasattr(node, "proto") and node.proto is not None else ""
-        expandable = getattr(node.proto, "expandable", None) if hasattr(node, "proto") else None
-        return {"type": kind, "label": label or getattr(expandable, "label", ""),
-                "children": [e for e in map(element, node.children.values()) if e]}
+    if kind in CONTAINERS or isinstance(getattr(node, "children", None), dict):
+        return {"type": kind, "label": getattr(node, "label", ""),  # expanders have one
+                "children": [element(c) for c in node.children.values()]}
     if kind == "plotly_chart":
         return {"type": kind, "spec": node.proto.spec, "config": node.proto.config}
     if kind == "dataframe":
@@ -78,8 +76,7 @@ def record(pages: list[str] | None = None) -> dict[str, dict]:
         at.run()
         if at.exception:
             raise RuntimeError(f"{url} raised: {at.exception[0].message}")
-        out[url] = {part: [e for e in map(element, getattr(at, part).children.values()) if e]
-                    for part in ("sidebar", "main")}
+        out[url] = {part: [element(c) for c in getattr(at, part).children.values()] for part in ("sidebar", "main")}
     return out
 
 
