@@ -9,13 +9,18 @@ from dataclasses import dataclass
 
 FIGURE_TYPES = (
     "newly_displaced", "arrivals", "departures", "returns", "idp_stock", "idps_in_camps", "returnees_stock",
+    "displacements",  # movements counted, not people: one person displaced twice counts twice
+    "idps_outside_camps",
 )
 POPULATION_TYPES = (
     "refugees", "asylum_seekers", "asylum_applications", "registered_refugees", "returned_refugees",
     "idps", "returned_idps", "stateless", "others_of_concern", "total",
+    "refugees_in_camps",  # only those living in camps (Turkey's temporary accommodation centres)
 )
-CASUALTY_CATEGORIES = ("all", "civilians", "children", "combatants")
-EVENT_CATEGORIES = ("offensive", "frontline", "strike", "agreement", "patrol", "humanitarian", "border", "other")
+CASUALTY_CATEGORIES = ("all", "civilians", "children", "combatants", "health_workers", "military")
+EVENT_CATEGORIES = (
+    "offensive", "frontline", "strike", "agreement", "patrol", "humanitarian", "border", "attack_on_health", "other",
+)
 LOCATION_KINDS = ("country", "region", "governorate", "district", "sub-district", "community", "town", "crossing", "camp")
 CITATION_COLUMNS = (
     "source_publisher", "source_title", "source_date", "source_url", "source_licence",
@@ -110,6 +115,8 @@ TABLES: dict[str, TableSpec] = {
             Column("description", "text", hxl="#event+description"),
             Column("location_pcode", "pcode", hxl="#loc+code"),
             Column("category", "choice", False, EVENT_CATEGORIES, hxl="#event+type"),
+            Column("lat", "number", hxl="#geo+lat", description="Where the event happened, when the source geocodes it"),
+            Column("lon", "number", hxl="#geo+lon"),
         )),
         TableSpec("location_shapes", "Boundary polygons of locations", (
             Column("pcode", "text", True),
