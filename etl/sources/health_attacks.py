@@ -166,8 +166,8 @@ def title(weapon: object, perpetrator_name: object, perpetrator: object, place: 
     """'Attack on health care: aerial bomb (plane) by Syrian Armed Forces in Idleb', from the row's columns."""
     how = _weapon(weapon)
     who = _known(perpetrator_name) or _known(perpetrator)
-    what = " ".join(p for p in (how, f"by {who}" if who else None) if p)
-    return f"Attack on health care: {what} in {place}" if what else f"Attack on health care in {place}"
+    by = f" by {who}" if who else ""
+    return f"Attack on health care: {how}{by} in {place}" if how else f"Attack on health care{by} in {place}"
 
 
 def _scope(iso: object, country: object) -> str | None:
