@@ -226,11 +226,14 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     a separate dashed line, so 'how many refugees does Turkey hold' has its latest answer."""
     full = query("refugees.by_host", filters)
     main = _main_series(full) if full["source_id"].nunique() > 1 else None
-    full = full.drop(columns="authority", errors="ignore")  # used to pick the main series only
     frame, extra = full, full.iloc[0:0]
     if main is not None:  # one publisher's series, so lines are comparable
         frame = full[full["source_id"] == main]
-        extra = full[(full["source_id"] != main) & (full["asylum_iso3"] == "TUR")]
+        # Turkey in less authoritative reports; statistics as authoritative as the main line (an older
+        # export of the same UNHCR table) would only draw it twice
+        extra = full[(full["source_id"] != main) & (full["asylum_iso3"] == "TUR")
+                     & (full["authority"] > frame["authority"].min())]
+    frame, extra = (f.drop(columns="authority", errors="ignore") for f in (frame, extra))  # chose the lines only
     if not frame.empty:
         latest = frame.sort_values("period_end").groupby("asylum_iso3")["persons"].last().nlargest(top).index
         frame = frame[frame["asylum_iso3"].isin(set(latest) | {"TUR"})]

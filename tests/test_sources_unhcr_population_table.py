@@ -119,7 +119,8 @@ def test_other_r_data_files_are_not_claimed(tmp_path):
 def with_reference(real_data, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("population-reference") / "warehouse.duckdb"
     build_reference(db)
-    assert load_file(real_data / REAL, db).status == "loaded"
+    for name in (REAL, "refugees/unhcr-persons-of-concern-origin-syr-csv-1.csv"):  # and UNHCR's older HDX export
+        assert load_file(real_data / name, db).status == "loaded"
     return db
 
 
@@ -146,3 +147,5 @@ def test_refugees_page_draws_the_unhcr_table_solid_and_the_reports_dashed(with_r
     assert (solid["source_title"].str.startswith("UNHCR Refugee Data Finder")).all()
     dashed = turkey[turkey["series"].str.contains("other")]
     assert not dashed.empty and "authority" not in chart.data
+    # the older HDX export of the same UNHCR statistics is not drawn again as a dashed line
+    assert not dashed["source_title"].str.contains("HDX export").any()
