@@ -211,17 +211,29 @@ def country_names(codes) -> dict[str, str]:
     return names
 
 
+def _main_series(frame: pd.DataFrame) -> str:
+    """The source drawn as solid lines: the most authoritative for Turkey (the `authority` rank the
+    query gives, UNHCR's own statistics first), then the one with most Turkey figures."""
+    turkey = frame[frame["asylum_iso3"] == "TUR"]
+    pool = turkey if not turkey.empty else frame
+    ranked = pool.groupby("source_id").agg(rank=("authority", "min"), rows=("source_id", "size"))
+    return ranked.sort_values(["rank", "rows"], ascending=[True, False], kind="stable").index[0]
+
+
 def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> ChartData:
     """One publisher's series for every host (comparable lines), plus Turkey's figures
     from other reports (e.g. UNHCR operational updates after the statistics end) as
     a separate dashed line, so 'how many refugees does Turkey hold' has its latest answer."""
     full = query("refugees.by_host", filters)
+    main = _main_series(full) if full["source_id"].nunique() > 1 else None
     frame, extra = full, full.iloc[0:0]
-    if full["source_id"].nunique() > 1:  # one publisher's series, so lines are comparable
-        main = full[full["asylum_iso3"] == "TUR"]["source_id"].value_counts()
-        main = main.idxmax() if not main.empty else full["source_id"].value_counts().idxmax()
+    if main is not None:  # one publisher's series, so lines are comparable
         frame = full[full["source_id"] == main]
-        extra = full[(full["source_id"] != main) & (full["asylum_iso3"] == "TUR")]
+        # Turkey in less authoritative reports; statistics as authoritative as the main line (an older
+        # export of the same UNHCR table) would only draw it twice
+        extra = full[(full["source_id"] != main) & (full["asylum_iso3"] == "TUR")
+                     & (full["authority"] > frame["authority"].min())]
+    frame, extra = (f.drop(columns="authority", errors="ignore") for f in (frame, extra))  # chose the lines only
     if not frame.empty:
         latest = frame.sort_values("period_end").groupby("asylum_iso3")["persons"].last().nlargest(top).index
         frame = frame[frame["asylum_iso3"].isin(set(latest) | {"TUR"})]

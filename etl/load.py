@@ -32,7 +32,7 @@ from warehouse import rollups
 from warehouse import writes
 from warehouse.db import connect_read
 
-DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson")
+DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata")
 MAX_FILE_BYTES = 200 * 1024 * 1024
 Progress = Callable[[str], None]
 
@@ -48,6 +48,8 @@ class LoadReport:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    rows_out_of_scope: int = 0  # of the rejected rows, those outside the warehouse's scope (not errors)
+    rows_skipped: int = 0       # rows the reader left unread as outside the scope (not in rows_read)
     replaced_load_id: int | None = None
     tables: dict[str, int] = field(default_factory=dict)
     message: str = ""
@@ -270,6 +272,8 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
     report.rows_read = sum(len(t.frame) for t in result.tables if t.bulk is None) + sum(s.read for s in streamed)
     report.rows_loaded = sum(len(v.good) for v in checked) + sum(s.loaded for s in streamed)
     report.rows_rejected = sum(len(v.rejects) for v in checked) + sum(s.rejected for s in streamed)
+    report.rows_out_of_scope = sum(v.out_of_scope for v in checked)
+    report.rows_skipped = result.skipped
     report.tables = {}
     for table, rows in [(v.table, len(v.good)) for v in checked] + [(s.table, s.loaded) for s in streamed]:
         report.tables[table] = report.tables.get(table, 0) + rows
@@ -346,7 +350,7 @@ def _load_or_check(db_path: Path, path: Path, digest: Future, result: ReadResult
         return
     _publish(db_path, path, digest, result, report, loaded_by, progress)
     report.status = "loaded"
-    report.message = _loaded_message(report)
+    report.message = _loaded_message(report, result)
 
 
 def _dry_run(db_path: Path, result: ReadResult, report: LoadReport, digest: Future) -> None:
@@ -360,13 +364,26 @@ def _dry_run(db_path: Path, result: ReadResult, report: LoadReport, digest: Futu
     _summarise(report, result, checked, streamed)
     report.status = "checked"
     report.message = (f"{Path(report.file).name}: dry run as {result.kind}: {report.rows_loaded} rows would load, "
-                      f"{report.rows_rejected} would be rejected; nothing written")
+                      f"{report.rows_rejected} would be rejected{_scope_note(report, result)}; nothing written")
 
 
-def _loaded_message(report: LoadReport) -> str:
+def _loaded_message(report: LoadReport, result: ReadResult) -> str:
     replaced = f", replacing load {report.replaced_load_id}" if report.replaced_load_id else ""
     return (f"{Path(report.file).name}: loaded as {report.kind} (load {report.load_id}{replaced}): "
-            f"{report.rows_read} read, {report.rows_loaded} loaded, {report.rows_rejected} rejected")
+            f"{report.rows_read} read, {report.rows_loaded} loaded, {report.rows_rejected} rejected"
+            f"{_scope_note(report, result)}")
+
+
+def _scope_note(report: LoadReport, result: ReadResult) -> str:
+    """Say which rejects are only outside the warehouse's scope, so nobody hunts for errors in them."""
+    note = ""
+    if report.rows_out_of_scope:
+        errors = report.rows_rejected - report.rows_out_of_scope
+        note += (f" ({report.rows_out_of_scope} of them outside this warehouse's scope, not errors; "
+                 f"{errors} with errors to fix)")
+    if report.rows_skipped:
+        note += f"; {report.rows_skipped} rows not read: {result.skipped_reason}"
+    return note
 
 
 def load_paths(paths: Iterable[Path], db_path: Path, **options) -> list[LoadReport]:

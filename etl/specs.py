@@ -16,6 +16,8 @@ POPULATION_TYPES = (
     "refugees", "asylum_seekers", "asylum_applications", "registered_refugees", "returned_refugees",
     "idps", "returned_idps", "stateless", "others_of_concern", "total",
     "refugees_in_camps",  # only those living in camps (Turkey's temporary accommodation centres)
+    "others_in_need_of_protection",  # UNHCR 'oip': people abroad in need of international protection, not refugees
+    "host_community",  # UNHCR 'hst': host-community members UNHCR counts among those it assists (not displaced)
 )
 CASUALTY_CATEGORIES = ("all", "civilians", "children", "combatants", "health_workers", "military")
 EVENT_CATEGORIES = (

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from etl.sources.base import PROVENANCE_COLUMNS, Staged
+from etl.sources.base import OUT_OF_SCOPE, PROVENANCE_COLUMNS, Staged
 from etl.specs import TABLES, Column
 
 MISSING_MARKERS = frozenset({"", "na", "n/a", "n.a.", "nan", "none", "null", "-", "--", "..", "*", "x"})
@@ -34,6 +34,7 @@ class Validated:
     table: str
     good: pd.DataFrame
     rejects: pd.DataFrame
+    out_of_scope: int = 0  # of the rejects, rows outside the warehouse's scope (not errors to fix)
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -139,7 +140,7 @@ def _row_checks(table: str, frame: pd.DataFrame) -> list[tuple[str, pd.Series, s
 
 
 def _raw_json(frame: pd.DataFrame) -> pd.Series:
-    data = frame.drop(columns=[c for c in PROVENANCE_COLUMNS if c in frame]).astype("string")
+    data = frame.drop(columns=[c for c in (*PROVENANCE_COLUMNS, OUT_OF_SCOPE) if c in frame]).astype("string")
     return pd.Series(
         [json.dumps({k: v for k, v in row.items() if v is not pd.NA}, ensure_ascii=False, default=str)
          for row in data.to_dict("records")],
@@ -172,6 +173,10 @@ def validate(staged: Staged, ctx: Context) -> Validated:
     for column, mask, reason in _row_checks(staged.table, typed):
         note(column, pd.Series(np.where(mask.fillna(False), reason, ""), index=raw.index))
 
+    scope = _as_text(raw[OUT_OF_SCOPE]).notna() if OUT_OF_SCOPE in raw else pd.Series(False, index=raw.index)
+    if scope.any():  # out of scope: that reason alone (its other values were never meant to load)
+        all_reasons[scope] = raw.loc[scope, OUT_OF_SCOPE].astype(str)
+        first_column[scope] = staged.file_column(OUT_OF_SCOPE)
     bad = all_reasons != ""
     good = typed[~bad].copy()
     good["source_id"] = source[~bad].astype("object")
@@ -185,4 +190,4 @@ def validate(staged: Staged, ctx: Context) -> Validated:
         "reason": all_reasons[bad],
         "raw": _raw_json(raw[bad]) if bad.any() else pd.Series(dtype="object"),
     }, columns=REJECT_COLUMNS)
-    return Validated(staged.table, good.reset_index(drop=True), rejects.reset_index(drop=True))
+    return Validated(staged.table, good.reset_index(drop=True), rejects.reset_index(drop=True), int(scope.sum()))

@@ -20,7 +20,11 @@ EXPECTED_KINDS = [
     ("conflict_casualties/casualties_by_province_by_day.csv", "vdc-casualties-daily"),
     ("geo/hno_2018.json", "geojson-admin-boundaries"),
     ("geo/countries-50m.json", "topojson-countries"),
+    ("conflict_events/2016-2023-attacks-on-health-care-incident-data.xlsx", "insecurity-insight-health-attacks"),
+    ("refugees/population.rda", "unhcr-population-table"),
 ]
+# What the folder test enumerates (the shapefile set is covered by its own reader).
+DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".rda")
 
 
 @pytest.mark.parametrize(("name", "kind"), EXPECTED_KINDS)
@@ -29,7 +33,7 @@ def test_each_file_is_recognised_without_kind(real_data, name, kind):
 
 
 def test_every_data_file_in_the_folder_is_covered(real_data):
-    files = {str(p.relative_to(real_data)) for p in real_data.rglob("*") if p.suffix in (".csv", ".xlsx", ".json")}
+    files = {str(p.relative_to(real_data)) for p in real_data.rglob("*") if p.suffix in DATA_SUFFIXES}
     assert files == {name for name, _ in EXPECTED_KINDS}
 
 
@@ -43,7 +47,11 @@ def test_whole_folder_loads_into_an_empty_warehouse(real_data, db):
     order = [r["kind"] for r in reports]
     assert order.index("geojson-admin-boundaries") < order.index("hno-idp-estimates") < order.index("ocha-idp-movements")
     rejected = {r["kind"]: r["rows_rejected"] for r in reports if r["rows_rejected"]}
-    assert rejected == {"unhcr-asylum-monthly": 135, "unhcr-persons-of-concern": 45}
+    assert rejected == {"unhcr-asylum-monthly": 135, "unhcr-persons-of-concern": 45,
+                        "insecurity-insight-health-attacks": 7_951, "unhcr-population-table": 1}
+    out_of_scope = {r["kind"]: r["rows_out_of_scope"] for r in reports if r["rows_out_of_scope"]}
+    assert out_of_scope == {"insecurity-insight-health-attacks": 7_950}  # the other one: Admin 1 'al-Bab District'
+    assert {r["kind"]: r["rows_skipped"] for r in reports if r["rows_skipped"]} == {"unhcr-population-table": 136_516}
     # v_locations merges the places of every file: Idleb keeps its OCHA name and Arabic name
     assert rows(db, "SELECT name_en, name_ar FROM v_locations WHERE pcode = 'SY07'") == [("Idleb", "إدلب")]
     # Tah (Idleb), a community the IDP workbook names, sits in a sub-district with a centroid

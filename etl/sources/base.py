@@ -16,6 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 PROVENANCE_COLUMNS = ("_sheet", "_row")
+# A reader may mark rows that are readable but outside what the warehouse holds (another country's
+# figures in a worldwide file) with the reason in this column: the validator rejects them with that
+# reason alone, and the load message counts them apart from rows with errors.
+OUT_OF_SCOPE = "_out_of_scope"
 
 
 class ReadError(Exception):
@@ -101,6 +105,10 @@ class ReadResult:
     tables: list[Staged]
     sources: list[SourceInfo]
     notes: list[str] = field(default_factory=list)
+    # Rows of the file the reader did not stage because they are outside the warehouse's scope, and why
+    # (a worldwide table of which only Syrians' rows are read); reported, never counted as read.
+    skipped: int = 0
+    skipped_reason: str = ""
 
     @property
     def rows_read(self) -> int:

@@ -30,13 +30,13 @@ GOVERNORATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "SY05": ("Hama", "حماة", ("Hamah", "Hamaa")),
     "SY06": ("Lattakia", "اللاذقية", ("Latakia", "Al-Lathiqiyah", "Lattakiyah")),
     "SY07": ("Idleb", "إدلب", ("Idlib", "Edlib", "Idleb Governorate", "ادلب")),
-    "SY08": ("Al-Hasakeh", "الحسكة", ("Hasakeh", "Hasakah", "Al-Hasakah", "Hassakeh", "Al Hasakah")),
+    "SY08": ("Al-Hasakeh", "الحسكة", ("Hasakeh", "Hasakah", "Al-Hasakah", "Hassakeh", "Al Hasakah", "Al-Hasaka")),
     "SY09": ("Deir-ez-Zor", "دير الزور", ("Deir Ezzor", "Deir ez-Zor", "Deir Ez Zor", "Deir-ez-Zour", "Dayr az Zawr", "Deir Al Zour")),
     "SY10": ("Tartous", "طرطوس", ("Tartus",)),
-    "SY11": ("Ar-Raqqa", "الرقة", ("Raqqa", "Al-Raqqa", "Ar Raqqah", "Raqqah")),
+    "SY11": ("Ar-Raqqa", "الرقة", ("Raqqa", "Al-Raqqa", "Ar Raqqah", "Raqqah", "Al-Raqqah")),
     "SY12": ("Dar'a", "درعا", ("Daraa", "Deraa", "Dara'a", "Dar’a")),
     "SY13": ("As-Sweida", "السويداء", ("Sweida", "As-Suwayda", "Suwayda", "Al-Sweida", "Sweyda")),
-    "SY14": ("Quneitra", "القنيطرة", ("Al-Quneitra", "Qunaytirah", "Quneitera")),
+    "SY14": ("Quneitra", "القنيطرة", ("Al-Quneitra", "Qunaytirah", "Quneitera", "Al-Qunaitra")),
 }
 
 MONTHS: dict[str, int] = {}

@@ -27,6 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pycountry
 
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
 from etl.sources.country_names import iso3
@@ -64,6 +65,15 @@ def _is_header(keys: list[str]) -> bool:
     return "year" in keys and has_country and any(k.startswith("refugees") for k in keys)
 
 
+def country_code(code: object, name: object) -> str:
+    """ISO3 for a UNHCR country: its code when that is ISO 3166 (UNHCR's own codes such as UNK are not),
+    else its name mapped by `country_names.iso3` (left unchanged, for the validator to reject, if unknown)."""
+    text = str(code or "").strip().upper()
+    if len(text) == 3 and text.isalpha() and pycountry.countries.get(alpha_3=text) is not None:
+        return text
+    return iso3(str(name or ""))
+
+
 def _population_type(name: str, hxl: str | None) -> str | None:
     keyed, tag = key(name), (hxl or "").strip().lower()
     for prefix, hashtag, population in POPULATION_COLUMNS:
@@ -79,8 +89,8 @@ def detect(path: Path) -> bool:
     return header_index(csv_head(path), _is_header) is not None
 
 
-def _value(raw: object) -> object | None:
-    """The cell as staged: None for no figure, the suppression marker for '*'."""
+def figure(raw: object) -> object | None:
+    """The cell as staged: None for no figure, the suppression marker for '*' (shared with the RDA table reader)."""
     if is_blank(raw) or is_dash(raw):
         return None
     text = str(raw).strip()
@@ -92,7 +102,8 @@ def _value(raw: object) -> object | None:
     return text
 
 
-def _year_end(raw: object) -> str:
+def year_end(raw: object) -> str:
+    """End-year stock date: '2019' or 2019.0 -> '2019-12-31' (anything else left for the validator)."""
     text = str(raw or "").strip()
     return f"{text[:4]}-12-31" if text[:4].isdigit() and len(text.split(".")[0]) == 4 else text
 
@@ -128,10 +139,10 @@ def read(path: Path) -> ReadResult:
     origin = _named(frame, path, "origin")
     tables = []
     for column, population in _columns(rows, index, path).items():
-        values = frame[column].map(_value)
+        values = frame[column].map(figure)
         keep = values.notna()
         part = frame.loc[keep, ["_sheet", "_row"]].copy()
-        part["period_start"] = frame.loc[keep, year].map(_year_end)
+        part["period_start"] = frame.loc[keep, year].map(year_end)
         part["period_end"] = part["period_start"]
         part["origin_iso3"] = frame.loc[keep, origin].map(lambda n: iso3(str(n or "")))
         part["asylum_iso3"] = frame.loc[keep, country].map(lambda n: iso3(str(n or "")))

@@ -13,6 +13,7 @@ import pandas as pd
 from warehouse.queries.areas import (
     DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list, non_overlapping, stock_types, within,
 )
+from warehouse.queries.refugees import authority as refugee_authority
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.rollup import BUCKET, CITE, DAYS, REPORTS, fetch, month_aligned
 
@@ -134,7 +135,8 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
 
 
 def refugees_in_turkey(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Syrian refugees hosted in Turkey at the latest date in the period, per source."""
+    """Syrian refugees hosted in Turkey at the latest date in the period, per source; of figures
+    for the same year the most authoritative first (refugees.authority: UNHCR's own statistics)."""
     clause, params = where(
         filters.period_clause(),
         filters.in_clause("r.source_id", filters.sources),
@@ -153,7 +155,8 @@ def refugees_in_turkey(db_path: Path, filters: Filters) -> pd.DataFrame:
                min(period_start) AS period_start, period_end, sum(persons) AS value
         FROM rows JOIN latest USING (source_id, population_type, period_end)
         GROUP BY population_type, source_id, period_end
-        ORDER BY period_end DESC, population_type = 'refugees' DESC, value DESC
+        ORDER BY year(period_end) DESC, {refugee_authority("population_type", "any_value(source_publisher)")},
+                 period_end DESC, value DESC
         """,
         params,
     )
