@@ -1,5 +1,6 @@
-"""Entry point: `streamlit run dashboard/app.py`. Declares the pages and draws the
-filters shared by all of them (kept in the URL, see dashboard/filters.py).
+"""Entry point: `streamlit run dashboard/app.py`. Declares the pages, builds the
+reference warehouse on a first start without one (dashboard/startup.py) and draws
+the filters shared by all of them (kept in the URL, see dashboard/filters.py).
 
 The page files live in dashboard/views/, not dashboard/pages/: with a pages/
 folder beside the entry point, Streamlit 1.67 serves the first link a fresh
@@ -17,7 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a checkou
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, filters  # noqa: E402
+from dashboard import auth, filters, startup  # noqa: E402
 from dashboard.data import query  # noqa: E402
 
 PAGES = Path(__file__).parent / "views"
@@ -34,5 +35,6 @@ navigation = st.navigation([
     st.Page(PAGES / "data.py", title="Data and sources", url_path="data"),
     *auth.officer_pages(PAGES),  # sign-in form or officer page; nothing unless enabled
 ])
+startup.ensure_warehouse()  # first start without a warehouse: build the reference one, once
 filters.sidebar(query)
 navigation.run()

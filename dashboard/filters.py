@@ -1,10 +1,15 @@
 """The sidebar filters shared by every page, kept in the URL so a view can be
 shared as a link and reopened exactly.
 
-URL keys: start, end (YYYY-MM-DD), gov, district, source, type (comma lists of
-P-codes, source ids, figure types). Values the warehouse does not know are
-ignored with a visible notice, never an exception: a link typed by hand or
+URL keys: start, end (YYYY-MM-DD), period, gov, district, source, type (comma
+lists of P-codes, source ids, figure types). Values the warehouse does not know
+are ignored with a visible notice, never an exception: a link typed by hand or
 made against another warehouse still opens.
+
+The period: a link with no start, end or period opens on the offensive
+(warehouse/queries/periods.py defines it, once, for pages and exports);
+`period=all` is the whole span; a link with start and/or end means exactly what
+it always meant (a missing edge is the edge of the figures loaded).
 """
 from __future__ import annotations
 
@@ -18,9 +23,12 @@ import streamlit as st
 from dashboard.charts import FIGURE_LABELS
 from warehouse import WarehouseMissing
 from warehouse.queries import Filters
+from warehouse.queries.periods import DefaultPeriod, from_frame
 
 FIGURE_TYPE_LABELS = FIGURE_LABELS
-KEYS = ("start", "end", "gov", "district", "source", "type")
+KEYS = ("start", "end", "period", "gov", "district", "source", "type")
+WHOLE_SPAN = "all"       # period=all in the URL
+OFFENSIVE = "offensive"  # the default: no period in the URL (period=offensive is read too)
 _STATE = "_dashboard_filters"
 _MAX_SHOWN = 40
 
@@ -34,6 +42,20 @@ class Options:
     sources: dict[str, str] = field(default_factory=dict)        # source_id -> "publisher — title"
     first_day: date | None = None
     last_day: date | None = None
+    default: DefaultPeriod | None = None  # the period a view opens on (None: no figures)
+
+    def edges(self, start: date | None, end: date | None) -> tuple[date | None, date | None]:
+        """A period with an edge at the edge of the figures loaded written as open (None), as the URL keeps it."""
+        return (None if start == self.first_day else start, None if end == self.last_day else end)
+
+    def default_dates(self) -> tuple[date | None, date | None]:
+        """The dates of the default view: the offensive, or (None, None) for the whole span."""
+        if self.default is None or not self.default.is_offensive:
+            return None, None
+        return self.edges(self.default.start, self.default.end)
+
+    def offers_offensive(self) -> bool:
+        return self.default is not None and self.default.is_offensive
 
 
 def load_options(query) -> Options | None:
@@ -42,6 +64,7 @@ def load_options(query) -> Options | None:
         areas = query("options.areas")
         sources = query("options.sources")
         span = query("options.date_span")
+        default = from_frame(query("periods.default_period"))
     except WarehouseMissing:
         return None
     except Exception:  # an unreadable file: the page says so (components.require_warehouse)
@@ -59,6 +82,7 @@ def load_options(query) -> Options | None:
         },
         first_day=None if pd.isna(first) else pd.Timestamp(first).date(),
         last_day=None if pd.isna(last) else pd.Timestamp(last).date(),
+        default=default,
     )
 
 
@@ -107,6 +131,8 @@ def parse(params: Mapping[str, Sequence[str] | str], options: Options) -> tuple[
     if start and end and start > end:
         notices.append(f"Ignored the period {start} – {end}: it ends before it starts.")
         start = end = None
+    if not (_values(params, "start") or _values(params, "end")):  # dates in the link win, as they always did
+        start, end = _named_period(params, options, notices)
     districts = _known(params, "district", options.districts, "district", notices)
     filters = Filters(
         start=start,
@@ -119,12 +145,33 @@ def parse(params: Mapping[str, Sequence[str] | str], options: Options) -> tuple[
     return filters, notices
 
 
-def to_params(filters: Filters) -> dict[str, str]:
-    """Filters -> URL query parameters (empty filters are left out)."""
+def _named_period(params: Mapping, options: Options, notices: list[str]) -> tuple[date | None, date | None]:
+    """No dates in the link: period=all is the whole span; nothing (or period=offensive) the default view."""
+    named = _values(params, "period")
+    if named and named[0] == WHOLE_SPAN:
+        return None, None
+    if named and named[0] != OFFENSIVE:
+        notices.append(f"Ignored period={_shown(named[0])}: use period={WHOLE_SPAN} for the whole span.")
+    return options.default_dates()
+
+
+def _period_params(filters: Filters, options: Options | None) -> dict[str, str]:
+    dates = {"start": filters.start.isoformat() if filters.start else "",
+             "end": filters.end.isoformat() if filters.end else ""}
+    if options is None or options.default is None:
+        return dates
+    if (filters.start, filters.end) == options.default_dates():
+        return {}
+    if filters.start is None and filters.end is None:
+        return {"period": WHOLE_SPAN}
+    return dates
+
+
+def to_params(filters: Filters, options: Options | None = None) -> dict[str, str]:
+    """Filters -> URL query parameters (empty filters are left out; the default period too, given the options)."""
     districts = [v for k, v in filters.extra if k == "district"]
     params = {
-        "start": filters.start.isoformat() if filters.start else "",
-        "end": filters.end.isoformat() if filters.end else "",
+        **_period_params(filters, options),
         "gov": ",".join(filters.governorates),
         "district": ",".join(districts),
         "source": ",".join(filters.sources),
@@ -142,22 +189,61 @@ def _seed_widgets(filters: Filters, options: Options) -> None:
     low, high = options.first_day, options.last_day
     if low and high:
         st.session_state["f_period"] = (filters.start or low, filters.end or high)
+        st.session_state["f_span"] = _span_choice(filters.start, filters.end, options)
     st.session_state["f_gov"] = list(filters.governorates)
     st.session_state["f_district"] = [v for k, v in filters.extra if k == "district"]
     st.session_state["f_source"] = list(filters.sources)
     st.session_state["f_type"] = list(filters.figure_types)
 
 
+def _span_choice(start: date | None, end: date | None, options: Options) -> str | None:
+    """Which one-click period the dates are, if any (the segmented control shows it)."""
+    if options.offers_offensive() and (start, end) == options.default_dates():
+        return OFFENSIVE
+    return WHOLE_SPAN if start is None and end is None else None
+
+
+def _picked_dates(options: Options) -> tuple[date | None, date | None]:
+    picked = st.session_state.get("f_period")
+    days = list(picked) if isinstance(picked, (tuple, list)) else [picked] if picked else []
+    return options.edges(days[0] if days else options.first_day, days[1] if len(days) > 1 else options.last_day)
+
+
+def _on_span(options: Options) -> None:
+    """A click on "Offensive" or "Whole span" sets the dates."""
+    choice = st.session_state.get("f_span")
+    if choice == OFFENSIVE and options.default is not None:
+        st.session_state["f_period"] = (options.default.start, options.default.end)
+    elif choice == WHOLE_SPAN:
+        st.session_state["f_period"] = (options.first_day, options.last_day)
+
+
+def _on_dates(options: Options) -> None:
+    """Dates picked by hand light the matching one-click period, or none."""
+    st.session_state["f_span"] = _span_choice(*_picked_dates(options), options)
+
+
+def _span_label(choice: str, options: Options) -> str:
+    if choice == OFFENSIVE and options.default is not None:
+        return options.default.label
+    return f"Whole span {options.first_day.year} – {options.last_day.year}"
+
+
 def _period_widget(options: Options) -> tuple[date | None, date | None]:
     low, high = options.first_day, options.last_day
     if not (low and high):
         return None, None
-    picked = st.sidebar.date_input("Period", min_value=low, max_value=high, key="f_period",
-                                   help="Figures whose reference period overlaps this range.")
-    days = list(picked) if isinstance(picked, (tuple, list)) else [picked]
-    start = days[0] if days and days[0] != low else None
-    end = days[1] if len(days) > 1 and days[1] != high else None
-    return start, end
+    if options.offers_offensive():
+        st.sidebar.segmented_control(
+            "Period", [OFFENSIVE, WHOLE_SPAN], key="f_span", on_change=_on_span, args=(options,),
+            format_func=lambda choice: _span_label(choice, options),
+            help=options.default.basis)
+    elif options.default is not None:  # the offensive has no figures here: say why the whole span shows
+        st.sidebar.info(options.default.basis, icon="ℹ️")
+    st.sidebar.date_input("Dates" if options.offers_offensive() else "Period", min_value=low, max_value=high,
+                          key="f_period", on_change=_on_dates, args=(options,),
+                          help="Figures whose reference period overlaps this range.")
+    return _picked_dates(options)
 
 
 def _widgets(options: Options) -> Filters:
@@ -190,7 +276,7 @@ def sidebar(query) -> Filters:
     for notice in st.session_state.get("_filter_notices", []):
         st.sidebar.warning(notice, icon="⚠️")
     filters = _widgets(options)
-    wanted = to_params(filters)
+    wanted = to_params(filters, options)
     if {k: ",".join(v) for k, v in _url_params().items() if v} != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[_STATE] = filters

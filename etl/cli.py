@@ -142,8 +142,14 @@ def _progress_log():
 @db_option
 @json_option
 def build_reference_cmd(db, as_json) -> None:
-    """Load the cited reference data shipped with the project."""
-    _emit_reports(loading.build_reference(_db(db)), as_json)
+    """Load the cited reference data shipped with the project (a new warehouse is built all or nothing)."""
+    path = _db(db)
+    try:
+        reports = loading.build_reference_if_missing(path)
+    except loading.ReferenceBuildFailed as failed:
+        click.echo(str(failed), err=True)
+        sys.exit(1)
+    _emit_reports(loading.build_reference(path) if reports is None else reports, as_json)
 
 
 @main.command("kinds")

@@ -30,7 +30,7 @@ from warehouse import bulk as bulk_sql
 from warehouse import publishing
 from warehouse import rollups
 from warehouse import writes
-from warehouse.db import connect_read
+from warehouse.db import building_new, connect_read
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata")
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -419,6 +419,28 @@ REFERENCE_DIR = Path(__file__).parent / "reference"
 def build_reference(db_path: Path, progress: Progress | None = None) -> list[LoadReport]:
     """Build (or update) the warehouse from the cited reference data shipped with the project."""
     return load_paths([REFERENCE_DIR], db_path, progress=progress, loaded_by="reference")
+
+
+class ReferenceBuildFailed(RuntimeError):
+    """A bundled reference file did not load: nothing was published."""
+
+
+def build_reference_if_missing(db_path: Path, progress: Progress | None = None,
+                               on_wait: Callable[[], None] | None = None) -> list[LoadReport] | None:
+    """First start: build the reference warehouse at db_path, all or nothing; None if one is already there.
+
+    Why: `streamlit run dashboard/app.py` (and Streamlit hosting) start without `make run`.
+    Two processes starting at once build once: the second waits on the writer lock,
+    then finds the published warehouse (warehouse.db.building_new).
+    """
+    with building_new(Path(db_path), on_wait) as private:
+        if private is None:
+            return None
+        reports = build_reference(private, progress)
+        failed = [r.message for r in reports if r.status == "failed"]
+        if failed:
+            raise ReferenceBuildFailed("The reference warehouse was not built: " + "; ".join(failed))
+        return reports
 
 
 def _now() -> datetime:

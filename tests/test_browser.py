@@ -112,3 +112,35 @@ def test_filter_goes_into_the_url_and_back(server, browser_page):
     assert "gov=SY07" in browser_page.url
     browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)  # the shared view draws its chart
     browser_page.screenshot(path=str(SHOTS / "border-idleb-from-link.png"))
+
+
+def _dates(sidebar) -> list[str]:
+    """The period the sidebar shows (the date input keeps its two days in hidden date inputs)."""
+    return [box.input_value() for box in sidebar.locator("[data-testid=stDateInput] input[type=date]").all()]
+
+
+def test_default_view_opens_on_the_offensive_and_one_click_shows_the_whole_span(server, browser_page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser_page.goto(f"{server}/border")
+    browser_page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=120000)  # a cold server
+    browser_page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=120000)
+    sidebar = browser_page.locator("[data-testid=stSidebar]")
+    offensive = sidebar.get_by_role("radio", name="Offensive Dec 2019 – Mar 2020")
+    assert offensive.get_attribute("aria-checked") == "true"
+    assert _dates(sidebar) == ["2019-12-01", "2020-03-31"]
+    assert "period=" not in browser_page.url and "start=" not in browser_page.url
+    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    browser_page.screenshot(path=str(SHOTS / "default-offensive.png"))
+
+    sidebar.get_by_role("radio", name="Whole span").click()
+    browser_page.wait_for_url("**period=all**", timeout=15000)
+    _settle(browser_page)
+    whole = _dates(sidebar)
+    assert whole[0] < "2019-12-01" and whole[1] > "2020-03-31", whole
+    assert offensive.get_attribute("aria-checked") == "false"
+    browser_page.goto(browser_page.url.replace("/border", "/refugees"))  # the link reproduces it, on any page
+    _settle(browser_page)
+    assert _dates(sidebar) == whole
+    assert sidebar.get_by_role("radio", name="Whole span").get_attribute("aria-checked") == "true"
+    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    browser_page.screenshot(path=str(SHOTS / "whole-span-from-link.png"))

@@ -3,6 +3,7 @@ warehouses, with no or an empty warehouse, and with filters set in the URL."""
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -163,7 +164,7 @@ def test_warehouse_without_figures(tmp_path, monkeypatch):
 
 
 def test_camps_page_points_to_the_template(reference_db, monkeypatch):
-    at = run_page(reference_db, "camps", monkeypatch)
+    at = run_page(reference_db, "camps", monkeypatch, {"period": "all"})  # the reported camp figure is from Oct 2020
     assert "python -m etl template camps" in texts(at.info)
     # without a camp list, the reported camp populations still show (OCHA/REACH figures in the reference data)
     assert "IDPs living in camps and sites, as reported" in [h.value for h in at.subheader]
@@ -223,3 +224,94 @@ def test_a_publish_redraws_the_shared_charts(reference_db, tmp_path, monkeypatch
     assert after != before
     points = lambda spec: sum(len(t.get("customdata") or []) for t in spec["data"])  # noqa: E731
     assert points(after) == points(before) + 1  # the new month of the newly displaced series
+
+
+# The period every page opens on: the offensive (warehouse/queries/periods.py); one click for the whole span.
+OFFENSIVE = (date(2019, 12, 1), date(2020, 3, 31))
+
+
+def period_shown(at: AppTest) -> tuple:
+    return tuple(at.sidebar.date_input(key="f_period").value)
+
+
+def span_choice(at: AppTest):
+    return at.sidebar.get("button_group")[0]
+
+
+@pytest.mark.parametrize("page", ["overview", "border", "map", "casualties", "refugees"])
+def test_pages_open_on_the_offensive(reference_db, monkeypatch, page):
+    at = run_page(reference_db, page, monkeypatch)
+    assert period_shown(at) == OFFENSIVE
+    choice = span_choice(at)
+    assert choice.value == "offensive"
+    assert "Offensive Dec 2019 – Mar 2020" in choice.proto.options[0].content
+    assert "Moscow agreement" in choice.proto.help  # why these dates: the timeline's events
+    assert not any(key in at.query_params for key in ("start", "end", "period"))  # the default keeps a clean link
+
+
+def test_one_click_shows_the_whole_span_and_the_link_reproduces_it(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch)
+    offensive_deaths = metrics(at)["Recorded deaths (civilians)"]
+    span_choice(at).set_value("all").run()
+    assert at.query_params["period"] in ("all", ["all"])
+    span = period_shown(at)
+    assert span[0] < OFFENSIVE[0] and span[1] > OFFENSIVE[1]
+    whole_deaths = metrics(at)["Recorded deaths (civilians)"]
+    assert whole_deaths != offensive_deaths  # deaths before and after the offensive count now
+    shared = run_page(reference_db, "overview", monkeypatch, {"period": "all"})
+    assert period_shown(shared) == span and span_choice(shared).value == "all"
+    assert metrics(shared)["Recorded deaths (civilians)"] == whole_deaths
+    span_choice(at).set_value("offensive").run()  # and back
+    assert period_shown(at) == OFFENSIVE and "period" not in at.query_params
+
+
+def test_a_shared_link_with_dates_opens_exactly_as_before(reference_db, monkeypatch):
+    at = run_page(reference_db, "casualties", monkeypatch, {"start": "2020-01-01", "end": "2020-01-31"})
+    assert period_shown(at) == (date(2020, 1, 1), date(2020, 1, 31))
+    assert span_choice(at).value is None  # neither one-click period
+    assert at.query_params["start"] in ("2020-01-01", ["2020-01-01"])
+    assert at.query_params["end"] in ("2020-01-31", ["2020-01-31"])
+
+
+def test_picking_dates_by_hand_writes_them_to_the_link(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch)
+    at.sidebar.date_input(key="f_period").set_value((date(2020, 2, 1), date(2020, 2, 29))).run()
+    assert span_choice(at).value is None
+    assert at.query_params["start"] in ("2020-02-01", ["2020-02-01"])
+
+
+def test_a_warehouse_without_the_offensive_opens_on_its_whole_span_and_says_why(tmp_path, monkeypatch):
+    from etl.load import load_file
+    from tests.conftest import CITE, CITE_HEADER, write_csv
+
+    db = tmp_path / "w.duckdb"
+    rows = [[f"{y}-12-31", f"{y}-12-31", "SYR", "TUR", "registered_refugees", str(100_000 * (y - 2010)), "", *CITE]
+            for y in range(2011, 2019)]
+    refugees = write_csv(tmp_path / "refugees.csv", ["period_start", "period_end", "origin_iso3", "asylum_iso3",
+                                                     "population_type", "persons", "note", *CITE_HEADER], rows)
+    assert load_file(refugees, db).status == "loaded"
+    at = run_page(db, "refugees", monkeypatch)
+    assert period_shown(at) == (date(2011, 12, 31), date(2018, 12, 31))
+    assert "No figure or event in the warehouse falls in the offensive (Dec 2019 – Mar 2020)" in texts(at.sidebar.info)
+    assert not at.sidebar.get("button_group")  # no "Offensive" button that would show nothing
+    assert "Syrian refugees by host country" in [s.value for s in at.subheader]
+
+
+def test_first_start_builds_the_reference_warehouse_and_shows_it(tmp_path, monkeypatch):
+    """`streamlit run dashboard/app.py` with no warehouse at the configured path: built once, in the page."""
+    from etl.load import REFERENCE_DIR, expand
+    from warehouse.queries import admin
+
+    db = tmp_path / "new" / "warehouse.duckdb"
+    monkeypatch.setenv("DISPLACEMENT_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.status[0].label.startswith(f"Reference warehouse built at {db} in ")
+    assert db.exists() and not list(db.parent.glob(".*publishing*"))
+    assert metrics(at)["Newly displaced (flow)"] != "—"  # the page shows the new warehouse in the same run
+    history = admin.load_history(db)
+    assert set(history["loaded_by"]) == {"reference"} and set(history["status"]) == {"loaded"}
+    assert sorted(history["file_name"]) == sorted(p.name for p in expand([REFERENCE_DIR]))  # each file once
+    at.run()
+    assert not at.status  # a second run finds the warehouse: nothing to build

@@ -15,7 +15,7 @@ import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -74,11 +74,20 @@ def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
-def writer_lock(path: Path) -> Iterator[None]:
-    """Serialise publishers of one warehouse (across processes)."""
+def writer_lock(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Serialise publishers of one warehouse (across processes, and across threads of one process).
+
+    `on_wait` is called once if another publisher holds the lock, before waiting for it
+    (the dashboard says "another process is building the warehouse").
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -106,6 +115,33 @@ def clean_stale_temp_files(path: Path) -> list[Path]:
         else:
             leftover.unlink(missing_ok=True)
     return removed
+
+
+@contextlib.contextmanager
+def building_new(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[Path | None]:
+    """Build a whole warehouse where none exists: yield a private path to build it in, publish it at once.
+
+    Yields None when a warehouse is already there, which is what a process finds
+    after waiting for another that was building it (two dashboards started at the
+    same time build once). The body may publish to the private path many times
+    (one load per file); only when it returns is the finished file moved onto
+    `path` with os.replace, so readers see no warehouse, then the whole one.
+    On any exception nothing is published and the private files are removed.
+    """
+    path = Path(path)
+    with writer_lock(path, on_wait):
+        if path.exists():
+            yield None
+            return
+        clean_stale_temp_files(path)
+        temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
+        try:
+            yield temp
+            _fsync(temp)
+            os.replace(temp, path)
+            _fsync(path.parent)
+        finally:
+            clean_stale_temp_files(path)  # the private copy's own lock file, or all of it after a failure
 
 
 @contextlib.contextmanager

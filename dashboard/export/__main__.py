@@ -3,7 +3,9 @@
 
 A thin layer over files.py and brief.py. Each option: the flag, then its
 environment variable, then the default (the warehouse: --db, then
-$DISPLACEMENT_DB, then data/warehouse.duckdb).
+$DISPLACEMENT_DB, then data/warehouse.duckdb). With no --start/--end the export
+covers the period the dashboard opens on (the offensive, as defined once in
+warehouse/queries/periods.py); --whole-span exports every date.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import click
 from dashboard import catalog
 from dashboard.export import files, images
 from warehouse import WarehouseMissing, resolve_db_path
-from warehouse.queries import Filters
+from warehouse.queries import Filters, run
+from warehouse.queries.periods import from_frame
 
 FORMATS = tuple(files.FORMATS)
 
@@ -40,11 +43,13 @@ def _day(ctx, param, value: str | None) -> date | None:
               help="File to write; default: a name saying what and when, in the current folder.")
 @click.option("--start", callback=_day, envvar="EXPORT_START", help="First day (YYYY-MM-DD).")
 @click.option("--end", callback=_day, envvar="EXPORT_END", help="Last day (YYYY-MM-DD).")
+@click.option("--whole-span", is_flag=True, envvar="EXPORT_WHOLE_SPAN",
+              help="Every date loaded (default without --start/--end: the period the dashboard opens on, the offensive).")
 @click.option("--governorate", multiple=True, envvar="EXPORT_GOVERNORATES", help="Governorate P-code, e.g. SY07 (repeatable).")
 @click.option("--source", multiple=True, envvar="EXPORT_SOURCES", help="Source id (repeatable).")
 @click.option("--figure-type", multiple=True, envvar="EXPORT_FIGURE_TYPES", help="Figure type, e.g. newly_displaced (repeatable).")
 @click.option("--db", envvar="DISPLACEMENT_DB", help="Warehouse file (default data/warehouse.duckdb).")
-def main(list_charts, chart, brief, fmt, out, start, end, governorate, source, figure_type, db) -> None:
+def main(list_charts, chart, brief, fmt, out, start, end, whole_span, governorate, source, figure_type, db) -> None:
     """Export a chart, or the briefing pack, with its sources, reference period and export date."""
     if list_charts:
         for spec in catalog.CHARTS.values():
@@ -52,10 +57,14 @@ def main(list_charts, chart, brief, fmt, out, start, end, governorate, source, f
         return
     if start and end and start > end:
         raise click.UsageError(f"--start {start} is after --end {end}")
-    filters = Filters(start=start, end=end, governorates=tuple(governorate), sources=tuple(source),
-                      figure_types=tuple(figure_type))
+    if whole_span and (start or end):
+        raise click.UsageError("--whole-span cannot be combined with --start/--end")
     db_path = resolve_db_path(db)
     try:
+        if not (start or end or whole_span) and (brief or chart):
+            start, end = _default_period(db_path)
+        filters = Filters(start=start, end=end, governorates=tuple(governorate), sources=tuple(source),
+                          figure_types=tuple(figure_type))
         if brief:
             written = _brief(filters, db_path, fmt, out)
         elif chart:
@@ -66,6 +75,16 @@ def main(list_charts, chart, brief, fmt, out, start, end, governorate, source, f
         raise click.ClickException(str(error)) from None
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+def _default_period(db_path: Path):
+    """The dashboard's default period (the offensive), said on the terminal; (None, None) for the whole span."""
+    period = from_frame(run(db_path, "periods.default_period"))
+    if period is None or not period.is_offensive:
+        return None, None
+    click.echo(f"period: {period.label} ({period.start} – {period.end}), the dashboard's default; "
+               f"--whole-span for every date", err=True)
+    return period.start, period.end
 
 
 def _format(fmt: str | None, out: Path | None, allowed: tuple[str, ...], default: str) -> str:

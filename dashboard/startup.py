@@ -1,0 +1,46 @@
+"""First start: `streamlit run dashboard/app.py` with no warehouse builds the reference one.
+
+Why: most people (and Streamlit hosting) start the app this way, not with `make run`.
+The warehouse path rule is unchanged (--db, then $DISPLACEMENT_DB, then
+data/warehouse.duckdb): a path set on purpose that holds no file yet is a place the
+user wants a warehouse, so the reference data is built there too, and the page says
+where. The build is all or nothing and published with one os.replace; another
+process (or another browser tab) starting at the same moment waits for it on the
+warehouse's writer lock instead of building twice.
+"""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from dashboard.data import db_path
+from etl.load import ReferenceBuildFailed, build_reference_if_missing
+
+BUILDING = "Building the reference warehouse from the bundled, cited data (first start only)…"
+
+
+def ensure_warehouse() -> None:
+    """Build the reference warehouse if there is none at the configured path, showing progress in the page."""
+    path = db_path()
+    if path.exists():
+        return
+    with st.status(BUILDING, expanded=True) as status:
+        st.write(f"No warehouse at `{path}` yet: loading the reference data shipped in etl/reference/ there.")
+        started = time.perf_counter()
+        try:
+            reports = build_reference_if_missing(
+                path, progress=None,
+                on_wait=lambda: st.write("Another process is building it: waiting for it to finish…"))
+        except (ReferenceBuildFailed, OSError) as error:
+            status.update(label="The reference warehouse could not be built", state="error", expanded=True)
+            st.error(f"{error} Build it by hand with `python -m etl build-reference --db {path}`.")
+            return
+        if reports is None:
+            status.update(label="The reference warehouse is ready (built by another process)", state="complete",
+                          expanded=False)
+            return
+        for report in reports:
+            st.write(report.message)
+        status.update(label=f"Reference warehouse built at {path} in {time.perf_counter() - started:.0f} s",
+                      state="complete", expanded=False)
