@@ -32,7 +32,8 @@ from warehouse import rollups
 from warehouse import writes
 from warehouse.db import building_new, connect_read
 
-DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata")
+DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata",
+                 ".shp")  # a .shp's .shx/.dbf/.prj/.cpg are read with it
 MAX_FILE_BYTES = 200 * 1024 * 1024
 Progress = Callable[[str], None]
 
