@@ -62,18 +62,10 @@ def _label(series: pd.DataFrame) -> str:
 
 
 def displacement_by_border_band(query: Query, filters: Filters) -> ChartData:
-    frame = query("border.by_band", filters)
-    series = _one_series(frame, primary_flow(frame))
-    events = _events(query, filters)
-    label = _label(series)
-    return ChartData(
-        name="displacement-by-border-band", title="Displacement by distance to the Turkish border",
-        figure=charts.displacement_by_band(series, events, label) if not series.empty else None,
-        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
-        measure=f"Flow: {label}. Triangles mark conflict events (hover for each one's source). Bands: the destination's distance to the Turkish border (a place without "
-                f"coordinates takes its sub-district's centroid; 'unknown' = not placed)." + _others_note(frame, series),
-        empty_message="No displacement flows (arrivals, newly displaced, departures, returns) for this selection.",
-    )
+    """One destination breakdown by distance band, against the period's displacement total (dashboard.border_bands)."""
+    from dashboard import border_bands
+
+    return border_bands.build(query, filters)
 
 
 def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:

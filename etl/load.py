@@ -164,7 +164,7 @@ def validate_result(result: ReadResult, ctx: Context) -> list[Validated]:
 
     Streamed tables (big CSVs, `staged.bulk`) are validated while they are written: see _write_bulk.
     """
-    order = {"map_layers": 0, "locations": 1, "location_shapes": 2, "camps": 3}
+    order = {"map_layers": 0, "locations": 1, "location_shapes": 2, "area_members": 2, "camps": 3}
     out = []
     for staged in sorted((t for t in result.tables if t.bulk is None), key=lambda s: order.get(s.table, 9)):
         checked = _enrich(validate(staged, ctx))
