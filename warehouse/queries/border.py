@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import DISPLACEMENT, area_clause, flow_types, in_list
+from warehouse.queries.areas import DISPLACEMENT, area_clause, flow_types, in_list, within
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.rollup import BUCKET, CITE, fetch, month_aligned
 
@@ -166,9 +166,10 @@ def destinations(db_path: Path, filters: Filters) -> pd.DataFrame:
 def displaced_reports(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Reports of people newly displaced with no destination ('almost 950,000 displaced since
     1 December'), per report: the number a destination breakdown is measured against.
-    Reports overlap (cumulative 'since' figures): never add them up."""
+    Reports overlap (cumulative 'since' figures): never add them up. Only reports whose whole
+    period lies in the selection: 'since 1 December' as of March says nothing of January."""
     clause, params = where(
-        filters.period_clause(),
+        within(filters),
         area_clause(filters, "origin_governorate", None),
         filters.in_clause("source_id", filters.sources),
         in_list("figure_type", tuple(t for t in flow_types(filters) if t == "newly_displaced")),
