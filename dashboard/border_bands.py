@@ -110,9 +110,13 @@ def figure(bands: pd.DataFrame, label: str) -> go.Figure:
         band = row.destination_band
         colour = BAND_COLOURS.get(band) or (BAND_COLOURS["unknown"] if band == UNKNOWN_LABEL else SPANS_COLOUR)
         name = band if band == UNKNOWN_LABEL or band.startswith("spans") else f"{band} from the border"
+        spans = band.startswith("spans")
+        share = "<1%" if 0 < row.share < 0.01 else f"{row.share:.0%}"
+        where = f" — {row.destinations}" if band != UNKNOWN_LABEL and len(str(row.destinations)) < 60 else ""
         fig.add_trace(go.Bar(
             y=[name], x=[row.individuals], orientation="h", name=name, marker_color=colour,
-            text=[f"{row.individuals:,.0f} ({row.share:.0%})"], textposition="auto",
+            marker_pattern_shape="/" if spans else "", marker_pattern_fgcolor="#FFFFFF" if spans else None,
+            text=[f"{row.individuals:,.0f} ({share}){where}"], textposition="auto", insidetextanchor="start",
             customdata=[row.destinations],
             hovertemplate=f"{name}: %{{x:,.0f}} people<br>%{{customdata}}<extra></extra>",
         ))
@@ -137,8 +141,8 @@ def build(query: Query, filters: Filters) -> ChartData:
     plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k != "breakdown"))
     found = breakdowns(query("border.destinations", plain))
     empty = ChartData(name=NAME, title=TITLE, figure=None, data=pd.DataFrame(),
-                      empty_message="No published destinations of displaced people (arrivals or newly displaced "
-                                    "with a destination) for this selection.")
+                      empty_message="No displacement flows with a published destination (arrivals or newly "
+                                    "displaced with a destination) for this selection.")
     if not found:
         return empty
     chosen = next((b for b in found if b.key == _picked(filters)), found[0])

@@ -88,10 +88,26 @@ def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
 
 
 def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.DataFrame:
-    """Origin area -> destination area totals at governorate or district level, largest first."""
-    if level not in ("governorate", "district"):
-        raise ValueError(f"level must be 'governorate' or 'district', not {level!r}")
+    """Origin area -> destination area totals at governorate or district level, largest first;
+    level 'published' keeps each end as the publisher gave it (a region, a named area, a sub-district)."""
+    if level not in ("governorate", "district", "published"):
+        raise ValueError(f"level must be 'governorate', 'district' or 'published', not {level!r}")
     clause, params = flow_where(filters)
+    if level == "published":
+        return fetch_df(db_path, f"""
+            SELECT figure_type, source_id, any_value(source_publisher) AS source_publisher,
+                   any_value(source_title) AS source_title, any_value(source_date) AS source_date,
+                   min(period_start) AS period_start, max(period_end) AS period_end,
+                   coalesce(origin_pcode, 'unknown') AS origin_pcode,
+                   coalesce(any_value(origin_name), 'Origin not given') AS origin_name,
+                   coalesce(destination_pcode, 'unknown') AS destination_pcode,
+                   coalesce(any_value(destination_name), 'Destination not given') AS destination_name,
+                   sum(individuals) AS individuals
+            FROM ({DISPLACEMENT})
+            WHERE {clause}
+            GROUP BY figure_type, source_id, coalesce(origin_pcode, 'unknown'), coalesce(destination_pcode, 'unknown')
+            ORDER BY individuals DESC
+            """, params)
     fast = f"""
         SELECT f.figure_type, f.source_id, {CITE},
                min(f.period_start) AS period_start, max(f.period_end) AS period_end,
