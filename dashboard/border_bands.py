@@ -116,6 +116,7 @@ def figure(bands: pd.DataFrame, label: str) -> go.Figure:
         fig.add_trace(go.Bar(
             y=[name], x=[row.individuals], orientation="h", name=name, marker_color=colour,
             marker_pattern_shape="/" if spans else "", marker_pattern_fgcolor="#FFFFFF" if spans else None,
+            marker_pattern_fgopacity=0.35 if spans else None, marker_pattern_size=14 if spans else None,
             text=[f"{row.individuals:,.0f} ({share}){where}"], textposition="auto", insidetextanchor="start",
             customdata=[row.destinations],
             hovertemplate=f"{name}: %{{x:,.0f}} people<br>%{{customdata}}<extra></extra>",
