@@ -105,3 +105,67 @@ def test_another_shapefile_is_not_taken_for_cod_ab(tmp_path):
         writer.line([[[36.0, 36.0], [36.1, 36.1]]])
         writer.record("a road")
     assert not cod_ab.detect(path)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.test_fuzz_readers import check  # noqa: E402
+
+DAMAGE = settings(max_examples=15, deadline=None, derandomize=True,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def fuzz_warehouse(tmp_path_factory):
+    from tests.conftest import REFERENCE
+
+    path = tmp_path_factory.mktemp("fuzz-cod-ab") / "warehouse.duckdb"
+    assert load_file(REFERENCE / "gazetteer.csv", path).status == "loaded"
+    return path
+
+
+@DAMAGE
+@given(part=st.sampled_from([".shp", ".shx", ".dbf", ".cpg"]), cut=st.integers(0, 3000),
+       flip=st.integers(0, 3000), truncate=st.booleans())
+def test_a_damaged_shapefile_fails_on_one_line_or_loads_every_row(real_data, tmp_path, fuzz_warehouse, part, cut,
+                                                                   flip, truncate):
+    folder = tmp_path / f"set-{part[1:]}-{cut}-{flip}-{truncate}"
+    folder.mkdir()
+    for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+        shutil.copy((real_data / SHP).with_suffix(suffix), folder / f"syr_admin3{suffix}")
+    target = folder / f"syr_admin3{part}"
+    data = bytearray(target.read_bytes())
+    if truncate:
+        data = data[: min(cut, len(data) - 1)]
+    elif data:
+        data[flip % len(data)] ^= 0xFF
+    target.write_bytes(bytes(data))
+    check(folder / "syr_admin3.shp", fuzz_warehouse)
+
+
+@DAMAGE
+@given(data=st.binary(max_size=2048))
+def test_random_bytes_named_shp(tmp_path, fuzz_warehouse, data):
+    path = tmp_path / f"random-{abs(hash(data))}.shp"
+    path.write_bytes(data)
+    check(path, fuzz_warehouse)
+
+
+def test_an_area_member_that_is_no_sub_district_is_rejected_with_its_row(tmp_path):
+    from tests.conftest import REFERENCE, write_csv
+
+    db = tmp_path / "w.duckdb"
+    assert load_file(REFERENCE / "geo" / "admin3.geojson", db).status == "loaded"
+    header = ["area_pcode", "area_name_en", "area_name_ar", "parent_pcode", "member_pcode", "member_name_en", "note",
+              "source_publisher", "source_title", "source_date", "source_url"]
+    cite = ["UN OCHA", "Test page", "2020-03-01", "https://example.org/page"]
+    write_csv(tmp_path / "areas.csv", header, [
+        ["SY-AREA-TEST", "test area", "منطقة", "SY07", "SY070301", "Dana", "Page: 'Dana'", *cite],
+        ["SY-AREA-TEST", "test area", "منطقة", "SY07", "SY999999", "Nowhere", "Page: 'Nowhere'", *cite],
+    ])
+    report = load_file(tmp_path / "areas.csv", db)
+    assert report.status == "loaded" and report.kind == "named-areas"
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
+    assert rows(db, "SELECT row_number, column_name, reason FROM rejects") == [
+        (3, "member_pcode", "unknown P-code SY999999 (load its location first)")]
