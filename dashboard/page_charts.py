@@ -62,18 +62,10 @@ def _label(series: pd.DataFrame) -> str:
 
 
 def displacement_by_border_band(query: Query, filters: Filters) -> ChartData:
-    frame = query("border.by_band", filters)
-    series = _one_series(frame, primary_flow(frame))
-    events = _events(query, filters)
-    label = _label(series)
-    return ChartData(
-        name="displacement-by-border-band", title="Displacement by distance to the Turkish border",
-        figure=charts.displacement_by_band(series, events, label) if not series.empty else None,
-        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
-        measure=f"Flow: {label}. Triangles mark conflict events (hover for each one's source). Bands: the destination's distance to the Turkish border (a place without "
-                f"coordinates takes its sub-district's centroid; 'unknown' = not placed)." + _others_note(frame, series),
-        empty_message="No displacement flows (arrivals, newly displaced, departures, returns) for this selection.",
-    )
+    """One destination breakdown by distance band, against the period's displacement total (dashboard.border_bands)."""
+    from dashboard import border_bands
+
+    return border_bands.build(query, filters)
 
 
 def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
@@ -94,17 +86,21 @@ def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
 
 
 def flows_origin_destination(query: Query, filters: Filters) -> ChartData:
-    """Grouped by governorate, or by district when Filters.extra holds ('level', 'district')."""
-    level = "district" if ("level", "district") in filters.extra else "governorate"
+    """Grouped by governorate, or as Filters.extra ('level', 'district' | 'published') says."""
+    level = next((v for k, v in filters.extra if k == "level" and v in ("district", "published")), "governorate")
     frame = query("border.flows", filters, level=level)
-    pick = primary_flow(frame.assign(rows=1))
+    if level == "published":  # each end as published: the breakdowns' destinations, not 'Unknown origin'
+        frame = frame[(frame["destination_pcode"] != "unknown")]
+    picked = next((v for k, v in filters.extra if k == "breakdown"), None)  # the border page's breakdown
+    pick = tuple(picked.split("|", 1)) if picked else primary_flow(frame.assign(rows=1))
     series = _one_series(frame, pick).head(30)
     label = _label(series)
     return ChartData(
         name="flows-origin-destination", title="Origin → destination flows",
         figure=charts.flows_sankey(series, label) if not series.empty else None,
         data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
-        measure=f"Flow: {label}, summed over the selected period by {level} (largest 30 pairs).",
+        measure=f"Flow: {label}, summed over the selected period "
+                + ("with each end as published" if level == "published" else f"by {level}") + " (largest 30 pairs).",
         empty_message="No origin → destination flows for this selection.",
     )
 
@@ -114,35 +110,8 @@ def _month(filters: Filters) -> str | None:
 
 
 def map_displacement(query: Query, filters: Filters) -> ChartData:
-    """The map for one month (Filters.extra ('month', 'YYYY-MM-01')) or the whole period."""
-    month = _month(filters)
-    plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k != "month"))
-    values = query("maps.subdistrict_values", plain, month=month)
-    pick = None
-    if not values.empty:
-        ranked = values.assign(rank=values["figure_type"].map(
-            {t: i for i, t in enumerate(FLOW_PREFERENCE + ("idp_stock", "idps_in_camps", "returnees_stock"))}).fillna(9))
-        top = ranked.groupby(["figure_type", "source_id"], as_index=False).agg(n=("pcode", "count"), rank=("rank", "min"))
-        best = top.sort_values(["n", "rank"], ascending=[False, True]).iloc[0]
-        pick = (best["figure_type"], best["source_id"])
-    series = _one_series(values, pick)
-    shapes = query("maps.shapes", plain)
-    layers = pd.concat([query("maps.layers"), query("maps.m4_corridor")], ignore_index=True)
-    flows = _one_series(query("maps.flow_lines", plain, month=month), pick)
-    camps = query("camps.occupancy", plain)
-    label = _label(series) if not series.empty else "Sub-districts"
-    when = f" — {pd.Timestamp(month):%B %Y}" if month else ""
-    has_map = not shapes.empty or not layers.empty
-    return ChartData(
-        name="map-displacement", title="Map of displacement by sub-district",
-        figure=maps.displacement_map(shapes, series, layers, flows, camps, label + when) if has_map else None,
-        data=series.reset_index(drop=True) if not series.empty else shapes.drop(columns="geojson"),
-        sources=cite(series) + [s for s in cite(layers) if s not in cite(series)],
-        period=period_of(series),
-        measure=(f"{'Stock' if (not series.empty and series['measure'].iloc[0] == 'stock') else 'Flow'}: {label}{when}, "
-                 f"per destination sub-district." if not series.empty else "No figures: boundaries only."),
-        empty_message="No map layers or sub-district shapes are loaded.",
-    )
+    """The map of the period's published destinations, boundaries and events (dashboard.maps)."""
+    return maps.build(query, filters)
 
 
 def camps_occupancy(query: Query, filters: Filters) -> ChartData:

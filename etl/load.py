@@ -32,7 +32,8 @@ from warehouse import rollups
 from warehouse import writes
 from warehouse.db import building_new, connect_read
 
-DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata")
+DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata",
+                 ".shp")  # a .shp's .shx/.dbf/.prj/.cpg are read with it
 MAX_FILE_BYTES = 200 * 1024 * 1024
 Progress = Callable[[str], None]
 
@@ -163,7 +164,7 @@ def validate_result(result: ReadResult, ctx: Context) -> list[Validated]:
 
     Streamed tables (big CSVs, `staged.bulk`) are validated while they are written: see _write_bulk.
     """
-    order = {"map_layers": 0, "locations": 1, "location_shapes": 2, "camps": 3}
+    order = {"map_layers": 0, "locations": 1, "location_shapes": 2, "area_members": 2, "camps": 3}
     out = []
     for staged in sorted((t for t in result.tables if t.bulk is None), key=lambda s: order.get(s.table, 9)):
         checked = _enrich(validate(staged, ctx))

@@ -23,7 +23,7 @@ CASUALTY_CATEGORIES = ("all", "civilians", "children", "combatants", "health_wor
 EVENT_CATEGORIES = (
     "offensive", "frontline", "strike", "agreement", "patrol", "humanitarian", "border", "attack_on_health", "other",
 )
-LOCATION_KINDS = ("country", "region", "governorate", "district", "sub-district", "community", "town", "crossing", "camp")
+LOCATION_KINDS = ("country", "region", "area", "governorate", "district", "sub-district", "community", "town", "crossing", "camp")
 CITATION_COLUMNS = (
     "source_publisher", "source_title", "source_date", "source_url", "source_licence",
     "source_is_synthetic",  # optional: true for generated benchmark/fixture data, shown as synthetic
@@ -123,6 +123,11 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("location_shapes", "Boundary polygons of locations", (
             Column("pcode", "text", True),
             Column("geojson", "text", True),
+        )),
+        TableSpec("area_members", "Sub-districts an area named by a publisher covers (etl/reference/areas.csv)", (
+            Column("area_pcode", "pcode", True, description="The area's key (a location of kind 'area')"),
+            Column("member_pcode", "pcode", True, description="A sub-district P-code the cited page names or maps"),
+            Column("note", "text", description="How the set was read from the cited page"),
         )),
         TableSpec("map_layers", "Lines and areas drawn on the map: border, countries, roads", (
             Column("layer", "text", True),

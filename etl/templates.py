@@ -20,7 +20,7 @@ from etl.sources.hxl import CITATION_TAGS
 from etl.specs import CITATION_COLUMNS, TABLES, Column
 
 # Tables loaded from GeoJSON, not typed into a spreadsheet.
-NOT_TEMPLATED = ("location_shapes", "map_layers")
+NOT_TEMPLATED = ("location_shapes", "map_layers", "area_members")
 FORMATS = ("csv", "xlsx")
 EXAMPLE_NOTE = "illustrative example, not a published figure"
 

@@ -127,10 +127,11 @@ def add_shapes(db_path: Path, shapes: dict[str, str]) -> None:
 
 
 def build(db_path: Path, folder: Path) -> Path:
-    """Load the synthetic CSVs, the project's map layers and two square sub-districts."""
+    """Load the synthetic CSVs, the project's map layers (not its COD-AB boundaries) and two square sub-districts."""
     from etl.load import load_paths
 
-    files = sorted(REFERENCE_GEO.glob("*.geojson")) + write_files(folder)
+    layers = [f for f in sorted(REFERENCE_GEO.glob("*.geojson")) if not f.name.startswith("admin")]
+    files = layers + write_files(folder)
     reports = load_paths(files, db_path)
     failed = [f"{r.file}: {r.message}" for r in reports if r.status == "failed" or r.rows_rejected]
     assert not failed, failed

@@ -189,10 +189,13 @@ def test_border_page_shows_the_ocha_workbook_month_by_band(real_db, monkeypatch)
     from dashboard import catalog
     from warehouse.queries import Filters
 
-    chart = catalog.build("displacement-by-border-band", catalog.direct_query(path), Filters())
-    january = chart.data[chart.data["period_end"].astype(str).str.startswith("2019-01")]
-    assert set(january["destination_band"]) - {"unknown"}, "no community placed in a distance band"
-    assert january["individuals"].sum() > 0
+    from datetime import date
+
+    january = Filters(start=date(2019, 1, 1), end=date(2019, 1, 31))
+    chart = catalog.build("displacement-by-border-band", catalog.direct_query(path), january)
+    placed = chart.data[chart.data["destination_band"] != "unknown distance"]
+    assert not placed.empty, "no community placed in a distance band"
+    assert placed["individuals"].sum() > 0
 
 
 def test_changing_a_filter_writes_it_to_the_url(synthetic_db, monkeypatch):
@@ -315,3 +318,71 @@ def test_first_start_builds_the_reference_warehouse_and_shows_it(tmp_path, monke
     assert sorted(history["file_name"]) == sorted(p.name for p in expand([REFERENCE_DIR]))  # each file once
     at.run()
     assert not at.status  # a second run finds the warehouse: nothing to build
+
+
+OFFENSIVE_URL = {"start": "2019-12-01", "end": "2020-03-31"}
+
+
+def test_map_page_draws_the_shipped_sub_districts_on_the_reference_build(reference_db, monkeypatch):
+    at = run_page(reference_db, "map", monkeypatch, OFFENSIVE_URL)
+    assert "No map layers" not in texts(at.info) and "No sub-district boundaries" not in texts(at.info)
+    figure = at.get("plotly_chart")[0].proto.spec
+    import json
+
+    spec = json.loads(figure)
+    choropleth = next(t for t in spec["data"] if t["type"] == "choroplethmap")
+    assert len(choropleth["locations"]) == 66  # Idleb and Aleppo sub-districts, nothing else in detail
+    names = [t.get("name", "") for t in spec["data"]]
+    assert any(n.startswith("northwestern Idleb: 560,000 people (spans 0–25 km)") for n in names)
+    assert any("northern Aleppo" in n for n in names)
+    layers = spec["layout"]["map"]["layers"]
+    assert len(layers) >= 8  # backdrop, outlines, three band lines, area washes and outlines, corridor, border, M4
+    assert "UN OCHA" in texts(at.caption)
+
+
+def test_border_page_splits_the_offensive_by_band_on_the_reference_build(reference_db, monkeypatch):
+    at = run_page(reference_db, "border", monkeypatch, OFFENSIVE_URL)
+    assert [h.value for h in at.subheader][:1] == ["Displacement by distance to the Turkish border"]
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = {t["y"][0]: t["x"][0] for t in spec["data"] if t["type"] == "bar"}
+    assert bars["spans 0–25 km"] == 560000 and bars["spans 0–50 km"] == 400000
+    assert bars.get("unknown distance", 0) / sum(bars.values()) < 0.2
+    assert at.selectbox(key="border_breakdown").value.startswith("arrivals|")
+    sankey = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]
+    assert sankey["type"] == "sankey"
+    labels = sankey["node"]["label"]
+    assert "Unknown origin" not in " ".join(labels)
+    assert any("northwestern Idleb" in label for label in labels)
+
+
+def test_map_page_marks_geocoded_events_with_their_publisher(tmp_path, monkeypatch):
+    """Synthetic events with coordinates (as the attacks-on-health-care reader writes them)."""
+    from etl.load import build_reference, load_file
+    from tests.conftest import write_csv
+
+    db = tmp_path / "warehouse.duckdb"
+    build_reference(db)
+    header = ["event_date", "title", "description", "category", "lat", "lon", "source_publisher", "source_title",
+              "source_date", "source_url", "source_is_synthetic"]
+    write_csv(tmp_path / "events.csv", header, [
+        ["2020-02-10", "Synthetic hospital incident", "invented for a test", "", "36.21", "36.73",
+         "Synthetic test data", "Geocoded events fixture (invented)", "2020-03-01", "", "true"],
+    ])
+    assert load_file(tmp_path / "events.csv", db).status == "loaded"
+    at = run_page(db, "map", monkeypatch, OFFENSIVE_URL)
+
+    import plotly.io
+
+    figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)
+    events = [t for t in figure.data if (t.name or "").startswith("Events: Synthetic test data")]
+    assert events and "(synthetic)" in events[0].name
+    lat = events[0].lat  # plotly ships arrays base64-encoded
+    if isinstance(lat, dict):
+        import base64
+
+        import numpy as np
+        lat = np.frombuffer(base64.b64decode(lat["bdata"]), dtype=lat["dtype"]).tolist()
+    assert list(lat) == [36.21]
+    assert "Synthetic hospital incident" in events[0].hovertext[0]

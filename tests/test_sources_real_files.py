@@ -22,9 +22,10 @@ EXPECTED_KINDS = [
     ("geo/countries-50m.json", "topojson-countries"),
     ("conflict_events/2016-2023-attacks-on-health-care-incident-data.xlsx", "insecurity-insight-health-attacks"),
     ("refugees/population.rda", "unhcr-population-table"),
+    ("geo/cod_admin3_shp/syr_admin3.shp", "cod-ab-boundaries"),  # its .shx/.dbf/.prj/.cpg are read with it
 ]
-# What the folder test enumerates (the shapefile set is covered by its own reader).
-DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".rda")
+# What the folder test enumerates: a shapefile is its .shp (the .shx/.dbf/.prj/.cpg are read with it).
+DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".rda", ".shp")
 
 
 @pytest.mark.parametrize(("name", "kind"), EXPECTED_KINDS)

@@ -67,10 +67,20 @@ def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
         if allowed:
             con.execute("SET allowed_directories = ?", [allowed])
         con.execute("SET enable_external_access = false")
+        _tables_of_later_releases(con)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _tables_of_later_releases(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse published before migration 0006 has no area_members: readers see an empty one
+    (a temporary table of this connection), so the queries run unchanged until it is next published."""
+    have = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'area_members'").fetchone()[0]
+    if not have:
+        con.execute("CREATE TEMP TABLE area_members (area_pcode VARCHAR, member_pcode VARCHAR, note VARCHAR,"
+                    " source_id VARCHAR, load_id INTEGER)")
 
 
 @contextlib.contextmanager

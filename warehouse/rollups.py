@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.queries.areas import BAND_SQL, DISPLACEMENT, LOCATION_AREAS
+from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS
 
 # A single-day flow row is gathered into its month; anything else keeps its own period.
 _DAILY = "(measure = 'flow' AND period_start = period_end)"
@@ -37,9 +37,8 @@ _AREA_KEYS = f"""
 areas AS ({LOCATION_AREAS}),
 dest AS (
     SELECT pcode, place_border_km AS km, governorate_pcode, district_pcode, subdistrict_pcode,
-           {BAND_SQL.format(km="place_border_km")} AS band,
-           dense_rank() OVER (ORDER BY governorate_pcode, district_pcode, subdistrict_pcode,
-                                       {BAND_SQL.format(km="place_border_km")}) AS dest_key
+           place_band AS band,
+           dense_rank() OVER (ORDER BY governorate_pcode, district_pcode, subdistrict_pcode, place_band) AS dest_key
     FROM areas),
 dest_keys AS (SELECT DISTINCT dest_key, governorate_pcode, district_pcode, subdistrict_pcode, band FROM dest),
 govs AS (SELECT governorate_pcode, row_number() OVER (ORDER BY governorate_pcode) AS gov_key
@@ -142,7 +141,10 @@ _PLAN = {
 # Everything the rollups depend on in the places: the admin tree, coordinates, distances.
 LOCATIONS_HASH_SQL = """
 SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(pcode, admin_level, kind, parent_pcode, name_en,
-       lat, lon, border_km, in_m4_corridor, load_id)), 0)::VARCHAR FROM locations
+       lat, lon, border_km, in_m4_corridor, load_id)), 0)::VARCHAR
+    || '|' || (SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(area_pcode, member_pcode, load_id)), 0)::VARCHAR
+               FROM area_members)
+FROM locations
 """
 FACTS_STATE_SQL = """
 SELECT (SELECT count(*) || ':' || coalesce(sum(load_id), 0) FROM displacement) || '|'

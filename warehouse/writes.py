@@ -9,6 +9,7 @@ import pandas as pd
 FACT_TABLES: tuple[str, ...] = (
     "locations",
     "location_shapes",
+    "area_members",
     "map_layers",
     "displacement",
     "refugees",

@@ -1,23 +1,47 @@
-"""Toward the border: displacement by the destination's distance to the Turkish
-border, net movement toward it, and where people came from and went."""
+"""Toward the border: where the displaced went, by the destination's distance to the Turkish
+border (one published destination breakdown at a time, measured against the period's
+displacement total), net movement toward the border, and origin → destination flows."""
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import border_bands
 from dashboard.components import require_warehouse, show_chart
-from dashboard.data import chart
+from dashboard.data import chart, query
 from dashboard.filters import current
 
 st.title("Toward the border")
-st.caption("Distance bands: 0–10, 10–25, 25–50 and over 50 km from the Turkey–Syria border, "
-           "measured from each destination (flows only; stocks are on the Overview and Map).")
+st.caption("Distance bands: 0–10, 10–25, 25–50 and over 50 km from the Turkey–Syria border, measured from each "
+           "destination's sub-district (an area over several bands is shown as spanning them). Cumulative reports "
+           "('displaced since 1 December') are never added to each other.")
 require_warehouse()
 filters = current()
 
-show_chart(chart("displacement-by-border-band", filters))
+found = border_bands.breakdowns(query("border.destinations", filters))
+picked = found[0].key if found else None
+if len(found) > 1:
+    labels = {b.key: f"{border_bands.label_of(b)} — {b.placed:,.0f} placed" for b in found}
+    picked = st.selectbox("Destination breakdown (one publisher's report; reports are not added)", list(labels),
+                          format_func=labels.get, key="border_breakdown")
+chosen = replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ()))
+show_chart(chart("displacement-by-border-band", chosen))
+if len(found) > 1:
+    with st.expander(f"All {len(found)} destination breakdowns loaded for this period"):
+        table = pd.DataFrame([{
+            "breakdown": border_bands.label_of(b), "people placed": b.placed,
+            "by band": "; ".join(f"{band}: {value:,.0f}" for band, value in
+                                 b.rows.groupby("destination_band")["individuals"].sum().items()),
+        } for b in found])
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"people placed": st.column_config.NumberColumn(format="%,d")})
+
 show_chart(chart("net-movement-toward-border", filters))
-level = st.radio("Group origin → destination flows by", ["governorate", "district"], horizontal=True, key="flow_level")
-flow_filters = replace(filters, extra=filters.extra + (("level", level),)) if level == "district" else filters
-show_chart(chart("flows-origin-destination", flow_filters))
+level = st.radio("Show origin → destination flows", ["as published", "by governorate", "by district"],
+                 horizontal=True, key="flow_level")
+by = {"as published": "published", "by governorate": "governorate", "by district": "district"}[level]
+flow_extra = (((("level", by),) if by != "governorate" else ())
+              + ((("breakdown", picked),) if by == "published" and picked else ()))
+show_chart(chart("flows-origin-destination", replace(filters, extra=filters.extra + flow_extra)))

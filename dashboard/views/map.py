@@ -1,33 +1,31 @@
-"""Map: sub-districts shaded by displacement for one month, the Turkey–Syria
-border, the M4 and its 6 km security corridor, flows and camps. Offline:
-MapLibre traces on a blank style, shapes from the warehouse, no tiles."""
+"""Map: Northwest Syria's sub-districts (OCHA COD-AB) shaded by the people a published destination
+breakdown placed in them, areas the publishers name outlined over their sub-districts, lines at 10,
+25 and 50 km from the Turkish border, the border, the M4 and its 6 km security corridor, geocoded
+events and camps. Offline: MapLibre traces on a blank style, shapes from the warehouse, no tiles."""
 from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import border_bands
 from dashboard.components import require_warehouse, show_chart
 from dashboard.data import chart, query
 from dashboard.filters import current
 
 st.title("Map")
-st.caption("Sub-district boundaries and figures from the warehouse; drawn without any map tiles or network access.")
+st.caption("Sub-district boundaries: UN OCHA COD-AB (2016), simplified for the screen. Drawn without any map tiles "
+           "or network access. Hover a sub-district, an area marker or an event for its figures and sources.")
 require_warehouse()
 filters = current()
 
-months = [pd.Timestamp(m).strftime("%Y-%m-01") for m in query("maps.months", filters)["month"]]
-month = None
-if len(months) > 1:
-    month = st.select_slider("Month (reference period ending in)", options=["All months"] + months,
-                             value=months[-1], key="map_month",
-                             format_func=lambda m: m if m == "All months" else f"{pd.Timestamp(m):%B %Y}")
-    month = None if month == "All months" else month
-elif months:
-    month = months[0]
-    st.caption(f"One month of figures loaded: {pd.Timestamp(month):%B %Y}.")
-
-map_filters = replace(filters, extra=filters.extra + ((("month", month),) if month else ()))
+found = border_bands.breakdowns(query("border.destinations", filters))
+picked = found[0].key if found else None
+if len(found) > 1:
+    labels = {b.key: f"{border_bands.label_of(b)} — {b.placed:,.0f} placed" for b in found}
+    picked = st.selectbox("Destination figures shown (one publisher's report at a time)", list(labels),
+                          format_func=labels.get, key="map_breakdown")
+map_filters = replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ()))
 show_chart(chart("map-displacement", map_filters),
-           hint="Load sub-district boundaries (GeoJSON with P-codes) and map layers with `python -m etl load FILE`.")
+           hint="Build the reference warehouse (`python -m etl build-reference`) or load boundaries "
+                "(the COD-AB shapefile) with `python -m etl load FILE`.")

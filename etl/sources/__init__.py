@@ -13,16 +13,16 @@ from types import ModuleType
 
 from etl.sources import hxl, map_layer, tidy
 from etl.sources import (  # publishers' own formats, recognised by their contents
-    geojson_admin, health_attacks, hno_idp_estimates, ocha_idp_movements, topojson_countries, unhcr_asylum_monthly,
-    unhcr_population, unhcr_population_table, vdc_casualties,
+    cod_ab, geojson_admin, health_attacks, hno_idp_estimates, named_areas, ocha_idp_movements, topojson_countries,
+    unhcr_asylum_monthly, unhcr_population, unhcr_population_table, vdc_casualties,
 )
 from etl.sources.base import ReadError
 
 READERS: list[ModuleType] = [
     ocha_idp_movements, hno_idp_estimates, unhcr_population, unhcr_population_table, unhcr_asylum_monthly,
     vdc_casualties, health_attacks,  # health_attacks before hxl: its hashtags alone would read it as all deaths
-    geojson_admin, topojson_countries,  # geojson_admin before map_layer: it takes P-coded GeoJSON
-    hxl, tidy, map_layer,
+    cod_ab, geojson_admin, topojson_countries,  # before map_layer: they take P-coded GeoJSON
+    named_areas, hxl, tidy, map_layer,
 ]
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import DISPLACEMENT, area_clause, flow_types, in_list
-from warehouse.queries.base import Filters, where
+from warehouse.queries.areas import DISPLACEMENT, area_clause, flow_types, in_list, within
+from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.rollup import BUCKET, CITE, fetch, month_aligned
 
 
@@ -88,10 +88,26 @@ def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
 
 
 def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.DataFrame:
-    """Origin area -> destination area totals at governorate or district level, largest first."""
-    if level not in ("governorate", "district"):
-        raise ValueError(f"level must be 'governorate' or 'district', not {level!r}")
+    """Origin area -> destination area totals at governorate or district level, largest first;
+    level 'published' keeps each end as the publisher gave it (a region, a named area, a sub-district)."""
+    if level not in ("governorate", "district", "published"):
+        raise ValueError(f"level must be 'governorate', 'district' or 'published', not {level!r}")
     clause, params = flow_where(filters)
+    if level == "published":
+        return fetch_df(db_path, f"""
+            SELECT figure_type, source_id, any_value(source_publisher) AS source_publisher,
+                   any_value(source_title) AS source_title, any_value(source_date) AS source_date,
+                   min(period_start) AS period_start, max(period_end) AS period_end,
+                   coalesce(origin_pcode, 'unknown') AS origin_pcode,
+                   coalesce(any_value(origin_name), 'Origin not given') AS origin_name,
+                   coalesce(destination_pcode, 'unknown') AS destination_pcode,
+                   coalesce(any_value(destination_name), 'Destination not given') AS destination_name,
+                   sum(individuals) AS individuals
+            FROM ({DISPLACEMENT})
+            WHERE {clause}
+            GROUP BY figure_type, source_id, coalesce(origin_pcode, 'unknown'), coalesce(destination_pcode, 'unknown')
+            ORDER BY individuals DESC
+            """, params)
     fast = f"""
         SELECT f.figure_type, f.source_id, {CITE},
                min(f.period_start) AS period_start, max(f.period_end) AS period_end,
@@ -127,3 +143,61 @@ def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.Dat
         ORDER BY individuals DESC
         """
     return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+
+
+# Figure types that say where displaced people went (a return or a departure does not).
+PLACING_TYPES = ("arrivals", "newly_displaced")
+
+
+def destinations(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Every published destination of displaced people in the period: one row per report
+    (source, figure type, reference period) and destination, with its distance band.
+
+    A destination may be a sub-district (its own band), or a governorate or a named area
+    (the band of its sub-districts, 'spans …' when they fall in several). Rows without a
+    destination are not here: see `displaced_reports`.
+    """
+    clause, params = where(
+        filters.period_clause(),
+        area_clause(filters, "destination_governorate", "destination_district"),
+        filters.in_clause("source_id", filters.sources),
+        in_list("figure_type", tuple(t for t in flow_types(filters) if t in PLACING_TYPES)),
+        ("destination_pcode IS NOT NULL", []),
+    )
+    sql = f"""
+        SELECT period_start, period_end, figure_type, source_id,
+               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
+               any_value(source_date) AS source_date,
+               origin_pcode, any_value(origin_name) AS origin_name,
+               destination_pcode, any_value(destination_name) AS destination_name,
+               any_value(destination_band) AS destination_band, sum(individuals) AS individuals
+        FROM ({DISPLACEMENT})
+        WHERE {clause}
+        GROUP BY period_start, period_end, figure_type, source_id, origin_pcode, destination_pcode
+        ORDER BY period_end, source_id, individuals DESC
+        """
+    return fetch_df(db_path, sql, params)
+
+
+def displaced_reports(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Reports of people newly displaced with no destination ('almost 950,000 displaced since
+    1 December'), per report: the number a destination breakdown is measured against.
+    Reports overlap (cumulative 'since' figures): never add them up. Only reports whose whole
+    period lies in the selection: 'since 1 December' as of March says nothing of January."""
+    clause, params = where(
+        within(filters),
+        area_clause(filters, "origin_governorate", None),
+        filters.in_clause("source_id", filters.sources),
+        in_list("figure_type", tuple(t for t in flow_types(filters) if t == "newly_displaced")),
+        ("destination_pcode IS NULL", []),
+    )
+    sql = f"""
+        SELECT period_start, period_end, figure_type, source_id,
+               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
+               any_value(source_date) AS source_date, sum(individuals) AS individuals
+        FROM ({DISPLACEMENT})
+        WHERE {clause}
+        GROUP BY period_start, period_end, figure_type, source_id
+        ORDER BY individuals DESC
+        """
+    return fetch_df(db_path, sql, params)

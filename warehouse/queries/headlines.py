@@ -11,15 +11,14 @@ from pathlib import Path
 import pandas as pd
 
 from warehouse.queries.areas import (
-    DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list, non_overlapping, stock_types, within,
+    DISPLACEMENT, DISTANCE_BANDS, LOCATION_AREAS, UNKNOWN_BAND, area_clause, bands_nearer_than, flow_types, in_list,
+    non_overlapping, stock_types, within,
 )
 from warehouse.queries.refugees import authority as refugee_authority
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.rollup import BUCKET, CITE, DAYS, REPORTS, fetch, month_aligned
 
 NEAR_BORDER_KM = 25.0
-# Distances that are band edges (areas.BAND_SQL): the bands nearer than each.
-_BANDS_NEARER = {10.0: ("0–10 km",), 25.0: ("0–10 km", "10–25 km"), 50.0: ("0–10 km", "10–25 km", "25–50 km")}
 _CITE_COLS = ["source_publisher", "source_title", "source_date"]
 
 
@@ -98,20 +97,23 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
         filters.in_clause("source_id", filters.sources),
         in_list("figure_type", types),
     )
+    near = bands_nearer_than(km) if km in {upper for _, _, upper in DISTANCE_BANDS} else None
+    # An area (governorate, named area) counts as near only when all its sub-districts are: its band says so.
+    nearer = (f"r.destination_band IN ({', '.join('?' for _ in near)})" if near is not None
+              else "r.destination_border_km < ?")
     slow = f"""
         WITH rows AS (SELECT * FROM ({DISPLACEMENT}) WHERE {clause}),
         latest AS (SELECT figure_type, source_id, max(period_end) AS period_end FROM rows GROUP BY ALL)
         SELECT r.figure_type, r.source_id, any_value(r.source_publisher) AS source_publisher,
                any_value(r.source_title) AS source_title, any_value(r.source_date) AS source_date,
                min(r.period_start) AS period_start, r.period_end,
-               coalesce(sum(r.individuals) FILTER (WHERE r.destination_border_km < ?), 0) AS value,
-               coalesce(sum(r.individuals) FILTER (WHERE r.destination_border_km IS NOT NULL), 0) AS placed,
+               coalesce(sum(r.individuals) FILTER (WHERE {nearer}), 0) AS value,
+               coalesce(sum(r.individuals) FILTER (WHERE r.destination_band <> '{UNKNOWN_BAND}'), 0) AS placed,
                sum(r.individuals) AS total, ? AS km
         FROM rows r JOIN latest USING (figure_type, source_id, period_end)
         GROUP BY r.figure_type, r.source_id, r.period_end
         ORDER BY placed > 0 DESC, r.figure_type = 'idp_stock' DESC, r.period_end DESC, total DESC
         """
-    near = _BANDS_NEARER.get(km)
     # Stocks keep their own periods in the rollup, so any period filter is exact; the
     # distance must be a band edge.
     fast = None if near is None else f"""
@@ -131,7 +133,7 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
         ORDER BY placed > 0 DESC, r.figure_type = 'idp_stock' DESC, r.period_end DESC, total DESC
         """
     return fetch(db_path, None if fast is None else (fast, params + list(near or ()) + [km]),
-                 (slow, params + [km, km]))
+                 (slow, params + (list(near) if near is not None else [km]) + [km]))
 
 
 def refugees_in_turkey(db_path: Path, filters: Filters) -> pd.DataFrame:

@@ -13,7 +13,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list, stock_types
+from warehouse.queries.areas import (
+    DISPLACEMENT, DISTANCE_BANDS, LOCATION_AREAS, area_clause, flow_types, in_list, stock_types,
+)
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.rollup import CITE, fetch, month_aligned
 
@@ -62,18 +64,26 @@ def m4_corridor(db_path: Path, width_km: float = M4_CORRIDOR_KM) -> pd.DataFrame
     return pd.DataFrame([row])
 
 
+# Governorates drawn in detail when no area is picked: the offensive's Northwest Syria (Idleb, and
+# Aleppo for its northern and western countryside). The rest of Syria is drawn as governorate outlines.
+NORTHWEST_GOVERNORATES = ("SY07", "SY02")
+
+
 def shapes(db_path: Path, filters: Filters, admin_level: int = 3) -> pd.DataFrame:
-    """Boundary polygons at one admin level (3 = sub-districts) in the selected area."""
+    """Boundary polygons at one admin level (3 = sub-districts) in the selected area
+    (Northwest Syria when none is picked: the page stays small and fast)."""
+    governorate = "coalesce(a.governorate_pcode, left(sh.pcode, 4))"
+    picked = filters.governorates or any(k == "district" for k, _ in filters.extra)
     clause, params = where(
-        area_clause(filters, "coalesce(a.governorate_pcode, left(sh.pcode, 4))",
-                    "coalesce(a.district_pcode, left(sh.pcode, 6))"),
+        area_clause(filters, governorate, "coalesce(a.district_pcode, left(sh.pcode, 6))") if picked
+        else in_list(governorate, NORTHWEST_GOVERNORATES),
         ("coalesce(a.admin_level, length(sh.pcode) / 2 - 1) = ?", [admin_level]),
     )
     return fetch_df(
         db_path,
         f"""
         WITH areas AS ({LOCATION_AREAS})
-        SELECT sh.pcode, coalesce(any_value(a.name_en), sh.pcode) AS name_en,
+        SELECT sh.pcode, coalesce(any_value(a.name_en), sh.pcode) AS name_en, any_value(a.name_ar) AS name_ar,
                coalesce(any_value(a.governorate_pcode), left(sh.pcode, 4)) AS governorate_pcode,
                any_value(sh.geojson) AS geojson
         FROM location_shapes sh LEFT JOIN areas a USING (pcode)
@@ -186,3 +196,84 @@ def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.
         )
         {lines}"""
     return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+
+
+def subdistrict_bands(db_path: Path) -> pd.DataFrame:
+    """Each sub-district's distance band (its centroid's distance to the border), for the map's hover."""
+    return fetch_df(db_path, f"SELECT pcode, place_band AS band, place_border_km AS border_km FROM ({LOCATION_AREAS})"
+                             " WHERE admin_level = 3 ORDER BY pcode")
+
+
+def governorate_outlines(db_path: Path) -> pd.DataFrame:
+    """Every governorate's boundary (admin 1), for the outline of Syria around the detailed area."""
+    return fetch_df(db_path, """
+        SELECT sh.pcode, any_value(l.name_en) AS name_en, any_value(sh.geojson) AS geojson
+        FROM location_shapes sh JOIN v_locations l USING (pcode)
+        WHERE l.admin_level = 1 GROUP BY sh.pcode ORDER BY sh.pcode""")
+
+
+def area_outlines(db_path: Path, pcodes: tuple[str, ...]) -> pd.DataFrame:
+    """The outline of each area, governorate or district in `pcodes` (the union of its sub-districts'
+    shapes), a point inside it for its marker, and its sub-districts' names: an area figure is drawn
+    over the sub-districts it covers."""
+    if not pcodes:
+        return pd.DataFrame(columns=["pcode", "name_en", "name_ar", "members", "geojson", "lat", "lon"])
+    members = fetch_df(db_path, f"""
+        WITH m AS (
+            SELECT DISTINCT area_pcode AS pcode, member_pcode FROM area_members
+            UNION SELECT left(pcode, 4), pcode FROM v_locations WHERE admin_level = 3 AND pcode SIMILAR TO 'SY[0-9]{{6}}'
+            UNION SELECT left(pcode, 6), pcode FROM v_locations WHERE admin_level = 3 AND pcode SIMILAR TO 'SY[0-9]{{6}}'
+        )
+        SELECT m.pcode, a.name_en, a.name_ar, s.name_en AS member_name, sh.geojson
+        FROM m JOIN v_locations a ON a.pcode = m.pcode JOIN v_locations s ON s.pcode = m.member_pcode
+        JOIN (SELECT pcode, any_value(geojson) AS geojson FROM location_shapes GROUP BY pcode) sh
+          ON sh.pcode = m.member_pcode
+        WHERE m.pcode IN ({", ".join("?" for _ in pcodes)})
+        ORDER BY m.pcode, s.name_en""", list(pcodes))
+    out = []
+    for pcode, group in members.groupby("pcode", sort=True):
+        union = shapely.coverage_union_all([shape(json.loads(g)) for g in group["geojson"]])
+        inside = union.representative_point() if not union.is_empty else None
+        out.append({"pcode": pcode, "name_en": group["name_en"].iloc[0], "name_ar": group["name_ar"].iloc[0],
+                    "members": ", ".join(group["member_name"]), "geojson": json.dumps(mapping(union)),
+                    "lat": inside.y if inside else None, "lon": inside.x if inside else None})
+    return pd.DataFrame(out, columns=["pcode", "name_en", "name_ar", "members", "geojson", "lat", "lon"])
+
+
+def band_rings(db_path: Path) -> pd.DataFrame:
+    """Lines at the band edges (10, 25, 50 km from the Turkey–Syria border) on Syria's side, to read
+    'how close to the border' on the map. Drawn from the border layer in a local equirectangular
+    projection (within ~2 % of true distance here): for reading the map, not for measuring."""
+    frame = layers(db_path)
+    border = frame[frame["layer"] == "border_tr_sy"]
+    syria = frame[(frame["layer"] == "countries") & (frame["name"].str.contains("Syria", case=False, na=False))]
+    if border.empty:
+        return pd.DataFrame(columns=["km", "name", "geojson"])
+    line = shapely.union_all([shape(json.loads(g)) for g in border["geojson"]])
+    lat0 = line.centroid.y
+    kx = _KM_PER_DEG_LAT * math.cos(math.radians(lat0))
+    in_km = shapely.transform(line, lambda xy: xy * [kx, _KM_PER_DEG_LAT])
+    country = shapely.union_all([shape(json.loads(g)) for g in syria["geojson"]]) if not syria.empty else None
+    rows = []
+    for _, _, upper in DISTANCE_BANDS:
+        if upper is None:
+            continue
+        ring = shapely.transform(in_km.buffer(upper, quad_segs=8).exterior,
+                                 lambda xy: xy / [kx, _KM_PER_DEG_LAT])
+        if country is not None:
+            ring = ring.intersection(country)
+        ring = shapely.simplify(ring, 0.002)
+        rows.append({"km": upper, "name": f"{upper:g} km from the border", "geojson": json.dumps(mapping(ring))})
+    return pd.DataFrame(rows)
+
+
+def events(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Events a source geocodes (events.lat/lon, migration 0005) in the period, with their publisher."""
+    clause, params = filters.period_clause("e.event_date", "coalesce(e.end_date, e.event_date)")
+    return fetch_df(db_path, f"""
+        SELECT e.event_date, e.title, e.description, e.category, e.lat, e.lon,
+               s.publisher AS source_publisher, s.title AS source_title, s.published AS source_date,
+               s.is_synthetic
+        FROM events e LEFT JOIN sources s USING (source_id)
+        WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL AND {clause}
+        ORDER BY e.event_date""", params)

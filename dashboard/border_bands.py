@@ -1,0 +1,163 @@
+"""How close to the Turkish border displaced people ended up: the 'Toward the border' chart.
+
+Why this is not a sum of every flow: situation reports publish cumulative totals
+('948,000 displaced since 1 December', as of one date, then another) and, separately,
+destination breakdowns ('some 560,000 moved to northwestern Idleb, some 400,000 to
+northern Aleppo'). Cumulative reports overlap and must never be added to each other;
+a total with no destination places nobody. What places people is a breakdown, so
+the chart draws one breakdown series (one figure type from one source; of its
+reports, a set that does not overlap), by the band of each destination, and
+measures it against the largest displacement total published for the period:
+what the breakdown does not place is 'unknown distance'. An area whose
+sub-districts lie in several bands is shown as such ('spans 0–25 km').
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.catalog import ChartData, Query, cite, period_of
+from dashboard.charts import BAND_COLOURS, FIGURE_LABELS
+from warehouse.queries import Filters
+from warehouse.queries.areas import UNKNOWN_BAND, band_order, non_overlapping
+
+NAME = "displacement-by-border-band"
+TITLE = "Displacement by distance to the Turkish border"
+UNKNOWN_LABEL = "unknown distance"
+SPANS_COLOUR = "#9E9AC8"  # an area over several bands: neither warm nor cold
+PREFERENCE = ("arrivals", "newly_displaced")
+
+
+@dataclass
+class Breakdown:
+    """One series of destination figures, the reports of it kept, and its total."""
+
+    key: str                       # "figure_type|source_id"
+    rows: pd.DataFrame             # destination rows of the kept reports
+    placed: float
+
+
+def _series(destinations: pd.DataFrame) -> list[Breakdown]:
+    """Each (figure type, source) with destinations, keeping reports that do not overlap."""
+    out = []
+    for (figure_type, source_id), group in destinations.groupby(["figure_type", "source_id"], sort=False):
+        placed = group[group["destination_band"] != UNKNOWN_BAND]
+        if placed.empty:
+            continue
+        periods = (placed.groupby(["period_start", "period_end"], as_index=False)["individuals"].sum()
+                   .rename(columns={"individuals": "value"}))
+        kept = non_overlapping(periods)[["period_start", "period_end"]]
+        rows = group.merge(kept, on=["period_start", "period_end"])
+        out.append(Breakdown(f"{figure_type}|{source_id}", rows,
+                             float(rows.loc[rows["destination_band"] != UNKNOWN_BAND, "individuals"].sum())))
+    return out
+
+
+def breakdowns(destinations: pd.DataFrame) -> list[Breakdown]:
+    """Every breakdown, the one placing the most people first (arrivals before newly displaced on ties)."""
+    found = _series(destinations)
+    rank = {t: i for i, t in enumerate(PREFERENCE)}
+    return sorted(found, key=lambda b: (-b.placed, rank.get(b.key.split("|")[0], 9)))
+
+
+def label_of(breakdown: Breakdown) -> str:
+    row = breakdown.rows.iloc[0]
+    when = f"{pd.Timestamp(breakdown.rows['period_start'].min()):%d %b %Y} – " \
+           f"{pd.Timestamp(breakdown.rows['period_end'].max()):%d %b %Y}"
+    return f"{FIGURE_LABELS.get(row['figure_type'], row['figure_type'])}, {row['source_publisher']} ({when})"
+
+
+def reference_total(reports: pd.DataFrame) -> pd.Series | None:
+    """The largest single report of people displaced in the period (reports overlap: never summed)."""
+    if reports.empty:
+        return None
+    return reports.sort_values(["individuals", "period_end"], ascending=False).iloc[0]
+
+
+def split(breakdown: Breakdown, total: pd.Series | None) -> pd.DataFrame:
+    """People per band (with the destinations in it), plus 'unknown distance': the part of the
+    reference total the breakdown does not place. Shares are of the larger of the two."""
+    rows = breakdown.rows
+    placed = rows[rows["destination_band"] != UNKNOWN_BAND]
+    bands = (placed.groupby("destination_band", as_index=False)
+             .agg(individuals=("individuals", "sum"),
+                  destinations=("destination_name", lambda names: "; ".join(sorted(set(map(str, names)))))))
+    not_located = float(rows.loc[rows["destination_band"] == UNKNOWN_BAND, "individuals"].sum())
+    total_value = float(total["individuals"]) if total is not None else None
+    unknown = max(total_value - breakdown.placed, not_located) if total_value is not None else not_located
+    if unknown > 0:
+        note = (f"{total_value:,.0f} displaced ({total['source_publisher']}, reference period to "
+                f"{pd.Timestamp(total['period_end']):%d %b %Y}) less the {breakdown.placed:,.0f} placed"
+                if total_value is not None else "destinations without a known distance")
+        bands = pd.concat([bands, pd.DataFrame([{"destination_band": UNKNOWN_LABEL, "individuals": unknown,
+                                                 "destinations": note}])], ignore_index=True)
+    bands["share"] = (bands["individuals"] / bands["individuals"].sum()).round(4)
+    bands = bands.sort_values("destination_band", key=lambda s: s.map(
+        lambda b: band_order(UNKNOWN_BAND if b == UNKNOWN_LABEL else b))).reset_index(drop=True)
+    first = rows.iloc[0]
+    for column in ("figure_type", "source_id", "source_publisher", "source_title", "source_date"):
+        bands[column] = first[column]
+    bands["period_start"], bands["period_end"] = rows["period_start"].min(), rows["period_end"].max()
+    return bands
+
+
+def figure(bands: pd.DataFrame, label: str) -> go.Figure:
+    """One horizontal bar per band, nearest the border on top; spans and unknown said in words."""
+    fig = go.Figure()
+    for row in bands.itertuples(index=False):
+        band = row.destination_band
+        colour = BAND_COLOURS.get(band) or (BAND_COLOURS["unknown"] if band == UNKNOWN_LABEL else SPANS_COLOUR)
+        name = band if band == UNKNOWN_LABEL or band.startswith("spans") else f"{band} from the border"
+        spans = band.startswith("spans")
+        share = "<1%" if 0 < row.share < 0.01 else f"{row.share:.0%}"
+        where = f" — {row.destinations}" if band != UNKNOWN_LABEL and len(str(row.destinations)) < 60 else ""
+        fig.add_trace(go.Bar(
+            y=[name], x=[row.individuals], orientation="h", name=name, marker_color=colour,
+            marker_pattern_shape="/" if spans else "", marker_pattern_fgcolor="#FFFFFF" if spans else None,
+            marker_pattern_fgopacity=0.35 if spans else None, marker_pattern_size=14 if spans else None,
+            text=[f"{row.individuals:,.0f} ({share}){where}"], textposition="auto", insidetextanchor="start",
+            customdata=[row.destinations],
+            hovertemplate=f"{name}: %{{x:,.0f}} people<br>%{{customdata}}<extra></extra>",
+        ))
+    fig.update_layout(
+        title=f"Where they went, by distance to the Turkish border<br><sup>{label}</sup>",
+        template="plotly_white", showlegend=False, separators=".,", bargap=0.3,
+        margin={"l": 170, "r": 30, "t": 80, "b": 50}, height=120 + 55 * len(bands),
+    )
+    fig.update_xaxes(title="People (as published; one breakdown, not a sum of reports)", tickformat=",d",
+                     rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def _picked(filters: Filters) -> str | None:
+    return next((v for k, v in filters.extra if k == "breakdown"), None)
+
+
+def build(query: Query, filters: Filters) -> ChartData:
+    """The chart for the catalogue: the breakdown picked in the page (Filters.extra ('breakdown',
+    'figure_type|source_id')), else the one that places the most people."""
+    plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k != "breakdown"))
+    found = breakdowns(query("border.destinations", plain))
+    empty = ChartData(name=NAME, title=TITLE, figure=None, data=pd.DataFrame(),
+                      empty_message="No displacement flows with a published destination (arrivals or newly "
+                                    "displaced with a destination) for this selection.")
+    if not found:
+        return empty
+    chosen = next((b for b in found if b.key == _picked(filters)), found[0])
+    total = reference_total(query("border.displaced_reports", plain))
+    bands = split(chosen, total)
+    label = label_of(chosen)
+    unknown = float(bands.loc[bands["destination_band"] == UNKNOWN_LABEL, "individuals"].sum())
+    others = len(found) - 1
+    cited = cite(bands) + ([c for c in cite(pd.DataFrame([total])) if c not in cite(bands)] if total is not None else [])
+    return ChartData(
+        name=NAME, title=TITLE, figure=figure(bands, label), data=bands, sources=cited, period=period_of(bands),
+        measure=(f"Flow: {label}. Each destination is banded by its distance to the Turkish border (a sub-district "
+                 f"by its centroid; an area or governorate by its sub-districts, 'spans …' when they lie in several "
+                 f"bands). 'Unknown distance' ({unknown:,.0f}) is the part of the largest displacement total "
+                 f"published for the period that this breakdown does not place; cumulative reports are never added "
+                 f"to each other." + (f" {others} other breakdown(s) loaded: pick one on the page." if others else "")),
+    )
