@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import REFERENCE
-from warehouse.queries import Filters, headlines
+from warehouse.queries import Filters, headlines, timeline
 from warehouse.queries.provenance import is_reprint
 
 CITATION = ("source_publisher", "source_title", "source_date", "source_url")
@@ -68,8 +68,10 @@ def test_timeline_milestones_are_present_and_marked_key(reference_db, day, words
 
 
 def test_only_the_milestones_are_key(reference_db):
-    with duckdb.connect(str(reference_db), read_only=True) as con:
-        days = [r[0] for r in con.execute("SELECT event_date FROM events WHERE importance = 'key' ORDER BY 1").fetchall()]
+    """The timeline query hands the chart each event's importance: six key events, the rest 'other'."""
+    frame = timeline.events(reference_db, Filters())
+    assert set(frame["importance"]) == {"key", "other"}
+    days = [pd.Timestamp(d).date() for d in frame.loc[frame["importance"] == "key", "event_date"]]
     assert days == [day for day, _ in KEY_EVENTS]
 
 
