@@ -28,6 +28,7 @@ CITATION_COLUMNS = (
     "source_publisher", "source_title", "source_date", "source_url", "source_licence",
     "source_is_synthetic",  # optional: true for generated benchmark/fixture data, shown as synthetic
 )
+EVENT_IMPORTANCE = ("key", "other")  # key events are labelled on the timeline; the rest are drawn as ticks
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ TABLES: dict[str, TableSpec] = {
             Column("category", "choice", False, EVENT_CATEGORIES, hxl="#event+type"),
             Column("lat", "number", hxl="#geo+lat", description="Where the event happened, when the source geocodes it"),
             Column("lon", "number", hxl="#geo+lon"),
+            Column("importance", "choice", False, EVENT_IMPORTANCE, hxl="#meta+importance",
+                   description="'key' for the few events a timeline labels (start of the offensive, falls of towns, "
+                               "agreements); empty or 'other' for the rest"),
         )),
         TableSpec("location_shapes", "Boundary polygons of locations", (
             Column("pcode", "text", True),

@@ -6,9 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.conftest import REFERENCE
+from warehouse.queries import Filters, headlines, timeline
+from warehouse.queries.provenance import is_reprint
 
 CITATION = ("source_publisher", "source_title", "source_date", "source_url")
 REFERENCE_CSVS = sorted(REFERENCE.glob("*.csv"))
@@ -46,20 +49,91 @@ def test_reference_builds_with_no_rejects_and_no_failures(reference_db):
     assert all(counts[t] > 0 for t in ("events", "displacement", "refugees", "locations")), counts
 
 
-@pytest.mark.parametrize(
-    ("day", "words"),
-    [(date(2020, 3, 5), "moscow"), (date(2020, 3, 15), "patrol")],
-)
-def test_timeline_milestones_are_present(reference_db, day, words):
-    with duckdb.connect(str(reference_db), read_only=True) as con:
-        titles = [r[0].lower() + " " + (r[1] or "").lower() for r in con.execute(
-            "SELECT title, description FROM events WHERE event_date = ?", [day]).fetchall()]
-    assert any(words in t for t in titles), titles
+KEY_EVENTS = [
+    (date(2019, 12, 19), "offensive"),      # the ground offensive on the southern Idleb frontlines resumes
+    (date(2020, 1, 28), "maarrat"),         # government forces enter Maarrat an-Nu'man
+    (date(2020, 2, 8), "saraqib"),          # ... and take Saraqib
+    (date(2020, 2, 27), "turkish soldiers"),  # the air strike on Turkish troops
+    (date(2020, 3, 5), "moscow"),           # the Moscow agreement
+    (date(2020, 3, 15), "patrol"),          # the first joint M4 patrol
+]
 
 
-def test_reference_figures_have_a_source_row_with_url(reference_db):
+@pytest.mark.parametrize(("day", "words"), KEY_EVENTS)
+def test_timeline_milestones_are_present_and_marked_key(reference_db, day, words):
     with duckdb.connect(str(reference_db), read_only=True) as con:
-        orphans = con.execute(
-            "SELECT count(*) FROM displacement d LEFT JOIN sources s USING (source_id) WHERE s.url IS NULL"
-        ).fetchone()[0]
-    assert orphans == 0
+        rows = con.execute("SELECT title, description, importance FROM events WHERE event_date = ?", [day]).fetchall()
+    keys = [f"{t} {d or ''}".lower() for t, d, importance in rows if importance == "key"]
+    assert any(words in text for text in keys), rows
+
+
+def test_only_the_milestones_are_key(reference_db):
+    """The timeline query hands the chart each event's importance: six key events, the rest 'other'."""
+    frame = timeline.events(reference_db, Filters())
+    assert set(frame["importance"]) == {"key", "other"}
+    days = [pd.Timestamp(d).date() for d in frame.loc[frame["importance"] == "key", "event_date"]]
+    assert days == [day for day, _ in KEY_EVENTS]
+
+
+# What makes two reference rows "the same figure": same table, same kind, same place, same period.
+SAME_FIGURE = {
+    "displacement.csv": ("figure_type", "origin_pcode", "destination_pcode", "period_start", "period_end"),
+    "casualties.csv": ("category", "location_pcode", "period_start", "period_end"),
+    "refugees.csv": ("population_type", "origin_iso3", "asylum_iso3", "period_start", "period_end"),
+    "events.csv": ("event_date", "category"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_FIGURE))
+def test_no_reprint_is_cited_where_a_publishers_own_page_gives_the_same_figure(name):
+    groups: dict[tuple, list[dict[str, str]]] = {}
+    for row in _rows(REFERENCE / name):
+        groups.setdefault(tuple(row[c] for c in SAME_FIGURE[name]), []).append(row)
+    for key, rows in groups.items():
+        reprints = [r["source_publisher"] for r in rows if is_reprint(r["source_publisher"])]
+        own = [r["source_publisher"] for r in rows if not is_reprint(r["source_publisher"])]
+        assert not (reprints and own), f"{name} {key}: cite {own} instead of {reprints}"
+
+
+@pytest.mark.parametrize(("name", "match", "publisher"), [
+    ("casualties.csv", {"period_start": "2020-01-01", "period_end": "2020-01-31", "deaths_best": "186"}, "OHCHR"),
+    ("casualties.csv", {"period_start": "2020-02-01", "period_end": "2020-02-05", "deaths_best": "49"}, "OHCHR"),
+    ("casualties.csv", {"period_end": "2019-07-30", "deaths_best": "450"}, "UN OCHA"),
+    ("casualties.csv", {"period_start": "2020-01-01", "deaths_best": "299"}, "OHCHR"),
+    ("events.csv", {"event_date": "2020-07-11"}, "United Nations Security Council"),
+])
+def test_the_audited_figures_cite_the_un_page(name, match, publisher):
+    found = [r for r in _rows(REFERENCE / name) if all(r[k] == v for k, v in match.items())]
+    assert [r["source_publisher"] for r in found] == [publisher]
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(),
+    Filters(start=date(2019, 4, 1), end=date(2020, 2, 29)),
+    Filters(start=date(2019, 12, 1), end=date(2020, 3, 31)),
+])
+def test_deaths_headline_never_cites_a_reprint_when_a_un_figure_exists(reference_db, filters):
+    frame = headlines.deaths(reference_db, filters)
+    top = frame.iloc[0]
+    same = frame[frame["category"] == top["category"]]
+    if (~same["source_publisher"].map(is_reprint)).any():
+        assert not is_reprint(top["source_publisher"]), top.to_dict()
+
+
+def test_the_deaths_headline_rule_is_needed_on_the_reference_data(reference_db):
+    """A reprint (Sputnik's 1,710 civilians since April 2019) is the largest civilian figure over the
+    whole span, so only the rule keeps it out of the headline."""
+    frame = headlines.deaths(reference_db, Filters())
+    civilians = frame[frame["category"] == "civilians"]
+    largest = civilians.loc[pd.to_numeric(civilians["value"]).idxmax()]
+    assert is_reprint(largest["source_publisher"])
+    assert not is_reprint(frame.iloc[0]["source_publisher"])
+
+
+def test_movements_are_never_typed_as_people():
+    """A count of movements (a person displaced twice counts twice) is typed 'displacements', so it is
+    never read as unique people next to the cumulative series of people displaced."""
+    for row in _rows(REFERENCE / "displacement.csv"):
+        note = row["note"].lower()
+        if "movements, not people" in note or "idp movements" in note:
+            assert row["figure_type"] == "displacements", row

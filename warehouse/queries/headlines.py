@@ -16,6 +16,7 @@ from warehouse.queries.areas import (
 )
 from warehouse.queries.refugees import authority as refugee_authority
 from warehouse.queries.base import Filters, fetch_df, where
+from warehouse.queries.provenance import is_reprint
 from warehouse.queries.rollup import BUCKET, CITE, DAYS, REPORTS, fetch, month_aligned
 
 NEAR_BORDER_KM = 25.0
@@ -205,7 +206,10 @@ def deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
         return per_period.drop(columns=["reports", "days"], errors="ignore")
     result = _resolve(per_period, ["category", "source_id"])
     result["rank"] = result["category"].map({"all": 0, "civilians": 1}).fillna(2)
-    return result.sort_values(["rank", "value"], ascending=[True, False]).drop(columns="rank").reset_index(drop=True)
+    # Within a category, a publisher's own page (OHCHR, OCHA, ...) comes before a reprint of any size.
+    result["reprint"] = result["source_publisher"].map(is_reprint)
+    return (result.sort_values(["rank", "reprint", "value"], ascending=[True, True, False])
+            .drop(columns=["rank", "reprint"]).reset_index(drop=True))
 
 
 def camp_occupancy(db_path: Path, filters: Filters) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def events(db_path: Path, filters: Filters) -> pd.DataFrame:
     return fetch_df(
         db_path,
         f"""
-        SELECT e.event_date, e.end_date, e.title, e.description, e.category, e.location_pcode,
+        SELECT e.event_date, e.end_date, e.title, e.description, e.category, e.importance, e.location_pcode,
                s.publisher AS source_publisher, s.title AS source_title, s.published AS source_date, s.url AS source_url
         FROM events e LEFT JOIN sources s USING (source_id)
         WHERE {clause}
