@@ -104,7 +104,7 @@ def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame, visible: i
             customdata=list(zip(pd.to_datetime(rows["period_start"]).dt.strftime("%d %b %Y"), rows["note"].fillna(""))),
             hovertemplate="%{y:,.0f} people<br>period %{customdata[0]} – %{x|%d %b %Y}<br>%{customdata[1]}<extra></extra>",
         ), row=measures.index(measure) + 1, col=1)
-    _base_layout(fig, "Displacement in Northwest Syria, as reported", "People (individuals)")
+    _base_layout(fig, "", "People (individuals)")
     fig.update_layout(height=380 + 220 * (len(measures) - 1))
     fig.update_xaxes(title="End of reference period", row=len(measures), col=1)
     return add_events(fig, events)

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.catalog import ChartData, Query, cite, period_of
+from dashboard.chart_data import ChartData, Query, period_of
+from dashboard.citations import cite
 from dashboard.charts import OKABE_ITO
 from warehouse.queries import Filters
 
@@ -212,7 +213,7 @@ def build(query: Query, filters: Filters) -> ChartData:
         name=NAME, title=TITLE,
         figure=displacement_map(shapes, figures[is_sub][["pcode", "individuals"]], areas, figures[~is_sub],
                                 layers, outlines, rings, events, camps, label) if has_map else None,
-        data=data, sources=cite(rows) + [s for s in cite(pd.concat([layers, events])) if s not in cite(rows)],
+        data=data, references=cite(rows) + [s for s in cite(pd.concat([layers, events])) if s not in cite(rows)],
         period=period_of(rows),
         measure=(f"Flow: {label}. Sub-districts shaded by the people the breakdown placed in them; "
                  f"{placed_areas} figure(s) published for an area drawn over the sub-districts the area covers. "

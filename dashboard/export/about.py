@@ -126,7 +126,7 @@ def about_chart(chart: ChartData, filters: Filters, *, names: Mapping[str, str] 
     return About(
         title=chart.title,
         filters=describe_filters(filters, names),
-        sources=tuple(chart.sources),
+        sources=tuple(str(s) for s in chart.sources),
         period=chart.period,
         exported_on=exported_on or date.today(),
         warehouse_version=warehouse_version,

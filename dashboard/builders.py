@@ -1,4 +1,5 @@
-"""Builders for the charts of the dashboard pages (registered in dashboard.catalog).
+"""The chart builders: each runs its warehouse queries and draws one chart
+(declared once, with its title and export name, in dashboard/catalog.py).
 
 Each builder runs its warehouse queries, picks the one series it can draw
 honestly (one figure type from one source: flows and stocks, or two sources'
@@ -12,7 +13,8 @@ import pandas as pd
 import pycountry
 
 from dashboard import charts, maps
-from dashboard.catalog import ChartData, Query, cite, period_of
+from dashboard.chart_data import ChartData, Query, period_of
+from dashboard.citations import cite
 from dashboard.charts import FIGURE_LABELS as FIGURE_TYPE_LABELS
 from warehouse.queries import Filters
 
@@ -21,6 +23,17 @@ FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
 
 def _events(query: Query, filters: Filters) -> pd.DataFrame:
     return query("timeline.events", filters)
+
+
+def displacement_timeline(query: Query, filters: Filters) -> ChartData:
+    series = query("timeline.displacement_series", filters)
+    events = _events(query, filters)
+    return ChartData(
+        figure=charts.displacement_timeline(series, events) if not series.empty else None,
+        data=series, references=cite(series, events), period=period_of(series),
+        measure="Each line is one figure type from one publisher; flows and stocks are never added together.",
+        empty_message="No displacement figures for this selection.",
+    )
 
 
 def primary_flow(frame: pd.DataFrame) -> tuple[str, str] | None:
@@ -76,9 +89,8 @@ def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
     placed = series[(series["toward"] + series["away"] + series["same"]) > 0]
     label = _label(series)
     return ChartData(
-        name="net-movement-toward-border", title="Net movement toward the border",
         figure=charts.net_movement(placed, _events(query, filters), label) if not placed.empty else None,
-        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
+        data=series.reset_index(drop=True), references=cite(series), period=period_of(series),
         measure=f"Flow: {label}. 'Closer' = the destination is nearer the Turkish border than the origin. "
                 f"{series['unknown'].sum():,.0f} people whose origin or destination has no known distance are left out.",
         empty_message="No flows with both origin and destination placed (distance to the border known) for this selection.",
@@ -96,9 +108,8 @@ def flows_origin_destination(query: Query, filters: Filters) -> ChartData:
     series = _one_series(frame, pick).head(30)
     label = _label(series)
     return ChartData(
-        name="flows-origin-destination", title="Origin → destination flows",
         figure=charts.flows_sankey(series, label) if not series.empty else None,
-        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
+        data=series.reset_index(drop=True), references=cite(series), period=period_of(series),
         measure=f"Flow: {label}, summed over the selected period "
                 + ("with each end as published" if level == "published" else f"by {level}") + " (largest 30 pairs).",
         empty_message="No origin → destination flows for this selection.",
@@ -117,9 +128,8 @@ def map_displacement(query: Query, filters: Filters) -> ChartData:
 def camps_occupancy(query: Query, filters: Filters) -> ChartData:
     frame = query("camps.occupancy", filters)
     return ChartData(
-        name="camps-occupancy", title="Camp population vs capacity",
         figure=charts.camps_occupancy(frame) if not frame.empty else None,
-        data=frame, sources=cite(frame), period=period_of(frame),
+        data=frame, references=cite(frame), period=period_of(frame),
         measure="Stock: latest population count per camp in the period, against its stated capacity.",
         empty_message="No camp population counts for this selection.",
     )
@@ -128,9 +138,8 @@ def camps_occupancy(query: Query, filters: Filters) -> ChartData:
 def camps_trend(query: Query, filters: Filters) -> ChartData:
     frame = query("camps.trend", filters)
     return ChartData(
-        name="camps-trend", title="People living in camps over time",
         figure=charts.camps_trend(frame) if not frame.empty else None,
-        data=frame, sources=cite(frame), period=period_of(frame),
+        data=frame, references=cite(frame), period=period_of(frame),
         measure="Stock: total of the camps that reported on each date (the number of camps reporting varies).",
         empty_message="No camp population counts for this selection.",
     )
@@ -148,11 +157,10 @@ def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
     displaced = _one_series(displaced, pick)
     label = _label(displaced) if not displaced.empty else "Displacement (none loaded for these months)"
     return ChartData(
-        name="casualties-vs-displacement", title="Deaths and displacement on one time axis",
         figure=charts.casualties_vs_displacement(deaths, displaced, _events(query, filters), label)
         if not deaths.empty else None,
         data=pd.concat([deaths.assign(series="deaths"), displaced.assign(series="displacement")], ignore_index=True),
-        sources=cite(deaths) + [s for s in cite(displaced) if s not in cite(deaths)],
+        references=cite(deaths, displaced),
         period=period_of(deaths, "month", "month"),
         measure=f"Deaths ({category or 'all'}, best estimate; shaded band = low–high where the source gives one) from "
                 f"reports of a month or less, by month of the report's start; below: {label}.",
@@ -163,9 +171,8 @@ def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
 def casualty_reports(query: Query, filters: Filters) -> ChartData:
     reports = query("casualty_reports.long_reports", filters)
     return ChartData(
-        name="casualty-reports", title="Deaths in reports covering more than a month",
         figure=charts.casualty_reports(reports, _events(query, filters)) if not reports.empty else None,
-        data=reports, sources=cite(reports), period=period_of(reports),
+        data=reports, references=cite(reports), period=period_of(reports),
         measure="Each bar is one report over its own period (e.g. 'since the end of April 2019'); "
                 "overlapping reports are shown side by side, never added up.",
         empty_message="No casualty reports covering more than a month for this selection.",
@@ -212,9 +219,8 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
         extra.assign(series=names.get("TUR", "Turkey") + " — other UNHCR reports"),
     ], ignore_index=True)
     return ChartData(
-        name="refugees-by-host-country", title="Syrian refugees by host country",
         figure=charts.refugees_by_host(frame, names) if not frame.empty else None,
-        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), sources=cite(frame), period=period_of(frame),
+        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), references=cite(frame), period=period_of(frame),
         measure=f"Stock: refugees present at each reference date, the {top} largest hosts and Turkey; "
                 "the dashed line is Turkey in other reports (registered Syrians), not added to the solid one.",
         empty_message="No refugee figures for this selection.",
@@ -228,9 +234,8 @@ def asylum_applications(query: Query, filters: Filters, top: int = 8) -> ChartDa
         frame = frame[frame["asylum_iso3"].isin(biggest)]
     names = country_names(frame["asylum_iso3"].unique())
     return ChartData(
-        name="asylum-applications", title="Asylum applications by Syrians",
         figure=charts.asylum_applications(frame, names) if not frame.empty else None,
-        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), sources=cite(frame), period=period_of(frame),
+        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), references=cite(frame), period=period_of(frame),
         measure=f"Flow: applications lodged in each period, the {top} countries with the most in the selection.",
         empty_message="No asylum applications are loaded for this selection.",
     )
@@ -241,26 +246,8 @@ def idps_in_camps_reported(query: Query, filters: Filters) -> ChartData:
     series = query("timeline.displacement_series", replace(filters, figure_types=("idps_in_camps",)))
     events = query("timeline.events", filters)
     figure = charts.displacement_timeline(series, events) if not series.empty else None
-    if figure is not None:
-        figure.update_layout(title="IDPs living in camps and sites, as reported")
     return ChartData(
-        name="idps-in-camps-reported", title="IDPs living in camps and sites, as reported",
-        figure=figure, data=series, sources=cite(series), period=period_of(series),
+        figure=figure, data=series, references=cite(series), period=period_of(series),
         measure="Stock: people living in camps or sites at each reference date, as each publisher reported it.",
         empty_message="No reported figures of IDPs in camps and sites for this selection.",
     )
-
-
-SPECS = (  # name, title, page, builder
-    ("displacement-by-border-band", "Displacement by distance to the Turkish border", "border", displacement_by_border_band),
-    ("net-movement-toward-border", "Net movement toward the border", "border", net_movement_toward_border),
-    ("flows-origin-destination", "Origin → destination flows", "border", flows_origin_destination),
-    ("map-displacement", "Map of displacement by sub-district", "map", map_displacement),
-    ("camps-occupancy", "Camp population vs capacity", "camps", camps_occupancy),
-    ("camps-trend", "People living in camps over time", "camps", camps_trend),
-    ("idps-in-camps-reported", "IDPs living in camps and sites, as reported", "camps", idps_in_camps_reported),
-    ("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties", casualties_vs_displacement),
-    ("casualty-reports", "Deaths in reports covering more than a month", "casualties", casualty_reports),
-    ("refugees-by-host-country", "Syrian refugees by host country", "refugees", refugees_by_host_country),
-    ("asylum-applications", "Asylum applications by Syrians", "refugees", asylum_applications),
-)
