@@ -15,7 +15,8 @@ import pycountry
 from dashboard import charts, maps
 from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import cite
-from dashboard.charts import FIGURE_LABELS as FIGURE_TYPE_LABELS
+from dashboard.drawing import CASUALTY_LABELS
+from dashboard.drawing import FIGURE_LABELS as FIGURE_TYPE_LABELS
 from warehouse.queries import Filters
 
 FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
@@ -145,25 +146,30 @@ def camps_trend(query: Query, filters: Filters) -> ChartData:
     )
 
 
+REGION_WIDE = "Northwest Syria (not by governorate)"
+
+
 def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
+    """Deaths per report period and governorate (one category, every publisher side by side)
+    above the reported displacement flows, on one time axis."""
     deaths = query("casualties.monthly", filters)
-    category = next((c for c in ("all", "civilians", "children", "combatants") if (deaths["category"] == c).any()), None)
+    category = next((c for c in ("all", "civilians", "children", "combatants", "military", "health_workers")
+                     if (deaths["category"] == c).any()), None)
     deaths = deaths[deaths["category"] == category] if category else deaths
-    if deaths["source_id"].nunique() > 1:
-        main = deaths.groupby("source_id")["rows"].sum().idxmax()
-        deaths = deaths[deaths["source_id"] == main]
-    displaced = query("casualties.displacement_monthly", filters)
-    pick = primary_flow(displaced)
-    displaced = _one_series(displaced, pick)
-    label = _label(displaced) if not displaced.empty else "Displacement (none loaded for these months)"
+    deaths = deaths.assign(governorate=deaths["governorate"].where(deaths["governorate_pcode"] != "unknown", REGION_WIDE))
+    series = query("timeline.displacement_series", filters)
+    displaced = series[(series["measure"] == "flow") & (series["figure_type"] != "displacements")] if not series.empty else series
+    events = _events(query, filters)
     return ChartData(
-        figure=charts.casualties_vs_displacement(deaths, displaced, _events(query, filters), label)
+        figure=charts.casualties_vs_displacement(deaths, displaced, events, category or "")
         if not deaths.empty else None,
         data=pd.concat([deaths.assign(series="deaths"), displaced.assign(series="displacement")], ignore_index=True),
         references=cite(deaths, displaced),
-        period=period_of(deaths, "month", "month"),
-        measure=f"Deaths ({category or 'all'}, best estimate; shaded band = low–high where the source gives one) from "
-                f"reports of a month or less, by month of the report's start; below: {label}.",
+        period=period_of(deaths),
+        measure=f"Deaths ({CASUALTY_LABELS.get(category or 'all', category)}, best estimate; whiskers = low–high where the "
+                "source gives one) from reports of a month or less, each drawn over the period it covers (daily records "
+                "gathered into months); two publishers' figures are shown side by side, not added. Below: displacement "
+                "flows as reported.",
         empty_message="No casualty counts of a month or less for this selection.",
     )
 

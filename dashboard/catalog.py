@@ -58,7 +58,7 @@ SPECS = (
     ChartSpec("idps-in-camps-reported", "IDPs living in camps and sites, as reported", "camps",
               ("timeline.displacement_series", "timeline.events"), builders.idps_in_camps_reported),
     ChartSpec("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties",
-              ("casualties.monthly", "casualties.displacement_monthly", "timeline.events"),
+              ("casualties.monthly", "timeline.displacement_series", "timeline.events"),
               builders.casualties_vs_displacement),
     ChartSpec("casualty-reports", "Deaths in reports covering more than a month", "casualties",
               ("casualty_reports.long_reports", "timeline.events"), builders.casualty_reports),

@@ -59,3 +59,24 @@ def text(value: object, empty: str = "") -> str:
 
 # Plotly's d3 format for the same day on chart axes and hovers ("5 Mar 2020").
 PLOTLY_DAY = "%-d %b %Y"
+
+
+def readable(frame: pd.DataFrame, empty: str = "") -> pd.DataFrame:
+    """A table as a person reads it: dates as '5 Mar 2020' (times kept for timestamps),
+    counts with thousands separators where a column has gaps, `empty` for every missing
+    value (a data grid prints a missing value as "None")."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if pd.api.types.is_bool_dtype(column):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(column) or column.map(lambda v: isinstance(v, date)).any():
+            stamps = pd.to_datetime(column, errors="coerce")
+            timed = (stamps.dropna().dt.normalize() != stamps.dropna()).any()
+            out[name] = [empty if missing(v) else (f"{day(v)} {pd.Timestamp(v):%H:%M}" if timed else day(v)) for v in stamps]
+        elif pd.api.types.is_numeric_dtype(column):
+            if column.isna().any():
+                out[name] = [empty if missing(v) else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}") for v in column]
+        else:
+            out[name] = [empty if missing(v) else v for v in column]
+    return out
