@@ -35,7 +35,8 @@ def test_long_casualty_reports_are_shown_as_reported_not_split(reference_db):
 def test_monthly_deaths_draw_northwest_syria_and_keep_the_rest_one_click_away(real_reference_db):
     path, _ = real_reference_db
     chart = catalog.build("casualties-vs-displacement", catalog.direct_query(path), Filters())
-    deaths = [t for t in chart.figure.data if t.name and t.name.endswith("deaths (best estimate)")]
+    deaths = [t for t in chart.figure.data if t.name and ": deaths" in t.name]
     shown = {t.name.split(":")[0] for t in deaths if t.visible is not False and t.visible != "legendonly"}
     assert shown == {"Idleb", "Aleppo"}
     assert len(deaths) > 10
+    assert all(t.type == "bar" for t in deaths)  # each figure over the period it covers, never a line

@@ -2,6 +2,7 @@
 warehouses, with no or an empty warehouse, and with filters set in the URL."""
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -386,3 +387,40 @@ def test_map_page_marks_geocoded_events_with_their_publisher(tmp_path, monkeypat
         lat = np.frombuffer(base64.b64decode(lat["bdata"]), dtype=lat["dtype"]).tolist()
     assert list(lat) == [36.21]
     assert "Synthetic hospital incident" in events[0].hovertext[0]
+
+
+def _everything_a_person_reads(at: AppTest) -> str:
+    """Titles, text, captions, messages, headline numbers, expander labels and every table cell."""
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric] + [e.label for e in at.expander]
+    for table in at.dataframe:
+        frame = table.value
+        parts += [str(c) for c in frame.columns] + [str(v) for v in frame.astype(object).to_numpy().ravel()]
+    return "\n".join(str(p) for p in parts)
+
+
+MISSING_WORDS = re.compile(r"\b(None|nan|NaN|NaT|<NA>)\b")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_none_or_nan_where_a_person_reads(reference_db, monkeypatch, page):
+    text = _everything_a_person_reads(run_page(reference_db, page, monkeypatch))
+    assert text and not MISSING_WORDS.findall(text), MISSING_WORDS.findall(text)
+
+
+@pytest.mark.real_data
+@pytest.mark.parametrize("page", ["overview", "camps", "casualties", "refugees", "data"])
+def test_no_none_or_nan_with_the_real_files(real_db, monkeypatch, page):
+    path, _ = real_db
+    text = _everything_a_person_reads(run_page(path, page, monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"}))
+    assert not MISSING_WORDS.findall(text), [line for line in text.splitlines() if MISSING_WORDS.search(line)][:5]
+
+
+def test_each_chart_has_a_short_sources_line_opening_the_full_list(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
+    [label] = [e.label for e in at.expander if e.label.startswith("Sources:")]
+    assert re.search(r"reports, \d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4}$", label.replace("\\", "")), label
+    listed = next(t.value for t in at.dataframe if list(t.value.columns) == ["Publisher", "Title", "Published", "Link"])
+    assert len(listed) >= 10 and listed["Link"].str.startswith("http").all()
+    assert "Sources:" not in texts(at.caption)  # the old paragraph of titles is gone
