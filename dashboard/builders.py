@@ -32,7 +32,9 @@ def displacement_timeline(query: Query, filters: Filters) -> ChartData:
     return ChartData(
         figure=charts.displacement_timeline(series, events) if not series.empty else None,
         data=series, references=cite(series, events), period=period_of(series),
-        measure="Each line is one figure type from one publisher; flows and stocks are never added together.",
+        measure="Bars span the period each report covers; a line joins only one publisher's cumulative series "
+                "('since 1 December'); flows, movements and stocks are on separate axes and never added together. "
+                "Hidden series are one legend click away.",
         empty_message="No displacement figures for this selection.",
     )
 
@@ -206,7 +208,9 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     """One publisher's series for every host (comparable lines), plus Turkey's figures
     from other reports (e.g. UNHCR operational updates after the statistics end) as
     a separate dashed line, so 'how many refugees does Turkey hold' has its latest answer."""
-    full = query("refugees.by_host", filters)
+    everything = query("refugees.by_host", filters)
+    in_camps = everything[everything["population_type"] == "refugees_in_camps"]  # a part of the refugees, never added
+    full = everything.drop(in_camps.index)
     main = _main_series(full) if full["source_id"].nunique() > 1 else None
     frame, extra = full, full.iloc[0:0]
     if main is not None:  # one publisher's series, so lines are comparable
@@ -219,16 +223,20 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     if not frame.empty:
         latest = frame.sort_values("period_end").groupby("asylum_iso3")["persons"].last().nlargest(top).index
         frame = frame[frame["asylum_iso3"].isin(set(latest) | {"TUR"})]
-    names = country_names(pd.concat([frame, extra])["asylum_iso3"].unique())
+    in_camps = in_camps[in_camps["asylum_iso3"].isin(set(frame["asylum_iso3"]) | {"TUR"})].drop(
+        columns="authority", errors="ignore")
+    names = country_names(pd.concat([frame, extra, in_camps])["asylum_iso3"].unique())
     frame = pd.concat([
         frame.assign(series=frame["asylum_iso3"].map(names)),
         extra.assign(series=names.get("TUR", "Turkey") + " — other UNHCR reports"),
+        in_camps.assign(series=in_camps["asylum_iso3"].map(names) + " — living in camps (part of the total)"),
     ], ignore_index=True)
     return ChartData(
         figure=charts.refugees_by_host(frame, names) if not frame.empty else None,
         data=frame.assign(host_country=frame["asylum_iso3"].map(names)), references=cite(frame), period=period_of(frame),
         measure=f"Stock: refugees present at each reference date, the {top} largest hosts and Turkey; "
-                "the dashed line is Turkey in other reports (registered Syrians), not added to the solid one.",
+                "open diamonds are Turkey in other reports (registered Syrians): separate reports, so points, "
+                "not joined and not added to the solid line.",
         empty_message="No refugee figures for this selection.",
     )
 

@@ -199,12 +199,12 @@ def casualty_reports(reports: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
                       "<br><i>%{customdata[2]}</i><extra></extra>",
         showlegend=False,
     ))
-    fig.update_layout(template="plotly_white", title="",
-                      height=200 + 34 * len(rows), margin={"l": 20, "r": 20, "t": 60, "b": 40}, separators=".,",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.12})
+    fig.update_layout(template="plotly_white", title="", margin={"l": 20, "r": 20, "t": 60, "b": 40},
+                      separators=".,")
     fig.update_yaxes(automargin=True)
     fit_date_axis(fig)
-    return add_events(fig, events)
+    add_events(fig, events)
+    return fit_height(fig, 120 + 40 * len(rows))
 
 
 # ---------------------------------------------------------------- refugees

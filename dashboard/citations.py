@@ -68,11 +68,16 @@ def with_links(sources: list[Source], known: pd.DataFrame) -> list[Source]:
             for s in sources]
 
 
+def short_name(publisher: str) -> str:
+    """'AFP' for 'AFP (republished by dailygamingworld.com)': the line names who published; the list says where."""
+    return publisher.split(" (", 1)[0].strip() or publisher
+
+
 def sources_line(sources: list[Source]) -> str:
     """'UN OCHA, WFP, REACH — 14 reports, 29 Dec 2019 – 22 Mar 2020' (publishers with the most reports first)."""
     if not sources:
         return "No source recorded"
-    publishers = Counter(s.publisher for s in sources)
+    publishers = Counter(short_name(s.publisher) for s in sources)
     names = [p for p, _ in sorted(publishers.items(), key=lambda item: (-item[1], item[0]))]
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     dates = [s.published for s in sources if s.published]

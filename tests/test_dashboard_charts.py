@@ -185,3 +185,28 @@ def test_the_sources_line():
     assert sources_line(sources) == "UN OCHA, REACH, WFP — 14 reports, 29 Dec 2019 – 22 Mar 2020"
     assert sources_line(sources[:1]) == "UN OCHA — 1 report, 1 Jan 2020"
     assert sources_line([]) == "No source recorded"
+
+
+def test_refugees_living_in_camps_are_their_own_series_never_added(tmp_path):
+    from warehouse import queries
+
+    frame = pd.DataFrame({
+        "period_start": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-02-01"]),
+        "period_end": pd.to_datetime(["2020-01-31", "2020-01-31", "2020-02-29"]),
+        "asylum_iso3": "TUR", "population_type": ["refugees", "refugees_in_camps", "refugees"],
+        "source_id": "unhcr", "source_publisher": "UNHCR", "source_title": "t", "source_date": pd.NaT,
+        "persons": [3_576_000, 63_000, 3_580_000],
+    })
+    assert "refugees_in_camps" in queries.refugees.STOCK_TYPES
+    from dashboard import builders
+
+    chart = builders.refugees_by_host_country(lambda name, filters, **kw: frame, Filters())
+    lines = {t.name: list(t.y) for t in chart.figure.data}
+    assert lines["Türkiye"] == [3_576_000, 3_580_000] or lines.get("Turkey") == [3_576_000, 3_580_000]
+    assert [v for n, v in lines.items() if "living in camps" in n] == [[63_000]]
+
+
+def test_the_sources_line_names_publishers_without_the_reprint_they_came_through():
+    sources = [Source("AFP (republished by dailygamingworld.com)", "Syria army takes Idlib crossroads", date(2020, 2, 8)),
+               Source("AFP", "Turkey and Russia agree", date(2020, 3, 5))]
+    assert sources_line(sources) == "AFP — 2 reports, 8 Feb 2020 – 5 Mar 2020"

@@ -43,7 +43,13 @@ else:
                                 "max_age_days": "Overdue after (days)", "overdue": st.column_config.CheckboxColumn("Overdue")})
 
 st.subheader("Load history")
-st.dataframe(readable(query("admin.load_history")), hide_index=True, width="stretch")
+HISTORY_COLUMNS = {
+    "load_id": "Load", "file_name": "File", "kind": "Format", "status": "Status", "rows_read": "Rows read",
+    "rows_loaded": "Loaded", "rows_rejected": "Rejected", "started_at": "Started", "finished_at": "Finished",
+    "loaded_by": "Loaded by", "replaces_load_id": "Replaces load", "rolled_back_by": "Rolled back by",
+    "rolled_back_at": "Rolled back", "file_sha256": "File SHA-256",
+}
+st.dataframe(readable(query("admin.load_history")).rename(columns=HISTORY_COLUMNS), hide_index=True, width="stretch")
 
 st.subheader("Rejected rows of the last loads")
 rejects = query("admin.load_rejects", limit=500)
@@ -51,4 +57,6 @@ if rejects.empty:
     st.info("No rows were rejected.")
 else:
     st.caption(f"{len(rejects):,} rejected row(s) shown, newest load first, with the reason for each.")
-    st.dataframe(readable(rejects), hide_index=True, width="stretch")
+    st.dataframe(readable(rejects).rename(columns={
+        "load_id": "Load", "file_name": "File", "sheet": "Sheet", "row_number": "Row", "column_name": "Column",
+        "reason": "Reason", "raw": "Row as read"}), hide_index=True, width="stretch")
