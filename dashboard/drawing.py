@@ -342,10 +342,11 @@ def key_event_label(event: pd.Series | dict) -> str | None:
     """The short label of a key event, or None for an event drawn as a tick."""
     importance = event.get("importance")
     title = str(event.get("title") or "")
-    if importance is not None and not pd.isna(importance):
-        return (title[:40] if str(importance).lower() == "key" else None)
     when = pd.Timestamp(event["event_date"]).date()
-    return KEY_EVENTS.get((when, str(event.get("category") or "")))
+    short_label = KEY_EVENTS.get((when, str(event.get("category") or "")))
+    if importance is not None and not pd.isna(importance):  # the warehouse says which events are key
+        return (short_label or short(title, 40)) if str(importance).lower() == "key" else None
+    return short_label
 
 
 def split_events(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
