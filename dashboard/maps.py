@@ -210,7 +210,6 @@ def build(query: Query, filters: Filters) -> ChartData:
     data = rows.reset_index(drop=True) if not rows.empty else shapes.drop(columns="geojson")
     placed_areas = figures.loc[~is_sub, "pcode"].isin(areas["pcode"]).sum()
     return ChartData(
-
         figure=displacement_map(shapes, figures[is_sub][["pcode", "individuals"]], areas, figures[~is_sub],
                                 layers, outlines, rings, events, camps, label) if has_map else None,
         data=data, references=cite(rows) + [s for s in cite(pd.concat([layers, events])) if s not in cite(rows)],
