@@ -18,13 +18,13 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.catalog import ChartData, Query, cite, period_of
+from dashboard.chart_data import ChartData, Query, period_of
+from dashboard.citations import cite
 from dashboard.charts import BAND_COLOURS, FIGURE_LABELS
 from warehouse.queries import Filters
 from warehouse.queries.areas import UNKNOWN_BAND, band_order, non_overlapping
 
-NAME = "displacement-by-border-band"
-TITLE = "Displacement by distance to the Turkish border"
+# name and title: declared once in dashboard/catalog.py
 UNKNOWN_LABEL = "unknown distance"
 SPANS_COLOUR = "#9E9AC8"  # an area over several bands: neither warm nor cold
 PREFERENCE = ("arrivals", "newly_displaced")
@@ -141,7 +141,7 @@ def build(query: Query, filters: Filters) -> ChartData:
     'figure_type|source_id')), else the one that places the most people."""
     plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k != "breakdown"))
     found = breakdowns(query("border.destinations", plain))
-    empty = ChartData(name=NAME, title=TITLE, figure=None, data=pd.DataFrame(),
+    empty = ChartData(figure=None, data=pd.DataFrame(),
                       empty_message="No displacement flows with a published destination (arrivals or newly "
                                     "displaced with a destination) for this selection.")
     if not found:
@@ -154,7 +154,7 @@ def build(query: Query, filters: Filters) -> ChartData:
     others = len(found) - 1
     cited = cite(bands) + ([c for c in cite(pd.DataFrame([total])) if c not in cite(bands)] if total is not None else [])
     return ChartData(
-        name=NAME, title=TITLE, figure=figure(bands, label), data=bands, sources=cited, period=period_of(bands),
+        figure=figure(bands, label), data=bands, references=cited, period=period_of(bands),
         measure=(f"Flow: {label}. Each destination is banded by its distance to the Turkish border (a sub-district "
                  f"by its centroid; an area or governorate by its sub-districts, 'spans …' when they lie in several "
                  f"bands). 'Unknown distance' ({unknown:,.0f}) is the part of the largest displacement total "

@@ -1,9 +1,7 @@
-"""The catalogue of charts: each has a stable name, a title, and a builder that
-runs its queries and returns the figure with the data and sources behind it.
-
-Pages render `ChartData.figure` and name `ChartData.sources` under it; exports
-(PNG/SVG/PDF/HTML/CSV/XLSX, briefing pack) use the same object, so an exported
-chart is exactly what the page showed, with its citation.
+"""The one chart registry: every chart is declared here once, with its title, the
+page that shows it, the warehouse queries it reads, its builder and the name its
+exports carry. Pages (`dashboard.data.chart`), the per-chart exports, the command
+line (`python -m dashboard.export --list`) and the briefing pack all read it.
 
 A builder receives `query(name, filters, **kwargs)`: the dashboard passes its
 cached `dashboard.data.query`, the command-line export an uncached one.
@@ -11,98 +9,72 @@ cached `dashboard.data.query`, the command-line export an uncached one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard import charts
+from dashboard import builders
+from dashboard.chart_data import ChartData, Query, period_of
+from dashboard.citations import Source, cite, with_links
 from warehouse.queries import Filters, run
 
-Query = Callable[..., pd.DataFrame]
-
-
-@dataclass
-class ChartData:
-    """A drawn chart and everything needed to cite it."""
-
-    name: str
-    title: str
-    figure: go.Figure | None          # None when there is nothing to draw
-    data: pd.DataFrame                # the rows behind the chart, as exported to CSV/XLSX
-    sources: list[str] = field(default_factory=list)   # "Publisher, Title (YYYY-MM-DD)"
-    period: tuple[date | None, date | None] = (None, None)
-    measure: str = ""                 # "flow", "stock" or a sentence saying which
-    empty_message: str = "No figures for this selection."
-
-    @property
-    def is_empty(self) -> bool:
-        return self.figure is None or self.data.empty
+__all__ = ["CHARTS", "ChartData", "ChartSpec", "Query", "Source", "build", "cite", "direct_query", "period_of"]
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    name: str
-    title: str
-    page: str
+    """One chart, declared once."""
+
+    name: str                 # stable id: URLs, `--chart NAME`, tests
+    title: str                # heading on the page and in every export
+    page: str                 # dashboard/views/<page>.py shows it
+    queries: tuple[str, ...]  # warehouse.queries functions it reads (documentation and checks)
     build: Callable[[Query, Filters], ChartData]
+    export_name: str = ""     # file name stem of its exports; the name when empty
+
+    @property
+    def file_stem(self) -> str:
+        return self.export_name or self.name
 
 
-def cite(frame: pd.DataFrame) -> list[str]:
-    """Distinct 'Publisher, Title (date)' strings from a frame with source_* columns."""
-    if frame.empty or "source_publisher" not in frame:
-        return []
-    cols = [c for c in ("source_publisher", "source_title", "source_date") if c in frame]
-    out = []
-    for row in frame[cols].drop_duplicates().itertuples(index=False):
-        text = f"{row[0]}, {row[1]}" if len(row) > 1 else str(row[0])
-        if len(row) > 2 and pd.notna(row[2]):
-            text += f" ({pd.Timestamp(row[2]):%Y-%m-%d})"
-        out.append(text)
-    return sorted(set(out))
+SPECS = (
+    ChartSpec("displacement-timeline", "Displacement in Northwest Syria, as reported", "overview",
+              ("timeline.displacement_series", "timeline.events"), builders.displacement_timeline,
+              "displacement-timeline"),
+    ChartSpec("displacement-by-border-band", "Displacement by distance to the Turkish border", "border",
+              ("border.by_band", "timeline.events"), builders.displacement_by_border_band),
+    ChartSpec("net-movement-toward-border", "Net movement toward the border", "border",
+              ("border.by_band", "border.net_movement", "timeline.events"), builders.net_movement_toward_border),
+    ChartSpec("flows-origin-destination", "Origin → destination flows", "border",
+              ("border.flows",), builders.flows_origin_destination),
+    ChartSpec("map-displacement", "Map of displacement by sub-district", "map",
+              ("maps.subdistrict_values", "maps.shapes", "maps.layers", "maps.m4_corridor", "maps.flow_lines",
+               "camps.occupancy"), builders.map_displacement),
+    ChartSpec("camps-occupancy", "Camp population vs capacity", "camps",
+              ("camps.occupancy",), builders.camps_occupancy),
+    ChartSpec("camps-trend", "People living in camps over time", "camps",
+              ("camps.trend",), builders.camps_trend),
+    ChartSpec("idps-in-camps-reported", "IDPs living in camps and sites, as reported", "camps",
+              ("timeline.displacement_series", "timeline.events"), builders.idps_in_camps_reported),
+    ChartSpec("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties",
+              ("casualties.monthly", "timeline.displacement_series", "timeline.events"),
+              builders.casualties_vs_displacement),
+    ChartSpec("casualty-reports", "Deaths in reports covering more than a month", "casualties",
+              ("casualty_reports.long_reports", "timeline.events"), builders.casualty_reports),
+    ChartSpec("refugees-by-host-country", "Syrian refugees by host country", "refugees",
+              ("refugees.by_host",), builders.refugees_by_host_country),
+    ChartSpec("asylum-applications", "Asylum applications by Syrians", "refugees",
+              ("refugees.applications",), builders.asylum_applications),
+)
+CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in SPECS}
+if len(CHARTS) != len(SPECS):  # a name declared twice would silently shadow the first
+    raise RuntimeError("a chart name is declared twice in dashboard/catalog.py")
 
 
-def period_of(frame: pd.DataFrame, start: str = "period_start", end: str = "period_end") -> tuple[date | None, date | None]:
-    if frame.empty or start not in frame:
-        return (None, None)
-    return (pd.Timestamp(frame[start].min()).date(), pd.Timestamp(frame[end].max()).date())
-
-
-def _displacement_timeline(query: Query, filters: Filters) -> ChartData:
-    series = query("timeline.displacement_series", filters)
-    events = query("timeline.events", filters)
-    figure = charts.displacement_timeline(series, events) if not series.empty else None
-    return ChartData(
-        name="displacement-timeline",
-        title="Displacement in Northwest Syria, as reported",
-        figure=figure,
-        data=series,
-        sources=cite(series) + [s for s in cite(events) if s not in cite(series)],
-        period=period_of(series),
-        measure="Each line is one figure type from one publisher; flows and stocks are never added together.",
-        empty_message="No displacement figures for this selection.",
-    )
-
-
-CHARTS: dict[str, ChartSpec] = {
-    spec.name: spec
-    for spec in (
-        ChartSpec("displacement-timeline", "Displacement in Northwest Syria, as reported", "overview", _displacement_timeline),
-    )
-}
-
-
-def _register_page_charts() -> None:
-    """Add the charts of the other pages (their builders live in dashboard.page_charts)."""
-    from dashboard import page_charts
-
-    for name, title, page, build_chart in page_charts.SPECS:
-        CHARTS[name] = ChartSpec(name, title, page, build_chart)
-
-
-_register_page_charts()
+def charts_on(page: str) -> list[ChartSpec]:
+    """The charts a page shows, in declaration order."""
+    return [spec for spec in SPECS if spec.page == page]
 
 
 def direct_query(db_path: Path) -> Query:
@@ -115,6 +87,16 @@ def direct_query(db_path: Path) -> Query:
 
 
 def build(name: str, query: Query, filters: Filters) -> ChartData:
+    """Build a declared chart: its builder's figure and rows, with the declared name,
+    title and export name, and a link for every report it cites."""
     if name not in CHARTS:
         raise KeyError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
-    return CHARTS[name].build(query, filters)
+    spec = CHARTS[name]
+    chart = spec.build(query, filters)
+    if chart.figure is not None and not chart.figure.layout.title.text:
+        chart.figure.update_layout(title=spec.title)
+    references = chart.references
+    if any(not s.url for s in references):
+        references = with_links(references, query("admin.source_links"))
+    return replace(chart, name=spec.name, title=spec.title, export_name=spec.file_stem, references=references,
+                   sources=[str(s) for s in references] or chart.sources)

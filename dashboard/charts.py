@@ -1,7 +1,6 @@
-"""Every figure the dashboard draws, built from query results.
-
-Colour-blind-safe palette (Okabe–Ito), units and reference periods on axes,
-thousands separators, and the sources named under each chart by the page.
+"""Every figure the dashboard draws, built from query results with the drawing
+rules of dashboard/drawing.py (periods as bars, cumulative series as their own
+line, flows and stocks on separate axes, fixed colours, key events labelled).
 """
 from __future__ import annotations
 
@@ -9,162 +8,110 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-EVENT_COLOUR = "#666666"
-FIGURE_LABELS = {
-    "newly_displaced": "Newly displaced (flow)",
-    "arrivals": "IDP arrivals (flow)",
-    "departures": "IDP departures (flow)",
-    "returns": "Returns (flow)",
-    "idp_stock": "IDPs present (stock)",
-    "idps_in_camps": "IDPs in camps and sites (stock)",
-    "returnees_stock": "Returnees present (stock)",
-}
+from dashboard.drawing import (  # noqa: F401  (OKABE_ITO, FIGURE_LABELS: imported from here by other modules)
+    CASUALTY_COLOURS, CASUALTY_LABELS, EVENT_COLOUR, FIGURE_LABELS, HOST_COLOURS, OKABE_ITO, PANEL_AXES,
+    ChartColours, add_events, fit_height, add_reported, base_layout, cumulative_groups, fit_date_axis, governorate_colour,
+    joined_within, panel_of, period_bars, period_hover, publisher_colour, short,
+)
+from dashboard.formats import PLOTLY_DAY, day
+
+_base_layout = base_layout  # the name the older chart functions use
 
 
-def _base_layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        template="plotly_white",
-        colorway=OKABE_ITO,
-        hovermode="closest",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22},
-        margin={"l": 60, "r": 20, "t": 60, "b": 90},
-        separators=".,",
-    )
-    fig.update_yaxes(title=y_title, tickformat=",d", rangemode="tozero")
-    return fig
-
-
-def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
-    """Mark conflict events as dotted vertical lines, with a hover marker carrying the citation."""
-    if events.empty:
-        return fig
-    # One layout update for all lines: add_vline per event re-validates every shape each time
-    # (38 s for 200 events on a two-panel chart). The lines span every panel (yref paper).
-    lines = [{"type": "line", "xref": "x", "yref": "paper", "x0": pd.Timestamp(day), "x1": pd.Timestamp(day),
-              "y0": 0, "y1": 1, "opacity": 0.5, "line": {"dash": "dot", "color": EVENT_COLOUR}}
-             for day in events["event_date"]]
-    fig.update_layout(shapes=list(fig.layout.shapes) + lines)
-    hover = [
-        f"<b>{r.title}</b><br>{pd.Timestamp(r.event_date):%d %b %Y}<br>{(r.description or '')[:160]}"
-        f"<br><i>Source: {r.source_publisher}, {r.source_title}</i>"
-        for r in events.itertuples()
-    ]
-    used = fig.layout.to_plotly_json()
-    number = next(n for n in range(2, 100) if f"yaxis{n}" not in used)  # a free axis: subplots use yaxis2..
-    fig.add_trace(go.Scatter(
-        x=pd.to_datetime(events["event_date"]), y=[1.0] * len(events), yaxis=f"y{number}", mode="markers",
-        marker={"symbol": "triangle-down", "size": 11, "color": EVENT_COLOUR},
-        name="Conflict events", hovertext=hover, hoverinfo="text",
-    ))
-    fig.update_layout({f"yaxis{number}": {"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True}})
-    return fig
+def _panels(series: pd.DataFrame) -> pd.Series:
+    return pd.Series([panel_of(t, m) for t, m in zip(series["figure_type"], series["measure"])], index=series.index)
 
 
 def timeline_series(series: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
-    """Split displacement rows into drawable series: (measure, label, rows).
-
-    Rows of one figure type and publisher that share a start date are one
-    cumulative series ('since 01 Dec 2019'); the rest of that type and
-    publisher is one series of per-period figures. Mixing the two in one line
-    would zigzag between a month's flow and a three-month total.
-    """
-    out = []
-    for (figure_type, publisher, measure), rows in series.groupby(
-            ["figure_type", "source_publisher", "measure"], sort=False, dropna=False):
-        label = f"{FIGURE_LABELS.get(figure_type, figure_type)} — {publisher}"
-        starts = rows["period_start"].value_counts()
-        cumulative = starts[starts >= 3].index if measure == "flow" else []
-        for start in cumulative:
-            out.append((measure, f"{label}, since {pd.Timestamp(start):%d %b %Y}", rows[rows["period_start"] == start]))
-        rest = rows[~rows["period_start"].isin(cumulative)]
-        if not rest.empty:
-            out.append((measure, label, rest))
+    """Split displacement rows into (panel, 'figure type — publisher', rows), most reports first."""
+    if series.empty:
+        return []
+    panels = _panels(series)
+    out = [(panel, f"{FIGURE_LABELS.get(t, t)} — {p}", rows)
+           for (panel, t, p), rows in series.groupby([panels, "figure_type", "source_publisher"], sort=False, dropna=False)]
     return sorted(out, key=lambda item: -len(item[2]))
 
 
-def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame, visible: int = 3) -> go.Figure:
-    """Flows above, stocks below, on one time axis; the longest series shown, the rest one click away.
-
-    Cumulative reports are drawn as reported, never summed; flows and stocks never share an axis.
-    """
-    parts = timeline_series(series)
-    measures = [m for m in ("flow", "stock") if any(p[0] == m for p in parts)]
-    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=[{"flow": "Flows: people displaced, arriving or returning in the period",
-                                         "stock": "Stocks: people displaced at the date"}[m] for m in measures])
+def _reported_panels(fig: go.Figure, series: pd.DataFrame, panels: list[str], colours: ChartColours,
+                     first_row: int = 1, visible: int = 3) -> None:
+    """Each panel's series with the shared rules; the `visible` series with most reports shown, the rest one click away."""
     shown: dict[str, int] = {}
-    for measure, label, rows in parts:
-        rank = shown[measure] = shown.get(measure, -1) + 1  # the longest series of each measure are drawn
-        rows = rows.sort_values("period_end")
-        fig.add_trace(go.Scatter(
-            x=pd.to_datetime(rows["period_end"]), y=rows["individuals"], mode="lines+markers", name=label,
-            visible=True if rank < visible else "legendonly",
-            customdata=list(zip(pd.to_datetime(rows["period_start"]).dt.strftime("%d %b %Y"), rows["note"].fillna(""))),
-            hovertemplate="%{y:,.0f} people<br>period %{customdata[0]} – %{x|%d %b %Y}<br>%{customdata[1]}<extra></extra>",
-        ), row=measures.index(measure) + 1, col=1)
-    _base_layout(fig, "Displacement in Northwest Syria, as reported", "People (individuals)")
-    fig.update_layout(height=380 + 220 * (len(measures) - 1))
-    fig.update_xaxes(title="End of reference period", row=len(measures), col=1)
-    return add_events(fig, events)
+    for panel, _, rows in timeline_series(series):
+        if panel not in panels:
+            continue
+        rank = shown[panel] = shown.get(panel, -1) + 1
+        add_reported(fig, rows, colours, row=first_row + panels.index(panel), visible=True if rank < visible else "legendonly")
 
 
-# ---------------------------------------------------------------- dashboard pages
+def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame, visible: int = 3) -> go.Figure:
+    """Flows (people), movements and stocks each on their own panel, one time axis, key events labelled."""
+    present = set(_panels(series)) if not series.empty else {"flow"}
+    panels = [p for p in ("flow", "movements", "stock") if p in present]
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.06)
+    _reported_panels(fig, series, panels, ChartColours(), visible=visible)
+    base_layout(fig, "", PANEL_AXES[panels[0]])
+    for i, panel in enumerate(panels):
+        fig.update_yaxes(title=PANEL_AXES[panel], row=i + 1, col=1)
+    fig.update_layout(height=540 + 240 * (len(panels) - 1), barmode="overlay", bargap=0,
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.08})
+    fit_date_axis(fig)
+    add_events(fig, events)
+    return fit_height(fig, 300 + 240 * len(panels))
+
+
+# ---------------------------------------------------------------- toward the border
 
 BAND_COLOURS = {  # nearest the border in the warmest colour (Okabe–Ito)
     "0–10 km": "#D55E00", "10–25 km": "#E69F00", "25–50 km": "#56B4E9", "over 50 km": "#0072B2",
     "unknown": "#BBBBBB",
 }
-TURKEY_COLOUR, OTHER_HOST_COLOURS = "#D55E00", ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#F0E442"]
+TURKEY_COLOUR = HOST_COLOURS["TUR"]
 EMPTY_MESSAGE = "No figures for this selection."
 
 
-def _period_bars(rows: pd.DataFrame) -> dict:
-    """Bars placed over their reference period on a date axis (width = period length)."""
-    start, end = pd.to_datetime(rows["period_start"]), pd.to_datetime(rows["period_end"]) + pd.Timedelta(days=1)
-    width_ms = (end - start).dt.total_seconds() * 1000 * 0.9
-    return {"x": start + (end - start) / 2, "width": width_ms.tolist()}
-
-
-def _period_hover(rows: pd.DataFrame) -> list[str]:
-    return [f"{pd.Timestamp(s):%d %b %Y} – {pd.Timestamp(e):%d %b %Y}" for s, e in zip(rows["period_start"], rows["period_end"])]
-
-
 def displacement_by_band(frame: pd.DataFrame, events: pd.DataFrame, label: str) -> go.Figure:
-    """Stacked bars per reference period, coloured by the destination's distance to the border."""
+    """Stacked bars over each reference period, coloured by the destination's distance to the border."""
     fig = go.Figure()
     for band, colour in BAND_COLOURS.items():
         rows = frame[frame["destination_band"] == band].sort_values("period_end")
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            **_period_bars(rows), y=rows["individuals"], name=f"Destination {band} from the border",
-            marker_color=colour, customdata=_period_hover(rows),
+            **period_bars(rows), y=rows["individuals"], name=f"Destination {band} from the border",
+            marker={"color": colour, "line": {"color": "white", "width": 0.5}}, customdata=period_hover(rows),
             hovertemplate=f"{band}: %{{y:,.0f}} people<br>%{{customdata}}<extra></extra>",
         ))
-    _base_layout(fig, f"{label} by the destination's distance to the Turkish border", "People (individuals, flow)")
+    base_layout(fig, f"{label} by the destination's distance to the Turkish border", "People (individuals, flow)")
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Reference period (bar spans the period)", type="date")
+    fig.update_xaxes(title="Reference period (each bar spans its period)")
+    fit_date_axis(fig)
     return add_events(fig, events)
 
 
 def net_movement(frame: pd.DataFrame, events: pd.DataFrame, label: str) -> go.Figure:
-    """Moves toward the border (up) and away from it (down), with the net as a line."""
+    """Moves toward the border (up) and away from it (down) over each period, the net as a step."""
     rows = frame.sort_values("period_end")
-    bars = _period_bars(rows)
-    hover = _period_hover(rows)
+    bars = period_bars(rows)
+    hover = period_hover(rows)
     fig = go.Figure()
     fig.add_trace(go.Bar(**bars, y=rows["toward"], name="Moved closer to the border", marker_color="#D55E00",
                          customdata=hover, hovertemplate="Closer: %{y:,.0f}<br>%{customdata}<extra></extra>"))
     fig.add_trace(go.Bar(**bars, y=-rows["away"], name="Moved farther from the border", marker_color="#0072B2",
                          customdata=hover, hovertemplate="Farther: %{y:,.0f}<br>%{customdata}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=bars["x"], y=rows["net_toward"], mode="lines+markers", name="Net toward the border",
-                             line={"color": "#000000"}, hovertemplate="Net: %{y:,.0f}<extra></extra>"))
-    _base_layout(fig, f"Net movement toward the border — {label}", "People (flow); below 0 = away from the border")
+    # The net of each period as a flat segment over that period: never a line joining two periods.
+    start, end = pd.to_datetime(rows["period_start"]), pd.to_datetime(rows["period_end"]) + pd.Timedelta(days=1)
+    xs, ys = [], []
+    for s, e, v in zip(start, end, rows["net_toward"]):
+        xs += [s, e, None]
+        ys += [v, v, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="Net toward the border (over each period)",
+                             line={"color": "#000000", "width": 3}, connectgaps=False,
+                             hovertemplate="Net: %{y:,.0f}<extra></extra>"))
+    base_layout(fig, f"Net movement toward the border — {label}", "People (flow); below 0 = away from the border")
     fig.update_layout(barmode="relative")
     fig.update_yaxes(rangemode="normal")
-    fig.update_xaxes(title="Reference period", type="date")
+    fig.update_xaxes(title="Reference period (each bar spans its period)")
+    fit_date_axis(fig)
     return add_events(fig, events)
 
 
@@ -185,116 +132,128 @@ def flows_sankey(frame: pd.DataFrame, label: str) -> go.Figure:
     return fig
 
 
+# ---------------------------------------------------------------- casualties
+
+NORTHWEST = {"Idleb", "Aleppo", "Northwest Syria"}  # drawn by default; other governorates are one legend click away
+
+
+def _death_series_name(governorate: str, publisher: str, publishers: int) -> str:
+    return f"{governorate}: deaths — {short(publisher)}" if publishers > 1 else f"{governorate}: deaths"
+
+
 def casualties_vs_displacement(deaths: pd.DataFrame, displaced: pd.DataFrame, events: pd.DataFrame,
-                               displaced_label: str) -> go.Figure:
-    """Deaths per month by governorate (with low–high band where given) above displacement, one time axis."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=("Recorded deaths per month", f"{displaced_label} per month"))
-    for i, (gov, rows) in enumerate(deaths.groupby("governorate", sort=True)):
-        rows = rows.sort_values("month")
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
-        x = pd.to_datetime(rows["month"])
-        if rows["deaths_low"].notna().any() and rows["deaths_high"].notna().any():
-            band = rows.dropna(subset=["deaths_low", "deaths_high"])
-            bx = pd.to_datetime(band["month"])
-            fig.add_trace(go.Scatter(x=pd.concat([bx, bx[::-1]]), y=pd.concat([band["deaths_high"], band["deaths_low"][::-1]]),
-                                     fill="toself", fillcolor=colour, opacity=0.2, line={"width": 0},
-                                     name=f"{gov}: low–high range", hoverinfo="skip"), row=1, col=1)
-        fig.add_trace(go.Scatter(x=x, y=rows["deaths_best"], mode="lines+markers", name=f"{gov}: deaths (best estimate)",
-                                 line={"color": colour},
-                                 visible=True if gov in NORTHWEST or deaths["governorate"].nunique() <= 3 else "legendonly",
-                                 hovertemplate=f"{gov}<br>%{{x|%b %Y}}: %{{y:,.0f}} deaths<extra></extra>"), row=1, col=1)
+                               category: str = "") -> go.Figure:
+    """Deaths above (each figure a bar over the period it covers, per governorate and publisher),
+    the reported displacement below (same rules as the timeline), on one time axis."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.5, 0.5])
+    colours = ChartColours()
+    publishers = deaths["source_publisher"].nunique() if not deaths.empty else 0
+    many = deaths["governorate"].nunique() > 3 if not deaths.empty else False
+    for (gov, publisher), rows in deaths.groupby(["governorate", "source_publisher"], sort=True):
+        rows = rows.sort_values("period_start")
+        name = _death_series_name(gov, publisher, publishers)
+        colour = colours(name, governorate_colour(gov) if publishers == 1 or deaths["governorate"].nunique() > 1
+                         else publisher_colour(publisher))
+        ranges = [f" (range {lo:,.0f}–{hi:,.0f})" if pd.notna(lo) and pd.notna(hi) else ""
+                  for lo, hi in zip(rows["deaths_low"], rows["deaths_high"])]
+        fig.add_trace(go.Bar(
+            **period_bars(rows), y=rows["deaths_best"], name=name,
+            marker={"color": colour, "opacity": 0.6, "line": {"color": colour, "width": 1.5}},
+            error_y={"type": "data", "symmetric": False, "color": colour,
+                     "array": (rows["deaths_high"] - rows["deaths_best"]).clip(lower=0).fillna(0).tolist(),
+                     "arrayminus": (rows["deaths_best"] - rows["deaths_low"]).clip(lower=0).fillna(0).tolist()}
+            if rows["deaths_low"].notna().any() and rows["deaths_high"].notna().any() else None,
+            visible=True if not many or gov in NORTHWEST else "legendonly",
+            customdata=list(zip(period_hover(rows), ranges)),
+            hovertemplate=f"{gov}: %{{y:,.0f}} deaths%{{customdata[1]}}<br>%{{customdata[0]}}<extra>{publisher}</extra>",
+        ), row=1, col=1)
     if not displaced.empty:
-        rows = displaced.sort_values("month")
-        fig.add_trace(go.Bar(x=pd.to_datetime(rows["month"]) + pd.Timedelta(days=14), y=rows["individuals"],
-                             name=displaced_label, marker_color="#009E73",
-                             hovertemplate="%{x|%b %Y}: %{y:,.0f} people<extra></extra>"), row=2, col=1)
-    fig.update_layout(template="plotly_white", colorway=OKABE_ITO, separators=".,", height=620,
-                      title="Deaths and displacement on the same time axis",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.14},
-                      margin={"l": 60, "r": 20, "t": 80, "b": 110})
-    fig.update_yaxes(title="Deaths (per month)", tickformat=",d", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title="People (flow, per month)", tickformat=",d", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title="Month (by start of the reporting period)", row=2, col=1)
-    return add_events(fig, events)
-
-
-NORTHWEST = {"Idleb", "Aleppo"}  # drawn by default; other governorates are one legend click away
-CATEGORY_COLOURS = {"civilians": "#D55E00", "children": "#CC79A7", "all": "#0072B2", "combatants": "#000000"}
+        _reported_panels(fig, displaced, ["deaths", "flow"], colours)
+    fig.update_layout(template="plotly_white", separators=".,", height=760, barmode="overlay", bargap=0,
+                      title="", legend={"orientation": "h", "yanchor": "top", "y": -0.06},
+                      margin={"l": 60, "r": 20, "t": 80, "b": 130})
+    fig.update_yaxes(title=f"Deaths ({CASUALTY_LABELS.get(category, category or 'all')})",
+                     tickformat=",d", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title="People displaced", tickformat=",d", rangemode="tozero", row=2, col=1)
+    fit_date_axis(fig)
+    add_events(fig, events)
+    return fit_height(fig, 520)
 
 
 def casualty_reports(reports: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
     """Casualty reports longer than a month, each as a bar over its own period, labelled with its count.
 
-    Cumulative reports overlap, so they are drawn side by side, never added up.
+    Cumulative reports overlap, so they are drawn one under the other, never added up.
     """
     rows = reports.sort_values(["period_end", "deaths_best"]).reset_index(drop=True)
     start, end = pd.to_datetime(rows["period_start"]), pd.to_datetime(rows["period_end"]) + pd.Timedelta(days=1)
-    labels = [f"{r.deaths_best:,.0f} {r.category} — {r.source_publisher} ({pd.Timestamp(r.period_end):%d %b %Y})"
-              for r in rows.itertuples()]
+    labels = [f"{r.deaths_best:,.0f} {CASUALTY_LABELS.get(r.category, r.category)} — {r.source_publisher[:40]} "
+              f"({day(r.period_end)})" for r in rows.itertuples()]
     fig = go.Figure(go.Bar(
         base=start, x=(end - start).dt.total_seconds() * 1000, y=labels, orientation="h",
-        marker_color=[CATEGORY_COLOURS.get(c, "#999999") for c in rows["category"]],
+        marker_color=[CASUALTY_COLOURS.get(c, "#999999") for c in rows["category"]],
         text=[f"{v:,.0f}" for v in rows["deaths_best"]], textposition="inside", insidetextanchor="start",
-        customdata=list(zip(start.dt.strftime("%d %b %Y"), (end - pd.Timedelta(days=1)).dt.strftime("%d %b %Y"),
+        customdata=list(zip([day(s) for s in start], [day(e) for e in rows["period_end"]],
                             rows["source_title"].fillna(""), rows["note"].fillna(""))),
         hovertemplate="%{text} deaths, %{customdata[0]} – %{customdata[1]}<br>%{customdata[3]}"
                       "<br><i>%{customdata[2]}</i><extra></extra>",
         showlegend=False,
     ))
-    fig.update_layout(template="plotly_white", title="Recorded deaths in reports covering more than a month",
-                      height=160 + 34 * len(rows), margin={"l": 20, "r": 20, "t": 60, "b": 40}, separators=".,")
-    fig.update_xaxes(type="date", title="Period each report covers")
+    fig.update_layout(template="plotly_white", title="", margin={"l": 20, "r": 20, "t": 60, "b": 40},
+                      separators=".,")
     fig.update_yaxes(automargin=True)
-    return add_events(fig, events)
+    fit_date_axis(fig)
+    add_events(fig, events)
+    return fit_height(fig, 120 + 40 * len(rows))
 
 
-def _host_colour(iso3: str, others: dict[str, str]) -> str:
-    if iso3 == "TUR":
-        return TURKEY_COLOUR
-    return others.setdefault(iso3, OTHER_HOST_COLOURS[len(others) % len(OTHER_HOST_COLOURS)])
-
+# ---------------------------------------------------------------- refugees
 
 def refugees_by_host(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
-    """Syrian refugees per host country over time (a stock); Turkey drawn thick and in vermillion.
+    """Syrian refugees per host country (a stock); Turkey drawn thick and in vermillion.
 
-    A `series` column (optional) splits one host into lines from different reports,
-    drawn dashed after the first so they read as separate, not cumulative.
+    A `series` column (optional) splits one host into figures from different reports: those
+    are points at their dates (different reports are not joined), drawn as open markers.
     """
-    fig, others, seen = go.Figure(), {}, set()
+    fig, colours, seen = go.Figure(), ChartColours(), set()
     keys = ["asylum_iso3", "series"] if "series" in frame else ["asylum_iso3"]
     for key, rows in frame.groupby(keys, sort=False):
         iso3 = key[0] if isinstance(key, tuple) else key
         label = key[1] if isinstance(key, tuple) else names.get(iso3, iso3)
-        rows = rows.sort_values("period_end")
         turkey, again = iso3 == "TUR", iso3 in seen
         seen.add(iso3)
+        colour = colours(label, "#000000" if again and turkey else HOST_COLOURS.get(iso3))
+        xs, ys = joined_within(rows, "source_id", "period_end", "persons") if "source_id" in rows else \
+            (pd.to_datetime(rows.sort_values("period_end")["period_end"]).tolist(), rows.sort_values("period_end")["persons"].tolist())
         fig.add_trace(go.Scatter(
-            x=pd.to_datetime(rows["period_end"]), y=rows["persons"], mode="lines+markers", name=label,
-            line={"color": _host_colour(iso3, others), "width": 4 if turkey else 1.5, "dash": "dash" if again else "solid"},
-            opacity=1 if turkey else 0.75,
-            hovertemplate=f"{label}<br>%{{x|%d %b %Y}}: %{{y:,.0f}} refugees<extra></extra>",
+            x=xs, y=ys, mode="markers" if again else "lines+markers", name=label, connectgaps=False,
+            line={"color": colour, "width": 4 if turkey else 1.5, "dash": "dash" if again else "solid"},
+            marker={"color": colour, "size": 9 if again else 6, "symbol": "diamond-open" if again else "circle"},
+            opacity=1 if turkey else 0.8,
+            hovertemplate=f"{label}<br>%{{x|{PLOTLY_DAY}}}: %{{y:,.0f}} refugees<extra></extra>",
         ))
-    _base_layout(fig, "Syrian refugees by host country (Turkey highlighted)", "Refugees present (stock, persons)")
-    fig.update_xaxes(title="Reference date (end of period)")
-    return fig
+    base_layout(fig, "Syrian refugees by host country (Turkey highlighted)", "Refugees present (stock, persons)")
+    fig.update_xaxes(title="Reference date")
+    return fit_date_axis(fig)
 
 
 def asylum_applications(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
-    """Asylum applications by Syrians per period and host country (a flow), stacked."""
-    fig, others = go.Figure(), {}
+    """Asylum applications by Syrians per period and host country (a flow), stacked over each period."""
+    fig, colours = go.Figure(), ChartColours()
     for iso3, rows in frame.groupby("asylum_iso3", sort=False):
         rows = rows.sort_values("period_end")
-        fig.add_trace(go.Bar(**_period_bars(rows), y=rows["persons"], name=names.get(iso3, iso3),
-                             marker_color=_host_colour(iso3, others),
-                             hovertemplate=f"{names.get(iso3, iso3)}: %{{y:,.0f}} applications<extra></extra>"))
-    _base_layout(fig, "Asylum applications lodged by Syrians", "Applications in the period (flow)")
+        name = names.get(iso3, iso3)
+        fig.add_trace(go.Bar(**period_bars(rows), y=rows["persons"], name=name,
+                             marker={"color": colours(name, HOST_COLOURS.get(iso3)), "line": {"color": "white", "width": 0.5}},
+                             customdata=period_hover(rows),
+                             hovertemplate=f"{name}: %{{y:,.0f}} applications<br>%{{customdata}}<extra></extra>"))
+    base_layout(fig, "", "Applications in the period (flow)")
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Reference period", type="date")
-    return fig
+    fig.update_xaxes(title="Reference period (each bar spans its period)")
+    return fit_date_axis(fig)
 
+
+# ---------------------------------------------------------------- camps
 
 def camps_occupancy(frame: pd.DataFrame) -> go.Figure:
     """Each camp's population against its capacity; the occupancy ratio in the hover and labels."""
@@ -304,8 +263,8 @@ def camps_occupancy(frame: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Bar(y=label, x=rows["capacity"], orientation="h", name="Capacity (individuals)",
                          marker_color="#BBBBBB", hovertemplate="Capacity %{x:,.0f}<extra></extra>"))
     fig.add_trace(go.Bar(
-        y=label, x=rows["individuals"], orientation="h", name="Population (latest count)", width=0.4,
-        marker_color=["#D55E00" if (o or 0) > 1 else "#0072B2" for o in rows["occupancy"].fillna(0)],
+        y=label, x=rows["individuals"], orientation="h", name="Population (latest count; vermillion = over capacity)",
+        width=0.4, marker_color=["#D55E00" if (o or 0) > 1 else "#0072B2" for o in rows["occupancy"].fillna(0)],
         text=[f"{o:.0%}" if pd.notna(o) else "no capacity" for o in rows["occupancy"]], textposition="outside",
         hovertemplate="Population %{x:,.0f}<br>occupancy %{text}<extra></extra>",
     ))
@@ -318,12 +277,24 @@ def camps_occupancy(frame: pd.DataFrame) -> go.Figure:
 
 
 def camps_trend(frame: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
+    """People in the camps reported, per publisher: points at each count's date, joined within one dataset."""
+    fig, colours = go.Figure(), ChartColours()
     for publisher, rows in frame.groupby("source_publisher", sort=False):
+        name = f"People in camps — {publisher}"
+        colour = colours(name, publisher_colour(publisher))
         rows = rows.sort_values("period_end")
-        fig.add_trace(go.Scatter(x=pd.to_datetime(rows["period_end"]), y=rows["individuals"], mode="lines+markers",
-                                 name=f"People in camps — {publisher}", customdata=rows["camps"],
-                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f} people in %{customdata} camps<extra></extra>"))
-    _base_layout(fig, "People living in the camps reported (stock)", "People (stock)")
+        xs, ys = joined_within(rows, "source_id", "period_end", "individuals")
+        camps = [c for part in rows.groupby("source_id", sort=False) for c in (list(part[1].sort_values("period_end")["camps"]) + [None])][:-1]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, connectgaps=False, customdata=camps,
+                                 line={"color": colour}, marker={"color": colour, "size": 8},
+                                 hovertemplate=f"%{{x|{PLOTLY_DAY}}}: %{{y:,.0f}} people in %{{customdata}} camps<extra></extra>"))
+    base_layout(fig, "People living in the camps reported (stock)", "People (stock)")
     fig.update_xaxes(title="Reporting date")
-    return fig
+    return fit_date_axis(fig)
+
+
+__all__ = [
+    "BAND_COLOURS", "EMPTY_MESSAGE", "FIGURE_LABELS", "OKABE_ITO", "asylum_applications", "camps_occupancy",
+    "camps_trend", "casualties_vs_displacement", "casualty_reports", "cumulative_groups", "displacement_by_band",
+    "displacement_timeline", "flows_sankey", "net_movement", "refugees_by_host", "timeline_series",
+]

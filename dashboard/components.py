@@ -11,7 +11,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard import formats
 from dashboard.catalog import ChartData
+from dashboard.citations import Source, sources_line, sources_table
 from dashboard.data import db_path, query
 from warehouse import WarehouseMissing
 
@@ -23,26 +25,34 @@ def plain(text: object) -> str:
     return str(text).translate(_MARKDOWN)
 
 
-def day(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
+day = formats.day  # "5 Mar 2020": one date format across the app
 
 
 def period_text(period: tuple[date | None, date | None]) -> str:
-    start, end = period
-    if not start and not end:
-        return ""
-    return day(start) if start == end else f"{day(start)} – {day(end)}"
+    return formats.period_text(*period)
 
 
 def chart_caption(chart: ChartData) -> str:
+    """What the chart shows and the period its figures cover (the sources are in the line below it)."""
     parts = []
-    if chart.sources:
-        parts.append("Sources: " + "; ".join(chart.sources))
     if period_text(chart.period):
         parts.append("Reference period: " + period_text(chart.period))
     if chart.measure:
         parts.append(chart.measure)
     return " · ".join(parts)
+
+
+def chart_sources(chart: ChartData) -> list[Source]:
+    """The chart's reports; a chart built with source strings only lists them without dates or links."""
+    return chart.references or [Source(publisher=str(s), title="") for s in chart.sources]
+
+
+def show_sources(chart: ChartData) -> None:
+    """One short line under the chart that opens the full list: publisher, title, date, link."""
+    sources = chart_sources(chart)
+    with st.expander(plain("Sources: " + sources_line(sources))):
+        st.dataframe(sources_table(sources), hide_index=True, width="stretch",
+                     column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")})
 
 
 def _export_slot(chart: ChartData) -> None:
@@ -65,6 +75,7 @@ def show_chart(chart: ChartData, *, hint: str = "") -> None:
         return
     st.plotly_chart(chart.figure, width="stretch", key=f"chart-{chart.name}")
     st.caption(plain(chart_caption(chart)))
+    show_sources(chart)
     _export_slot(chart)
 
 
@@ -75,7 +86,7 @@ def metric(column, label: str, value: float | None, caption: str, *, unit: str =
             st.metric(label, "—", help=help or None)
             st.caption(plain(caption) if caption else "Not loaded for this selection.")
             return
-        st.metric(label, f"{value:,.0f} {unit}".strip(), help=help or None)
+        st.metric(label, f"{formats.count(value)} {unit}".strip(), help=help or None)
         st.caption(plain(caption))
 
 
@@ -99,7 +110,7 @@ def require_warehouse() -> None:
 
 
 def source_line(row: pd.Series) -> str:
-    """'Publisher, Title (published)' for a headline caption."""
-    text = f"{row.get('source_publisher', '')}, {row.get('source_title', '')}"
+    """'Publisher, Title (5 Mar 2020)' for a headline caption."""
+    text = f"{formats.text(row.get('source_publisher'), 'Unknown publisher')}, {formats.text(row.get('source_title'), 'untitled')}"
     published = row.get("source_date")
-    return text + (f" ({day(published)})" if published is not None and not pd.isna(published) else "")
+    return text + (f" ({day(published)})" if not formats.missing(published) else "")

@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.catalog import ChartData, Query, cite, period_of
+from dashboard.chart_data import ChartData, Query, period_of
+from dashboard.citations import cite
 from dashboard.charts import OKABE_ITO
 from warehouse.queries import Filters
 
-NAME, TITLE = "map-displacement", "Map of displacement by sub-district"
+# name and title: declared once in dashboard/catalog.py
 CENTRE = {"lat": 36.25, "lon": 36.85}  # Idleb and northern Aleppo, the border at the top
 LAYER_STYLE = {  # layer -> (maplibre type, colour, legend label)
     "countries": ("fill", "#EEEEEE", None),
@@ -209,10 +210,9 @@ def build(query: Query, filters: Filters) -> ChartData:
     data = rows.reset_index(drop=True) if not rows.empty else shapes.drop(columns="geojson")
     placed_areas = figures.loc[~is_sub, "pcode"].isin(areas["pcode"]).sum()
     return ChartData(
-        name=NAME, title=TITLE,
         figure=displacement_map(shapes, figures[is_sub][["pcode", "individuals"]], areas, figures[~is_sub],
                                 layers, outlines, rings, events, camps, label) if has_map else None,
-        data=data, sources=cite(rows) + [s for s in cite(pd.concat([layers, events])) if s not in cite(rows)],
+        data=data, references=cite(rows) + [s for s in cite(pd.concat([layers, events])) if s not in cite(rows)],
         period=period_of(rows),
         measure=(f"Flow: {label}. Sub-districts shaded by the people the breakdown placed in them; "
                  f"{placed_areas} figure(s) published for an area drawn over the sub-districts the area covers. "

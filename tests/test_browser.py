@@ -2,6 +2,7 @@
 streamlit server on a free local port, every page, a filter kept in the URL."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -27,10 +28,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(real_reference_db):
-    """streamlit run dashboard/app.py on a warehouse built from the reference data and the real files."""
-    db, _ = real_reference_db
+@contextlib.contextmanager
+def serve(db: Path):
+    """streamlit run dashboard/app.py on `db`, on a free local port; yields the base URL."""
     port = _free_port()
     env = os.environ | {"DISPLACEMENT_DB": str(db)}
     proc = subprocess.Popen(
@@ -55,6 +55,14 @@ def server(real_reference_db):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(real_reference_db):
+    """The dashboard on a warehouse built from the reference data and the real files."""
+    db, _ = real_reference_db
+    with serve(db) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 warehouses, with no or an empty warehouse, and with filters set in the URL."""
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -70,6 +71,11 @@ def texts(elements) -> str:
     return " ".join(str(e.value) for e in elements)
 
 
+def source_lines(at: AppTest) -> str:
+    """The short sources line under each chart (the label of the expander holding the full list)."""
+    return " ".join(e.label for e in at.expander if e.label.startswith("Sources:"))
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -99,7 +105,7 @@ def test_pages_show_their_charts_and_sources(synthetic_db, monkeypatch, page, ex
     at = run_page(synthetic_db, page, monkeypatch)
     assert [s.value for s in at.subheader][: len(expected)] == expected
     if page != "data":
-        assert "Sources: Synthetic test data" in texts(at.caption)
+        assert source_lines(at).startswith("Sources:") and "Synthetic test data" in source_lines(at)
         assert not at.info, texts(at.info)
 
 
@@ -120,7 +126,7 @@ def test_bad_url_values_are_ignored_with_a_notice(synthetic_db, monkeypatch):
     at = run_page(synthetic_db, "border", monkeypatch, {"gov": "XX'; DROP TABLE displacement; --", "start": "soon"})
     notices = texts(at.sidebar.warning)
     assert "Ignored gov=" in notices and "Ignored start=soon" in notices
-    assert "Sources: Synthetic test data" in texts(at.caption)  # the page still shows everything
+    assert "Sources: Synthetic test data" in source_lines(at)  # the page still shows everything
 
 
 def test_filter_with_no_figures_says_so(synthetic_db, monkeypatch):
@@ -168,7 +174,7 @@ def test_camps_page_points_to_the_template(reference_db, monkeypatch):
     assert "python -m etl template camps" in texts(at.info)
     # without a camp list, the reported camp populations still show (OCHA/REACH figures in the reference data)
     assert "IDPs living in camps and sites, as reported" in [h.value for h in at.subheader]
-    assert "Sources:" in texts(at.caption) or "Source" in texts(at.caption)
+    assert "Sources: UN OCHA" in source_lines(at)
 
 
 @pytest.mark.real_data
@@ -202,8 +208,7 @@ def test_changing_a_filter_writes_it_to_the_url(synthetic_db, monkeypatch):
     at = run_page(synthetic_db, "casualties", monkeypatch)
     at.sidebar.multiselect(key="f_gov").set_value(["SY02"]).run()
     assert at.query_params["gov"] in ("SY02", ["SY02"])
-    deaths = next(c for c in at.caption if "Sources:" in str(c.value))
-    assert "Synthetic test data" in deaths.value
+    assert "Synthetic test data" in source_lines(at)
 
 
 def test_a_publish_redraws_the_shared_charts(reference_db, tmp_path, monkeypatch):
@@ -386,3 +391,40 @@ def test_map_page_marks_geocoded_events_with_their_publisher(tmp_path, monkeypat
         lat = np.frombuffer(base64.b64decode(lat["bdata"]), dtype=lat["dtype"]).tolist()
     assert list(lat) == [36.21]
     assert "Synthetic hospital incident" in events[0].hovertext[0]
+
+
+def _everything_a_person_reads(at: AppTest) -> str:
+    """Titles, text, captions, messages, headline numbers, expander labels and every table cell."""
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric] + [e.label for e in at.expander]
+    for table in at.dataframe:
+        frame = table.value
+        parts += [str(c) for c in frame.columns] + [str(v) for v in frame.astype(object).to_numpy().ravel()]
+    return "\n".join(str(p) for p in parts)
+
+
+MISSING_WORDS = re.compile(r"\b(None|nan|NaN|NaT|<NA>)\b")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_none_or_nan_where_a_person_reads(reference_db, monkeypatch, page):
+    text = _everything_a_person_reads(run_page(reference_db, page, monkeypatch))
+    assert text and not MISSING_WORDS.findall(text), MISSING_WORDS.findall(text)
+
+
+@pytest.mark.real_data
+@pytest.mark.parametrize("page", ["overview", "camps", "casualties", "refugees", "data"])
+def test_no_none_or_nan_with_the_real_files(real_db, monkeypatch, page):
+    path, _ = real_db
+    text = _everything_a_person_reads(run_page(path, page, monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"}))
+    assert not MISSING_WORDS.findall(text), [line for line in text.splitlines() if MISSING_WORDS.search(line)][:5]
+
+
+def test_each_chart_has_a_short_sources_line_opening_the_full_list(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
+    [label] = [e.label for e in at.expander if e.label.startswith("Sources:")]
+    assert re.search(r"reports, \d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4}$", label.replace("\\", "")), label
+    listed = next(t.value for t in at.dataframe if list(t.value.columns) == ["Publisher", "Title", "Published", "Link"])
+    assert len(listed) >= 10 and listed["Link"].str.startswith("http").all()
+    assert "Sources:" not in texts(at.caption)  # the old paragraph of titles is gone

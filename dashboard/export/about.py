@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from dashboard import formats
 from dashboard.catalog import ChartData
 from warehouse.queries import Filters
 
@@ -20,8 +21,8 @@ PROJECT = "Northwest Syria displacement dashboard"
 
 
 def day(value: date | None) -> str:
-    """1 Dec 2019 (no leading zero), the form briefings use."""
-    return f"{value.day} {value:%b %Y}" if value else "…"
+    """1 Dec 2019 (no leading zero), the form briefings use (dashboard/formats.py)."""
+    return formats.day(value, "…")
 
 
 def period_text(start: date | None, end: date | None) -> str:
@@ -126,7 +127,7 @@ def about_chart(chart: ChartData, filters: Filters, *, names: Mapping[str, str] 
     return About(
         title=chart.title,
         filters=describe_filters(filters, names),
-        sources=tuple(chart.sources),
+        sources=tuple(str(s) for s in chart.sources),
         period=chart.period,
         exported_on=exported_on or date.today(),
         warehouse_version=warehouse_version,

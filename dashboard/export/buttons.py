@@ -53,7 +53,7 @@ def export_buttons(chart: ChartData, filters: Filters | None = None) -> None:
     if chart.is_empty:
         return
     filters = _filters(filters)
-    stem = file_stem(chart.name, filters, chart.period)
+    stem = file_stem(chart.export_name or chart.name, filters, chart.period)
     formats = list(files.FORMATS) if images.images_available() else [f for f in files.FORMATS if f not in images.IMAGE_FORMATS]
     with st.expander("Export this chart", icon=":material/download:"):
         for column, fmt in zip(st.columns(len(formats)), formats):

@@ -72,7 +72,7 @@ def export_chart(chart: ChartData, filters: Filters, fmt: str, about: About) -> 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     extension, mime = FORMATS[fmt]
-    name = f"{file_stem(chart.name, filters, chart.period)}.{extension}"
+    name = f"{file_stem(chart.export_name or chart.name, filters, chart.period)}.{extension}"
     if fmt == "csv":
         data = tabular.to_csv(chart.data)
     elif fmt == "xlsx":

@@ -6,16 +6,18 @@ import streamlit as st
 
 from dashboard.components import require_warehouse
 from dashboard.data import query
+from dashboard.formats import readable
 
 st.title("Data and sources")
 require_warehouse()
 
 st.subheader("Sources")
 sources = query("admin.sources")
+shown = sources[["publisher", "title", "published", "licence", "url", "is_synthetic", "fact_rows", "last_loaded"]]
 st.dataframe(
-    sources[["publisher", "title", "published", "licence", "url", "is_synthetic", "fact_rows", "last_loaded"]],
+    readable(shown.assign(licence=shown["licence"].fillna("not stated"), published=shown["published"]), empty="not stated"),
     hide_index=True, width="stretch",
-    column_config={"url": st.column_config.LinkColumn("Link"), "published": st.column_config.DateColumn("Published"),
+    column_config={"url": st.column_config.LinkColumn("Link", display_text="open"), "published": "Published",
                    "is_synthetic": st.column_config.CheckboxColumn("Synthetic"),
                    "fact_rows": st.column_config.NumberColumn("Rows", format="localized"),
                    "licence": "Licence", "publisher": "Publisher", "title": "Title", "last_loaded": "Last loaded"},
@@ -32,16 +34,22 @@ else:
     if overdue:
         st.warning(f"{overdue} source(s) are overdue: their latest figure is older than the publisher's "
                    "usual update interval plus publication delay.")
-    st.dataframe(freshness.drop(columns=["kinds"]), hide_index=True, width="stretch",
+    st.dataframe(readable(freshness.drop(columns=["kinds"]), empty="not stated"), hide_index=True, width="stretch",
                  column_config={"publisher": "Publisher", "title": "Title",
-                                "published": st.column_config.DateColumn("Published"),
+                                "published": "Published",
                                 "days_old": st.column_config.NumberColumn("Days since latest figure", format="localized"),
-                                "latest_figure": st.column_config.DateColumn("Latest figure covers"),
+                                "latest_figure": "Latest figure covers",
                                 "status": "Status", "expected_update": "Expected update",
                                 "max_age_days": "Overdue after (days)", "overdue": st.column_config.CheckboxColumn("Overdue")})
 
 st.subheader("Load history")
-st.dataframe(query("admin.load_history"), hide_index=True, width="stretch")
+HISTORY_COLUMNS = {
+    "load_id": "Load", "file_name": "File", "kind": "Format", "status": "Status", "rows_read": "Rows read",
+    "rows_loaded": "Loaded", "rows_rejected": "Rejected", "started_at": "Started", "finished_at": "Finished",
+    "loaded_by": "Loaded by", "replaces_load_id": "Replaces load", "rolled_back_by": "Rolled back by",
+    "rolled_back_at": "Rolled back", "file_sha256": "File SHA-256",
+}
+st.dataframe(readable(query("admin.load_history")).rename(columns=HISTORY_COLUMNS), hide_index=True, width="stretch")
 
 st.subheader("Rejected rows of the last loads")
 rejects = query("admin.load_rejects", limit=500)
@@ -49,4 +57,6 @@ if rejects.empty:
     st.info("No rows were rejected.")
 else:
     st.caption(f"{len(rejects):,} rejected row(s) shown, newest load first, with the reason for each.")
-    st.dataframe(rejects, hide_index=True, width="stretch")
+    st.dataframe(readable(rejects).rename(columns={
+        "load_id": "Load", "file_name": "File", "sheet": "Sheet", "row_number": "Row", "column_name": "Column",
+        "reason": "Reason", "raw": "Row as read"}), hide_index=True, width="stretch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import FIGURE_LABELS
+from dashboard.drawing import FIGURE_LABELS, POPULATION_LABELS
 from dashboard.components import day, metric, require_warehouse, show_chart, source_line
 from dashboard.data import chart, query
 from dashboard.export.buttons import briefing_buttons
@@ -47,7 +47,7 @@ metric(cols[1], f"IDPs < {NEAR_BORDER_KM:.0f} km from the border", None if row i
 
 row = _first(query("headlines.refugees_in_turkey", filters))
 metric(cols[2], "Syrian refugees in Turkey", None if row is None else row["value"],
-       "" if row is None else f"As of {day(row['period_end'])} ({row['population_type'].replace('_', ' ')}). "
+       "" if row is None else f"As of {day(row['period_end'])} ({POPULATION_LABELS.get(row['population_type'], row['population_type'])}). "
                               f"Source: {source_line(row)}", help="A stock, at the latest date in the period.")
 
 row = _first(query("headlines.deaths", filters))

@@ -90,3 +90,8 @@ def freshness(db_path: Path) -> pd.DataFrame:
         ORDER BY latest_figure DESC, s.publisher, s.title
         """,
     )
+
+
+def source_links(db_path: Path) -> pd.DataFrame:
+    """`source_id, url` of every source: the links in a chart's list of sources."""
+    return fetch_df(db_path, "SELECT source_id, url FROM sources WHERE url IS NOT NULL ORDER BY source_id")

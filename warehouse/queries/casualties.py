@@ -7,23 +7,32 @@ import pandas as pd
 
 from warehouse.queries.areas import DISPLACEMENT, LOCATION_AREAS, area_clause, flow_types, in_list
 from warehouse.queries.base import Filters, where
-from warehouse.queries.rollup import CITE, fetch, month_aligned
+from warehouse.queries.rollup import CITE, KEY_END, KEY_START, fetch, month_aligned
 
 # Reports longer than a month cannot be put in one month without inventing a split.
 MAX_DAYS = 31
 
 
 def monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Deaths per month, governorate, category and source; low/high only where every row has them."""
+    """Deaths per report period (single days gathered into their month), governorate, category
+    and source; low/high only where every row has them.
+
+    `period_start`..`period_end` is what the figure covers: a report's own period, or the first
+    to the last recorded day of a month of daily records. `month` is the month it starts in.
+    """
     clause, params = where(
         filters.period_clause("c.period_start", "c.period_end"),
         area_clause(filters, "a.governorate_pcode", "a.district_pcode"),
         filters.in_clause("c.source_id", filters.sources),
         (f"c.period_end - c.period_start < {MAX_DAYS}", []),
     )
+    daily = "c.period_start = c.period_end"
     slow = f"""
         WITH areas AS ({LOCATION_AREAS})
-        SELECT date_trunc('month', c.period_start)::DATE AS month, c.category,
+        SELECT CASE WHEN {daily} THEN date_trunc('month', c.period_start)::DATE ELSE c.period_start END AS key_start,
+               CASE WHEN {daily} THEN date_trunc('month', c.period_start)::DATE ELSE c.period_end END AS key_end,
+               min(c.period_start) AS period_start, max(c.period_end) AS period_end,
+               date_trunc('month', min(c.period_start))::DATE AS month, c.category,
                coalesce(a.governorate_pcode, 'unknown') AS governorate_pcode,
                coalesce(any_value(g.name_en), 'Unknown governorate') AS governorate,
                c.source_id, any_value(s.publisher) AS source_publisher, any_value(s.title) AS source_title,
@@ -37,8 +46,8 @@ def monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         LEFT JOIN v_locations g ON g.pcode = a.governorate_pcode
         LEFT JOIN sources s ON s.source_id = c.source_id
         WHERE {clause}
-        GROUP BY ALL
-        ORDER BY month, governorate
+        GROUP BY key_start, key_end, c.category, coalesce(a.governorate_pcode, 'unknown'), c.source_id
+        ORDER BY period_start, governorate
         """
     fast_clause, fast_params = where(
         filters.period_clause("c.period_start", "c.period_end"),
@@ -46,8 +55,11 @@ def monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         filters.in_clause("c.source_id", filters.sources),
         (f"(c.daily OR c.period_end - c.period_start < {MAX_DAYS})", []),
     )
+    key_start, key_end = KEY_START.replace("r.", "c."), KEY_END.replace("r.", "c.")
     fast = f"""
-        SELECT date_trunc('month', c.period_start)::DATE AS month, c.category,
+        SELECT {key_start} AS key_start, {key_end} AS key_end,
+               min(c.period_start) AS period_start, max(c.period_end) AS period_end,
+               date_trunc('month', min(c.period_start))::DATE AS month, c.category,
                coalesce(c.governorate_pcode, 'unknown') AS governorate_pcode,
                coalesce(any_value(g.name_en), 'Unknown governorate') AS governorate,
                c.source_id, {CITE},
@@ -59,9 +71,9 @@ def monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         LEFT JOIN v_locations g ON g.pcode = c.governorate_pcode
         LEFT JOIN sources s ON s.source_id = c.source_id
         WHERE {fast_clause}
-        GROUP BY date_trunc('month', c.period_start)::DATE, c.category, coalesce(c.governorate_pcode, 'unknown'),
+        GROUP BY c.daily, c.month, {key_start}, {key_end}, c.category, coalesce(c.governorate_pcode, 'unknown'),
                  c.source_id
-        ORDER BY month, governorate
+        ORDER BY period_start, governorate
         """
     return fetch(db_path, (fast, fast_params) if month_aligned(filters) else None, (slow, params))
 

@@ -7,7 +7,8 @@ import pandas as pd
 
 from warehouse.queries.base import Filters, fetch_df, where
 
-STOCK_TYPES = ("refugees", "registered_refugees")
+STOCK_TYPES = ("refugees", "registered_refugees",
+               "refugees_in_camps")  # a part of a host's refugees: drawn as its own series, never added
 
 
 def authority(population_type: str = "r.population_type", publisher: str = "s.publisher") -> str:

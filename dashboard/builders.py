@@ -1,4 +1,5 @@
-"""Builders for the charts of the dashboard pages (registered in dashboard.catalog).
+"""The chart builders: each runs its warehouse queries and draws one chart
+(declared once, with its title and export name, in dashboard/catalog.py).
 
 Each builder runs its warehouse queries, picks the one series it can draw
 honestly (one figure type from one source: flows and stocks, or two sources'
@@ -12,8 +13,10 @@ import pandas as pd
 import pycountry
 
 from dashboard import charts, maps
-from dashboard.catalog import ChartData, Query, cite, period_of
-from dashboard.charts import FIGURE_LABELS as FIGURE_TYPE_LABELS
+from dashboard.chart_data import ChartData, Query, period_of
+from dashboard.citations import cite
+from dashboard.drawing import CASUALTY_LABELS
+from dashboard.drawing import FIGURE_LABELS as FIGURE_TYPE_LABELS
 from warehouse.queries import Filters
 
 FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
@@ -21,6 +24,19 @@ FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
 
 def _events(query: Query, filters: Filters) -> pd.DataFrame:
     return query("timeline.events", filters)
+
+
+def displacement_timeline(query: Query, filters: Filters) -> ChartData:
+    series = query("timeline.displacement_series", filters)
+    events = _events(query, filters)
+    return ChartData(
+        figure=charts.displacement_timeline(series, events) if not series.empty else None,
+        data=series, references=cite(series, events), period=period_of(series),
+        measure="Bars span the period each report covers; a line joins only one publisher's cumulative series "
+                "('since 1 December'); flows, movements and stocks are on separate axes and never added together. "
+                "Hidden series are one legend click away.",
+        empty_message="No displacement figures for this selection.",
+    )
 
 
 def primary_flow(frame: pd.DataFrame) -> tuple[str, str] | None:
@@ -76,9 +92,8 @@ def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
     placed = series[(series["toward"] + series["away"] + series["same"]) > 0]
     label = _label(series)
     return ChartData(
-        name="net-movement-toward-border", title="Net movement toward the border",
         figure=charts.net_movement(placed, _events(query, filters), label) if not placed.empty else None,
-        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
+        data=series.reset_index(drop=True), references=cite(series), period=period_of(series),
         measure=f"Flow: {label}. 'Closer' = the destination is nearer the Turkish border than the origin. "
                 f"{series['unknown'].sum():,.0f} people whose origin or destination has no known distance are left out.",
         empty_message="No flows with both origin and destination placed (distance to the border known) for this selection.",
@@ -96,9 +111,8 @@ def flows_origin_destination(query: Query, filters: Filters) -> ChartData:
     series = _one_series(frame, pick).head(30)
     label = _label(series)
     return ChartData(
-        name="flows-origin-destination", title="Origin → destination flows",
         figure=charts.flows_sankey(series, label) if not series.empty else None,
-        data=series.reset_index(drop=True), sources=cite(series), period=period_of(series),
+        data=series.reset_index(drop=True), references=cite(series), period=period_of(series),
         measure=f"Flow: {label}, summed over the selected period "
                 + ("with each end as published" if level == "published" else f"by {level}") + " (largest 30 pairs).",
         empty_message="No origin → destination flows for this selection.",
@@ -117,9 +131,8 @@ def map_displacement(query: Query, filters: Filters) -> ChartData:
 def camps_occupancy(query: Query, filters: Filters) -> ChartData:
     frame = query("camps.occupancy", filters)
     return ChartData(
-        name="camps-occupancy", title="Camp population vs capacity",
         figure=charts.camps_occupancy(frame) if not frame.empty else None,
-        data=frame, sources=cite(frame), period=period_of(frame),
+        data=frame, references=cite(frame), period=period_of(frame),
         measure="Stock: latest population count per camp in the period, against its stated capacity.",
         empty_message="No camp population counts for this selection.",
     )
@@ -128,34 +141,37 @@ def camps_occupancy(query: Query, filters: Filters) -> ChartData:
 def camps_trend(query: Query, filters: Filters) -> ChartData:
     frame = query("camps.trend", filters)
     return ChartData(
-        name="camps-trend", title="People living in camps over time",
         figure=charts.camps_trend(frame) if not frame.empty else None,
-        data=frame, sources=cite(frame), period=period_of(frame),
+        data=frame, references=cite(frame), period=period_of(frame),
         measure="Stock: total of the camps that reported on each date (the number of camps reporting varies).",
         empty_message="No camp population counts for this selection.",
     )
 
 
+REGION_WIDE = "Northwest Syria (not by governorate)"
+
+
 def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
+    """Deaths per report period and governorate (one category, every publisher side by side)
+    above the reported displacement flows, on one time axis."""
     deaths = query("casualties.monthly", filters)
-    category = next((c for c in ("all", "civilians", "children", "combatants") if (deaths["category"] == c).any()), None)
+    category = next((c for c in ("all", "civilians", "children", "combatants", "military", "health_workers")
+                     if (deaths["category"] == c).any()), None)
     deaths = deaths[deaths["category"] == category] if category else deaths
-    if deaths["source_id"].nunique() > 1:
-        main = deaths.groupby("source_id")["rows"].sum().idxmax()
-        deaths = deaths[deaths["source_id"] == main]
-    displaced = query("casualties.displacement_monthly", filters)
-    pick = primary_flow(displaced)
-    displaced = _one_series(displaced, pick)
-    label = _label(displaced) if not displaced.empty else "Displacement (none loaded for these months)"
+    deaths = deaths.assign(governorate=deaths["governorate"].where(deaths["governorate_pcode"] != "unknown", REGION_WIDE))
+    series = query("timeline.displacement_series", filters)
+    displaced = series[(series["measure"] == "flow") & (series["figure_type"] != "displacements")] if not series.empty else series
+    events = _events(query, filters)
     return ChartData(
-        name="casualties-vs-displacement", title="Deaths and displacement on one time axis",
-        figure=charts.casualties_vs_displacement(deaths, displaced, _events(query, filters), label)
+        figure=charts.casualties_vs_displacement(deaths, displaced, events, category or "")
         if not deaths.empty else None,
         data=pd.concat([deaths.assign(series="deaths"), displaced.assign(series="displacement")], ignore_index=True),
-        sources=cite(deaths) + [s for s in cite(displaced) if s not in cite(deaths)],
-        period=period_of(deaths, "month", "month"),
-        measure=f"Deaths ({category or 'all'}, best estimate; shaded band = low–high where the source gives one) from "
-                f"reports of a month or less, by month of the report's start; below: {label}.",
+        references=cite(deaths, displaced),
+        period=period_of(deaths),
+        measure=f"Deaths ({CASUALTY_LABELS.get(category or 'all', category)}, best estimate; whiskers = low–high where the "
+                "source gives one) from reports of a month or less, each drawn over the period it covers (daily records "
+                "gathered into months); two publishers' figures are shown side by side, not added. Below: displacement "
+                "flows as reported.",
         empty_message="No casualty counts of a month or less for this selection.",
     )
 
@@ -163,9 +179,8 @@ def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
 def casualty_reports(query: Query, filters: Filters) -> ChartData:
     reports = query("casualty_reports.long_reports", filters)
     return ChartData(
-        name="casualty-reports", title="Deaths in reports covering more than a month",
         figure=charts.casualty_reports(reports, _events(query, filters)) if not reports.empty else None,
-        data=reports, sources=cite(reports), period=period_of(reports),
+        data=reports, references=cite(reports), period=period_of(reports),
         measure="Each bar is one report over its own period (e.g. 'since the end of April 2019'); "
                 "overlapping reports are shown side by side, never added up.",
         empty_message="No casualty reports covering more than a month for this selection.",
@@ -193,7 +208,9 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     """One publisher's series for every host (comparable lines), plus Turkey's figures
     from other reports (e.g. UNHCR operational updates after the statistics end) as
     a separate dashed line, so 'how many refugees does Turkey hold' has its latest answer."""
-    full = query("refugees.by_host", filters)
+    everything = query("refugees.by_host", filters)
+    in_camps = everything[everything["population_type"] == "refugees_in_camps"]  # a part of the refugees, never added
+    full = everything.drop(in_camps.index)
     main = _main_series(full) if full["source_id"].nunique() > 1 else None
     frame, extra = full, full.iloc[0:0]
     if main is not None:  # one publisher's series, so lines are comparable
@@ -206,17 +223,20 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     if not frame.empty:
         latest = frame.sort_values("period_end").groupby("asylum_iso3")["persons"].last().nlargest(top).index
         frame = frame[frame["asylum_iso3"].isin(set(latest) | {"TUR"})]
-    names = country_names(pd.concat([frame, extra])["asylum_iso3"].unique())
+    in_camps = in_camps[in_camps["asylum_iso3"].isin(set(frame["asylum_iso3"]) | {"TUR"})].drop(
+        columns="authority", errors="ignore")
+    names = country_names(pd.concat([frame, extra, in_camps])["asylum_iso3"].unique())
     frame = pd.concat([
         frame.assign(series=frame["asylum_iso3"].map(names)),
         extra.assign(series=names.get("TUR", "Turkey") + " — other UNHCR reports"),
+        in_camps.assign(series=in_camps["asylum_iso3"].map(names) + " — living in camps (part of the total)"),
     ], ignore_index=True)
     return ChartData(
-        name="refugees-by-host-country", title="Syrian refugees by host country",
         figure=charts.refugees_by_host(frame, names) if not frame.empty else None,
-        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), sources=cite(frame), period=period_of(frame),
+        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), references=cite(frame), period=period_of(frame),
         measure=f"Stock: refugees present at each reference date, the {top} largest hosts and Turkey; "
-                "the dashed line is Turkey in other reports (registered Syrians), not added to the solid one.",
+                "open diamonds are Turkey in other reports (registered Syrians): separate reports, so points, "
+                "not joined and not added to the solid line.",
         empty_message="No refugee figures for this selection.",
     )
 
@@ -228,9 +248,8 @@ def asylum_applications(query: Query, filters: Filters, top: int = 8) -> ChartDa
         frame = frame[frame["asylum_iso3"].isin(biggest)]
     names = country_names(frame["asylum_iso3"].unique())
     return ChartData(
-        name="asylum-applications", title="Asylum applications by Syrians",
         figure=charts.asylum_applications(frame, names) if not frame.empty else None,
-        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), sources=cite(frame), period=period_of(frame),
+        data=frame.assign(host_country=frame["asylum_iso3"].map(names)), references=cite(frame), period=period_of(frame),
         measure=f"Flow: applications lodged in each period, the {top} countries with the most in the selection.",
         empty_message="No asylum applications are loaded for this selection.",
     )
@@ -241,26 +260,8 @@ def idps_in_camps_reported(query: Query, filters: Filters) -> ChartData:
     series = query("timeline.displacement_series", replace(filters, figure_types=("idps_in_camps",)))
     events = query("timeline.events", filters)
     figure = charts.displacement_timeline(series, events) if not series.empty else None
-    if figure is not None:
-        figure.update_layout(title="IDPs living in camps and sites, as reported")
     return ChartData(
-        name="idps-in-camps-reported", title="IDPs living in camps and sites, as reported",
-        figure=figure, data=series, sources=cite(series), period=period_of(series),
+        figure=figure, data=series, references=cite(series), period=period_of(series),
         measure="Stock: people living in camps or sites at each reference date, as each publisher reported it.",
         empty_message="No reported figures of IDPs in camps and sites for this selection.",
     )
-
-
-SPECS = (  # name, title, page, builder
-    ("displacement-by-border-band", "Displacement by distance to the Turkish border", "border", displacement_by_border_band),
-    ("net-movement-toward-border", "Net movement toward the border", "border", net_movement_toward_border),
-    ("flows-origin-destination", "Origin → destination flows", "border", flows_origin_destination),
-    ("map-displacement", "Map of displacement by sub-district", "map", map_displacement),
-    ("camps-occupancy", "Camp population vs capacity", "camps", camps_occupancy),
-    ("camps-trend", "People living in camps over time", "camps", camps_trend),
-    ("idps-in-camps-reported", "IDPs living in camps and sites, as reported", "camps", idps_in_camps_reported),
-    ("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties", casualties_vs_displacement),
-    ("casualty-reports", "Deaths in reports covering more than a month", "casualties", casualty_reports),
-    ("refugees-by-host-country", "Syrian refugees by host country", "refugees", refugees_by_host_country),
-    ("asylum-applications", "Asylum applications by Syrians", "refugees", asylum_applications),
-)
