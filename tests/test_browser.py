@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-PAGES = ["overview", "border", "map", "camps", "casualties", "refugees", "data"]
+PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
 
 
 def _free_port() -> int:
@@ -88,7 +88,7 @@ def _settle(page) -> None:
 def test_every_page_renders_its_charts(server, browser_page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name in PAGES:
-        browser_page.goto(f"{server}/" + ("" if name == "overview" else name))  # the default page lives at /
+        browser_page.goto(f"{server}/" + ("" if name == "crisis" else name))  # the default page lives at /
         _settle(browser_page)
         assert browser_page.locator("text=Page not found").count() == 0, name
         if name == "data":
