@@ -81,9 +81,18 @@ class Pack:
 
 # --- gathering ----------------------------------------------------------------
 
-def _event_source(event: pd.Series) -> str:
-    source = f"{event['source_publisher']}, {event['source_title']}"
-    return source + (f" ({pd.Timestamp(event['source_date']):%Y-%m-%d})" if pd.notna(event.get("source_date")) else "")
+@dataclass(frozen=True)
+class _EventSource:
+    publisher: str
+    title: str
+    published: object
+    url: str | None
+
+
+def _event_source(event: pd.Series) -> _EventSource:
+    url = event.get("source_url")
+    return _EventSource(str(event["source_publisher"]), str(event["source_title"]), event.get("source_date"),
+                        url if isinstance(url, str) and url else None)
 
 
 def _period_text(query: Query, filters: Filters) -> str:
@@ -108,7 +117,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
     """Run every query the pack needs and number the sources; with `pictures`, start drawing the charts."""
     exported_on = exported_on or date.today()
     refs = References(query("briefing.sources_with_loads", None))
-    headlines = [(h, refs.number(h.source)) for h in story.headline_figures(query, filters)]
+    headlines = [(h, refs.number(h)) for h in story.headline_figures(query, filters)]
     events = story.key_events(query("timeline.events", filters))
     numbered_events = [(event, refs.number(_event_source(event))) for _, event in events.iterrows()]
     the_map, drawn, not_shown = None, [], []
@@ -121,8 +130,9 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
         if chart.figure is None or (chart.is_empty and not is_map):
             not_shown.append(chart.title)
             continue
+        cited = getattr(chart, "references", None) or chart.sources  # records with links, else text
         item = PackChart(chart, about_for(chart, filters, query=query, exported_on=exported_on),
-                         section.heading if section else "", refs.cite(chart.sources))
+                         section.heading if section else "", refs.cite(cited))
         if pictures:
             item.picture = start_picture(chart)
         if is_map:
@@ -166,8 +176,8 @@ body{max-width:1100px}
 margin-top:1.6em;padding-bottom:2px;letter-spacing:.04em}
 .figures{display:flex;gap:12px}.figure{flex:1;border-left:4px solid #005EB8;padding:4px 10px}
 .figure .n{font-size:1.8em;font-weight:bold;color:#005EB8}.figure .what{font-weight:bold}
-.small,.figure .when{font-size:.8em;color:#555}.refs{font-size:.8em;color:#005EB8}
-ol.sources{font-size:.85em}ol.sources li{margin:.2em 0}
+.small,.figure .fwhen{font-size:.8em;color:#555}.refs{font-size:.8em;color:#005EB8}
+ol.sources{font-size:.85em;list-style:none;padding-left:0}ol.sources li{margin:.25em 0;padding-left:2.6em;text-indent:-2.6em}
 footer.pack{font-size:.8em;color:#555;border-top:1px solid #ccc;margin-top:2em;padding-top:.5em}
 @media print{.band{margin:0}}
 """
@@ -198,7 +208,7 @@ def to_html(pack: Pack) -> bytes:
         parts.append("<p>No headline figures for this selection.</p>")
     boxes = "".join(
         f"<div class='figure'><div class='n'>{html.escape(n)}</div><div class='what'>{html.escape(what)}</div>"
-        f"<div class='when'>{html.escape(when)} {_refs_html([ref])}</div></div>"
+        f"<div class='fwhen'>{html.escape(when)} {_refs_html([ref])}</div></div>"
         for (n, what, when), ref in ((headline_parts(h), ref) for h, ref in pack.headlines))
     parts.append(f"<div class='figures'>{boxes}</div>")
     if pack.events:
@@ -225,7 +235,7 @@ def _sources_html(references: list[Reference]) -> str:
     items = []
     for ref in references:
         link = f" <a href='{html.escape(ref.url)}'>{html.escape(ref.url)}</a>" if ref.url else ""
-        items.append(f"<li id='ref-{ref.number}' value='{ref.number}'>{html.escape(ref.text)}{link}</li>")
+        items.append(f"<li id='ref-{ref.number}'><b>[{ref.number}]</b> {html.escape(ref.text)}{link}</li>")
     return (f"<h2 class='label'>Sources</h2><p class='small'>{html.escape(METHODOLOGY)}</p>"
             f"<ol class='sources'>{''.join(items)}</ol>")
 

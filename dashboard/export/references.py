@@ -2,18 +2,27 @@
 time a headline or chart cites it, the chart carries "[3], [5]–[8]", and the
 list at the end gives publisher, title, date and link for each number.
 
-Charts cite sources as 'Publisher, Title (YYYY-MM-DD)' (dashboard.catalog.cite);
-the warehouse's sources table adds the URL.
+A source is cited either as a record with publisher, title, published (and
+url) attributes — a chart's references, a headline, an event — or as the text
+'Publisher, Title (YYYY-MM-DD)'; the warehouse's sources table adds the URL
+when the citation has none.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import pandas as pd
 
 from dashboard.export.about import day
+
+
+class Cited(Protocol):
+    publisher: str
+    title: str
+    published: date | None
 
 
 @dataclass(frozen=True)
@@ -53,17 +62,26 @@ class References:
         self._numbers: dict[str, int] = {}
         self.entries: list[Reference] = []
 
-    def number(self, source: str) -> int:
+    def _entry(self, source: str | Cited) -> tuple[str, str, date | None, str | None]:
+        if isinstance(source, str):
+            return self._known.get(source) or (source, "", None, None)
+        published = pd.Timestamp(source.published).date() if source.published is not None \
+            and pd.notna(source.published) else None
+        known = self._known.get(_key(source.publisher, source.title, published)) or \
+            self._known.get(_key(source.publisher, source.title, None))
+        url = getattr(source, "url", None) or (known[3] if known else None)
+        return str(source.publisher), str(source.title or ""), published, url
+
+    def number(self, source: str | Cited) -> int:
         """The number of one source, given a new one if it was not cited yet."""
-        known = self._known.get(source)
-        key = _key(*known[:3]) if known else source
+        publisher, title, published, url = self._entry(source)
+        key = _key(publisher, title, published)
         if key not in self._numbers:
-            publisher, title, published, url = known or (source, "", None, None)
             self._numbers[key] = len(self.entries) + 1
             self.entries.append(Reference(self._numbers[key], publisher, title, published, url))
         return self._numbers[key]
 
-    def cite(self, sources: Iterable[str]) -> list[int]:
+    def cite(self, sources: Iterable[str | Cited]) -> list[int]:
         return sorted({self.number(s) for s in sources})
 
 

@@ -51,9 +51,9 @@ def _key_events(filters: Filters) -> None:
     if events.empty:
         st.caption("No events recorded for this selection.")
         return
-    for event in events.itertuples():
+    for event in events.itertuples():  # the publisher under each event, the report's title on hover
         st.markdown(f"**{day(pd.Timestamp(event.event_date).date())}** — {plain(event.title)}")
-        st.caption(plain(f"Source: {event.source_publisher}, {event.source_title}"))
+        st.caption(plain(f"Source: {event.source_publisher}"), help=plain(f"{event.source_publisher}, {event.source_title}"))
 
 
 def _on_period(item: ChartData, filters: Filters) -> ChartData:
