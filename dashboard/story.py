@@ -9,12 +9,13 @@ the pack draws the same charts, in the same order, with numbered references.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from dashboard.catalog import Query
+from dashboard.catalog import ChartData, Query
 from warehouse.queries import Filters
 
 MAP_CHART = "map-displacement"
@@ -40,6 +41,20 @@ SECTIONS: tuple[Section, ...] = (
     Section("camps", "Camps and sites", ("camps-trend", "idps-in-camps-reported"),
             "People living in camps and sites, as counted or reported."),
 )
+
+
+# charts with a date x axis: drawn over the selected period, so curves and deaths line up
+TIME_CHARTS = frozenset({"displacement-timeline", "displacement-by-border-band", "casualties-vs-displacement",
+                         "refugees-by-host-country", "camps-trend", "idps-in-camps-reported"})
+
+
+def on_period(chart: ChartData, filters: Filters) -> ChartData:
+    """The chart on the selected period's time axis (a copy: built charts are shared and cached)."""
+    if chart.is_empty or chart.name not in TIME_CHARTS or not (filters.start and filters.end):
+        return chart
+    figure = go.Figure(chart.figure)
+    figure.update_xaxes(range=[pd.Timestamp(filters.start), pd.Timestamp(filters.end) + pd.Timedelta(days=1)])
+    return replace(chart, figure=figure)
 
 
 def pack_charts() -> list[str]:

@@ -53,8 +53,8 @@ class PackChart:
 
     @property
     def caption(self) -> str:
-        measure = f" {self.about.measure}" if self.about.measure else ""
-        return f"Reference period: {self.about.period_text}.{measure}"
+        when = f"Reference period: {self.about.period_text}." if any(self.about.period) else ""
+        return " ".join(part for part in (when, self.about.measure) if part)
 
 
 @dataclass
@@ -124,7 +124,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
     names = charts or story.pack_charts()
     # the map is on the first page: its sources are numbered before the charts'
     for name in sorted(names, key=lambda n: n != story.MAP_CHART):
-        chart = catalog.build(name, query, filters)
+        chart = story.on_period(catalog.build(name, query, filters), filters)
         section = story.section_of(name)
         is_map = name == story.MAP_CHART
         if chart.figure is None or (chart.is_empty and not is_map):

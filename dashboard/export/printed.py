@@ -15,7 +15,7 @@ from dashboard.catalog import ChartData
 WIDTH_PX = 960            # 180 mm of A4 text width: 1 px = 0.19 mm
 FONT_PX = 15              # 2.8 mm ≈ 8 pt on paper
 MIN_HEIGHT, MAX_HEIGHT = 400, 640
-MAP_HEIGHT = 680
+MAP_HEIGHT = 740
 FONT = "DejaVu Sans, Arial, sans-serif"
 
 

@@ -22,8 +22,6 @@ from warehouse.queries import Filters
 
 TITLE_CHARS = 70   # a report title longer than this is cut under a headline (the full one on hover)
 MAP_HEIGHT = 560   # the whole map and its legend on a 768-pixel-high laptop screen
-TIME_CHARTS = {"displacement-timeline", "displacement-by-border-band", "casualties-vs-displacement",
-               "refugees-by-host-country", "camps-trend", "idps-in-camps-reported"}
 
 
 def _period(filters: Filters) -> str:
@@ -56,15 +54,6 @@ def _key_events(filters: Filters) -> None:
         st.caption(plain(f"Source: {event.source_publisher}"), help=plain(f"{event.source_publisher}, {event.source_title}"))
 
 
-def _on_period(item: ChartData, filters: Filters) -> ChartData:
-    """The chart on the selected period's time axis, so curves and deaths line up."""
-    if item.is_empty or item.name not in TIME_CHARTS or not (filters.start and filters.end):
-        return item
-    figure = go.Figure(item.figure)  # the cached figure is shared: change a copy
-    figure.update_xaxes(range=[pd.Timestamp(filters.start), pd.Timestamp(filters.end) + pd.Timedelta(days=1)])
-    return replace(item, figure=figure)
-
-
 def _map(item: ChartData) -> ChartData:
     if item.figure is None:
         return item
@@ -88,12 +77,12 @@ def _section(section: story.Section, filters: Filters, not_shown: list[str]) -> 
     if section.key == "displacement":
         left, right = st.columns([3, 1])
         with left:
-            show_chart(_on_period(drawn[0], filters))
+            show_chart(story.on_period(drawn[0], filters))
         with right:
             _key_events(filters)
         drawn = drawn[1:]
     for item in drawn:
-        show_chart(_map(item) if item.name == story.MAP_CHART else _on_period(item, filters))
+        show_chart(_map(item) if item.name == story.MAP_CHART else story.on_period(item, filters))
 
 
 st.title("Displacement in Northwest Syria")
