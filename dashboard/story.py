@@ -168,15 +168,16 @@ def headline_figures(query: Query, filters: Filters) -> list[Headline]:
 
 # --- key events ----------------------------------------------------------------
 
-def key_events(events: pd.DataFrame, limit: int = 6) -> pd.DataFrame:
-    """The few events a briefing names: the chart rules' key events when they are
-    defined (dashboard.charts.key_events), else the offensive's own categories."""
-    from dashboard import charts
-
+def key_events(events: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
+    """The few events a briefing names: the drawing rules' key events (the ones
+    labelled on the charts, dashboard.drawing.split_events) when that rule exists,
+    else the offensive's own categories."""
     if events.empty:
         return events
-    chosen = getattr(charts, "key_events", None)
-    if chosen is not None:
-        return chosen(events).head(limit)
-    wanted = events[events["category"].isin(("offensive", "frontline", "agreement", "patrol"))]
-    return (wanted if not wanted.empty else events).head(limit)
+    try:
+        from dashboard.drawing import split_events
+    except ImportError:
+        wanted = events[events["category"].isin(("offensive", "frontline", "agreement", "patrol"))]
+        return (wanted if not wanted.empty else events).head(limit)
+    key = split_events(events)[0]
+    return (key if not key.empty else events).head(limit)
