@@ -16,7 +16,8 @@ WIDTH_PX = 960            # 180 mm of A4 text width: 1 px = 0.19 mm
 FONT_PX = 15              # 2.8 mm ≈ 8 pt on paper
 MIN_HEIGHT, MAX_HEIGHT = 400, 640
 MAP_HEIGHT = 740
-FONT = "DejaVu Sans, Arial, sans-serif"
+FONT = "Liberation Sans, Arial, DejaVu Sans Condensed, sans-serif"  # narrow: event labels fit as on screen
+EVENT_TICKS = "Events: "  # legend names of the minor event categories (dashboard.drawing)
 
 
 def _legend_rows(fig: go.Figure) -> int:
@@ -31,6 +32,15 @@ def _legend_rows(fig: go.Figure) -> int:
     return -(-len(names) // per_row)
 
 
+def _one_entry_for_event_ticks(fig: go.Figure) -> None:
+    """On paper a legend entry per event category cannot be clicked: one entry for all the ticks."""
+    ticks = [t for t in fig.data if str(getattr(t, "name", "") or "").startswith(EVENT_TICKS)]
+    for i, trace in enumerate(ticks):
+        trace.showlegend = i == 0
+        if i == 0:
+            trace.name = "Other events (the dashboard lists them)"
+
+
 def is_map(fig: go.Figure) -> bool:
     return any(t.type in ("scattermap", "choroplethmap", "densitymap") for t in fig.data)
 
@@ -40,6 +50,7 @@ def for_print(chart: ChartData) -> go.Figure:
     fig = go.Figure(chart.figure)
     # a series hidden behind a legend click on screen cannot be clicked on paper
     fig.data = [t for t in fig.data if getattr(t, "visible", None) != "legendonly"]
+    _one_entry_for_event_ticks(fig)
     fig.update_layout(title=None, width=WIDTH_PX, font={"size": FONT_PX, "family": FONT, "color": "#222222"},
                       paper_bgcolor="white")
     if is_map(fig):
