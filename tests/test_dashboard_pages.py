@@ -16,7 +16,7 @@ import synthetic  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
-OFFENSIVE = {"start": "2019-12-01", "end": "2020-03-31"}
+OFFENSIVE_LINK = {"start": "2019-12-01", "end": "2020-03-31"}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_crisis_page_tells_the_offensive_with_dates_and_sources(reference_db, monkeypatch):
-    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE)
+    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE_LINK)
     got = metrics(at)
     assert got["People newly displaced"] == "961,300"          # WFP, 1 Dec 2019 - 3 Mar 2020
     assert got["Syrian refugees in Turkey"] == "3,600,000"
@@ -107,7 +107,7 @@ def test_crisis_charts_share_the_period_axis(reference_db, monkeypatch):
     """Displacement and deaths are drawn against the same dates, so a reader can line them up."""
     import json
 
-    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE)
+    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE_LINK)
     ranges = set()
     for element in at.get("plotly_chart"):
         layout = json.loads(element.proto.spec)["layout"]
