@@ -155,24 +155,21 @@ def test_default_view_opens_on_the_offensive_and_one_click_shows_the_whole_span(
 
 
 @pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080)])  # a laptop, a projector
-def test_crisis_page_reads_on_a_laptop_and_a_projector(server, width, height):
+def test_crisis_page_reads_on_a_laptop_and_a_projector(server, browser_page, width, height):
     """The landing page shows its key figures on the first screen and never scrolls sideways."""
-    from playwright.sync_api import sync_playwright
-
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(f"{server}/?start=2019-12-01&end=2020-03-31")
-            _settle(page)
-            page.wait_for_selector(".js-plotly-plot", timeout=60000)
-            figures = page.locator("[data-testid=stMetric]")
-            assert figures.count() >= 3
-            for i in range(figures.count()):
-                box = figures.nth(i).bounding_box()
-                assert box and box["y"] + box["height"] <= height, f"key figure {i} below the first screen"
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            page.screenshot(path=str(SHOTS / f"crisis-{width}x{height}.png"))
-        finally:
-            browser.close()
+    page = browser_page.context.new_page()
+    try:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server}/?start=2019-12-01&end=2020-03-31")
+        page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=120000)
+        page.wait_for_selector(".js-plotly-plot", timeout=120000)
+        figures = page.locator("[data-testid=stMetric]")
+        assert figures.count() >= 3
+        for i in range(figures.count()):
+            box = figures.nth(i).bounding_box()
+            assert box and box["y"] + box["height"] <= height, f"key figure {i} below the first screen"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"crisis-{width}x{height}.png"))
+    finally:
+        page.close()
