@@ -26,7 +26,8 @@ PAGES = Path(__file__).parent / "views"
 st.set_page_config(page_title="Northwest Syria displacement", page_icon="🗺️", layout="wide")
 
 navigation = st.navigation([
-    st.Page(PAGES / "overview.py", title="Overview", url_path="overview", default=True),
+    st.Page(PAGES / "crisis.py", title="Crisis briefing", url_path="crisis", default=True),  # served at /
+    st.Page(PAGES / "overview.py", title="Overview", url_path="overview"),
     st.Page(PAGES / "border.py", title="Toward the border", url_path="border"),
     st.Page(PAGES / "map.py", title="Map", url_path="map"),
     st.Page(PAGES / "camps.py", title="Camps", url_path="camps"),

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-PAGES = ["overview", "border", "map", "camps", "casualties", "refugees", "data"]
+PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
 
 
 def _free_port() -> int:
@@ -88,7 +88,9 @@ def _settle(page) -> None:
 def test_every_page_renders_its_charts(server, browser_page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name in PAGES:
-        browser_page.goto(f"{server}/" + ("" if name == "overview" else name))  # the default page lives at /
+        browser_page.goto(f"{server}/" + ("" if name == "crisis" else name))  # the default page lives at /
+        if name == "crisis":  # the landing page draws the whole story, on a cold server
+            browser_page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=120000)
         _settle(browser_page)
         assert browser_page.locator("text=Page not found").count() == 0, name
         if name == "data":
@@ -152,3 +154,23 @@ def test_default_view_opens_on_the_offensive_and_one_click_shows_the_whole_span(
     assert sidebar.get_by_role("radio", name="Whole span").get_attribute("aria-checked") == "true"
     browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
     browser_page.screenshot(path=str(SHOTS / "whole-span-from-link.png"))
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080)])  # a laptop, a projector
+def test_crisis_page_reads_on_a_laptop_and_a_projector(server, browser_page, width, height):
+    """The landing page shows its key figures on the first screen and never scrolls sideways."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser_page.context.browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(f"{server}/?start=2019-12-01&end=2020-03-31")
+        page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=120000)
+        page.wait_for_selector(".js-plotly-plot", timeout=120000)
+        figures = page.locator("[data-testid=stMetric]")
+        assert figures.count() >= 3
+        for i in range(figures.count()):
+            box = figures.nth(i).bounding_box()
+            assert box and box["y"] + box["height"] <= height, f"key figure {i} below the first screen"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"crisis-{width}x{height}.png"))
+    finally:
+        page.close()

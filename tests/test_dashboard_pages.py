@@ -15,7 +15,8 @@ import synthetic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["overview", "border", "map", "camps", "casualties", "refugees", "data"]
+PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
+OFFENSIVE_LINK = {"start": "2019-12-01", "end": "2020-03-31"}
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,47 @@ def source_lines(at: AppTest) -> str:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def test_crisis_page_tells_the_offensive_with_dates_and_sources(reference_db, monkeypatch):
+    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE_LINK)
+    from datetime import date
+
+    from dashboard import catalog, story
+    from warehouse.queries import Filters
+
+    got = metrics(at)
+    expected = story.headline_figures(catalog.direct_query(reference_db), Filters(date(2019, 12, 1), date(2020, 3, 31)))
+    assert got == {h.label: f"{h.value:,.0f}" for h in expected}  # the same figures as the briefing pack's
+    assert {"People newly displaced", "Syrian refugees in Turkey"} <= set(got) and len(got) >= 3
+    headline_captions = [str(c.value) for c in at.caption][: len(got)]
+    for caption in headline_captions:  # each headline: its period or reference date, then its source
+        assert "Source:" in caption and re.search(r"\d{1,2} [A-Z][a-z]{2} 20\d\d", caption), caption
+    sections = [h.value for h in at.header if h.value != "Filters"]
+    assert sections[:2] == ["How many fled", "Where people went"] and "Casualties" in sections
+    assert "Syrians in Turkey" in sections
+    titles = [s.value for s in at.subheader]
+    for title in ("Displacement in Northwest Syria, as reported", "Deaths and displacement on one time axis",
+                  "Syrian refugees by host country"):
+        assert title in titles
+    assert len(at.get("plotly_chart")) >= 4
+    assert "Key events" in texts(at.markdown)
+    shown = texts(at.caption) + texts(at.markdown) + texts(at.metric) + texts(at.header) + texts(at.subheader)
+    assert not re.search(r"\b(None|nan|NaT)\b", shown)
+
+
+def test_crisis_charts_share_the_period_axis(reference_db, monkeypatch):
+    """Displacement and deaths are drawn against the same dates, so a reader can line them up."""
+    import json
+
+    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE_LINK)
+    ranges = set()
+    for element in at.get("plotly_chart"):
+        layout = json.loads(element.proto.spec)["layout"]
+        axis = layout.get("xaxis", {})
+        if axis.get("type") == "date" or "range" in axis and str(axis["range"][0]).startswith("2019"):
+            ranges.add(tuple(str(v)[:10] for v in axis["range"]))
+    assert ranges == {("2019-12-01", "2020-04-01")}
 
 
 def test_overview_headlines_name_their_sources(synthetic_db, monkeypatch):

@@ -1,49 +1,60 @@
-"""The briefing pack: the current view as one PDF (or one self-contained HTML
-page) that a policymaker can forward as it is.
+"""The briefing pack: the selected period as 2–6 printed A4 pages in the style of
+a humanitarian flash update, or the same content as one self-contained HTML page.
 
-Contents: a title page with the filters and headline figures (each with its
-source and reference date), every catalogue chart, the conflict events in the
-period, and a sources-and-methodology section listing every source in the
-warehouse with publisher, title, URL, publication date, and the file it was
-loaded from (load date, sha256), so any figure can be traced back.
+First page: title, period, key figures, key events and the map of where people
+went. Then the story's charts (dashboard.story) at full width, two to a page
+where they fit; charts with no figures for the selection get no page, only a
+"Not shown" line. Every headline, event and chart carries numbered references
+([1], [3]–[5]) to the list of sources at the end (publisher, title, date, link).
+The footer of every page names the export date, the filters and the warehouse
+version, so a printed page is never orphaned from its data.
 """
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from dashboard import catalog
+from dashboard import catalog, story
 from dashboard.catalog import ChartData, Query
-from dashboard.export import images
+from dashboard.export import images, printed
 from dashboard.export.about import PROJECT, About, day, describe_filters, file_stem, period_text
 from dashboard.export.files import about_for, filter_names, version_label
-from dashboard.export.pdf import BriefPDF
+from dashboard.export.references import Reference, References, label
+from dashboard.story import Headline
 from warehouse.queries import Filters
 
-TITLE = "Displacement in Northwest Syria — briefing pack"
+TITLE = "Displacement in Northwest Syria"
+KICKER = "Northwest Syria · Briefing"
 SUBTITLE = "Idleb and northern Aleppo, against the conflict timeline of the 2019–2020 offensive"
-PNG_SCALE = 2  # 2400 px wide: sharp in print at A4 width, small enough to keep the pack light
+PNG_SCALE = 2      # 1920 px for 180 mm: about 270 dpi on paper
+MAX_PAGES = 6
 METHODOLOGY = (
-    "Figures are shown as each publisher reported them. Flows (people displaced or arriving during a "
-    "reference period) and stocks (people present at the end of it) are never added together, and figures "
-    "from different publishers are never summed. Reports covering more than a month are usually cumulative "
-    "('since 1 December') and are shown, not added to monthly figures. Distances to the Turkish border are "
-    "computed from place coordinates. Every figure in the warehouse carries the source it was typed or "
-    "loaded from and the load that brought it; the list below names both."
+    "Figures are shown as each publisher reported them, over the period each report covers. Flows (people "
+    "displaced during a period) and stocks (people present at a date) are never added together, figures from "
+    "different publishers are never summed, and cumulative reports ('since 1 December') are drawn as their own "
+    "series. Distances to the Turkish border are computed from place coordinates."
 )
 
+__all__ = ["Headline", "Pack", "PackChart", "briefing_pack", "gather", "pack_file_name", "to_html", "to_pdf"]
 
-@dataclass(frozen=True)
-class Headline:
-    label: str
-    value: float
-    period: tuple[date | None, date | None]
-    source: str
-    note: str = ""
+
+@dataclass
+class PackChart:
+    """One chart of the pack with its citation and reference numbers."""
+
+    chart: ChartData
+    about: About
+    section: str
+    refs: list[int]
+    picture: object = None      # a Future of PNG bytes, or ImageExportUnavailable
+
+    @property
+    def caption(self) -> str:
+        when = f"Reference period: {self.about.period_text}." if any(self.about.period) else ""
+        return " ".join(part for part in (when, self.about.measure) if part)
 
 
 @dataclass
@@ -52,272 +63,181 @@ class Pack:
 
     filters: Filters
     filters_text: str
+    period_text: str
     exported_on: date
     version: str
-    headlines: list[Headline]
-    charts: list[tuple[ChartData, About]]
-    events: pd.DataFrame
-    sources: pd.DataFrame
-    pictures: dict[str, object] = field(default_factory=dict)  # chart name -> Future of PNG bytes, or the error
+    headlines: list[tuple[Headline, int]]
+    events: list[tuple[pd.Series, int]]
+    map: PackChart | None
+    charts: list[PackChart]
+    not_shown: list[str]
+    references: list[Reference] = field(default_factory=list)
+
+    @property
+    def footer_lines(self) -> list[str]:
+        return [f"Exported {day(self.exported_on)} from the {PROJECT} · warehouse: {self.version}",
+                f"Filters: {self.filters_text}"]
 
 
 # --- gathering ----------------------------------------------------------------
 
-def _first(query: Query, name: str, filters: Filters) -> pd.Series | None:
-    """The best row of a headline query; None when it has no row or does not exist yet."""
-    try:
-        frame = query(name, filters)
-    except (ImportError, AttributeError):
-        return None
-    return None if frame.empty else frame.iloc[0]
+@dataclass(frozen=True)
+class _EventSource:
+    publisher: str
+    title: str
+    published: object
+    url: str | None
 
 
-def _source(row: pd.Series) -> str:
-    text = f"{row.get('source_publisher')}, {row.get('source_title')}"
-    published = row.get("source_date")
-    return text + (f" ({pd.Timestamp(published):%Y-%m-%d})" if published is not None and pd.notna(published) else "")
+def _event_source(event: pd.Series) -> _EventSource:
+    url = event.get("source_url")
+    return _EventSource(str(event["source_publisher"]), str(event["source_title"]), event.get("source_date"),
+                        url if isinstance(url, str) and url else None)
 
 
-def _period(row: pd.Series) -> tuple[date | None, date | None]:
-    start, end = row.get("period_start"), row.get("period_end")
-    return (pd.Timestamp(start).date() if pd.notna(start) else None, pd.Timestamp(end).date() if pd.notna(end) else None)
+def _period_text(query: Query, filters: Filters) -> str:
+    if filters.start or filters.end:
+        return period_text(filters.start, filters.end)
+    span = query("options.date_span", None)
+    if span.empty or pd.isna(span.iloc[0]["first_day"]):
+        return "All dates"
+    return period_text(pd.Timestamp(span.iloc[0]["first_day"]).date(), pd.Timestamp(span.iloc[0]["last_day"]).date())
 
 
-def _reports(row: pd.Series) -> str:
-    """'2 non-overlapping reports of 5' when the headline query says how it summed."""
-    if pd.notna(row.get("reports")):
-        offered = row.get("reports_offered")
-        return f"sum of {int(row['reports'])} non-overlapping report(s)" + (
-            f" of {int(offered)}" if pd.notna(offered) else "")
-    return ""
-
-
-def _displaced(row: pd.Series) -> Headline:
-    label = "People newly displaced" if row["figure_type"] == "newly_displaced" else "IDP arrivals"
-    return Headline(label, row["value"], _period(row), _source(row), _reports(row))
-
-
-def _near_border(row: pd.Series) -> Headline | None:
-    if not row.get("placed"):
-        return None  # no IDP place has a known distance: a 0 here would be misleading
-    return Headline(f"IDPs within {row['km']:g} km of the Turkish border", row["value"], (None, _period(row)[1]),
-                    _source(row), f"of {row['total']:,.0f} IDPs reported on that date ({row['placed']:,.0f} placed)")
-
-
-def _refugees(row: pd.Series) -> Headline:
-    return Headline("Syrian refugees in Turkey", row["value"], (None, _period(row)[1]), _source(row),
-                    str(row["population_type"]).replace("_", " "))
-
-
-def _deaths(row: pd.Series) -> Headline:
-    spread = f"range {row['low']:,.0f}–{row['high']:,.0f}" if pd.notna(row.get("low")) and pd.notna(row.get("high")) else ""
-    note = "; ".join(part for part in (_reports(row), spread) if part)
-    return Headline(f"Recorded deaths ({row['category']})", row["value"], _period(row), _source(row), note)
-
-
-def _camps(row: pd.Series) -> Headline:
-    capacity = f"stated capacity {row['capacity']:,.0f}" if pd.notna(row.get("capacity")) else ""
-    return Headline(f"People in {int(row['camps'])} camps (latest count each)", row["value"], _period(row),
-                    _source(row), capacity)
-
-
-HEADLINES: tuple[tuple[str, Callable[[pd.Series], Headline | None]], ...] = (
-    ("headlines.displaced", _displaced),
-    ("headlines.idps_near_border", _near_border),
-    ("headlines.deaths", _deaths),
-    ("headlines.refugees_in_turkey", _refugees),
-    ("headlines.camp_occupancy", _camps),
-)
-
-
-def headline_figures(query: Query, filters: Filters) -> list[Headline]:
-    """One number per theme (the headline queries' best row), each with its source."""
-    found = []
-    for name, make in HEADLINES:
-        row = _first(query, name, filters)
-        headline = make(row) if row is not None and pd.notna(row.get("value")) else None
-        if headline is not None:
-            found.append(headline)
-    return found
-
-
-def _start_picture(chart: ChartData, about: About) -> object:
+def start_picture(chart: ChartData) -> object:
     """Start the chart's PNG in Chromium now, so it draws while Python builds the next chart."""
     try:
-        return images.render_async(images.decorate(chart, about), "png", scale=PNG_SCALE)
+        return images.render_async(printed.for_print(chart), "png", scale=PNG_SCALE)
     except images.ImageExportUnavailable as missing:
         return missing
 
 
 def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
            exported_on: date | None = None, pictures: bool = False) -> Pack:
-    """Run every query the pack needs; with `pictures`, start drawing the chart images too."""
+    """Run every query the pack needs and number the sources; with `pictures`, start drawing the charts."""
     exported_on = exported_on or date.today()
-    built, started = [], {}
-    for name in charts or list(catalog.CHARTS):
-        chart = catalog.build(name, query, filters)
-        about = about_for(chart, filters, query=query, exported_on=exported_on)
-        built.append((chart, about))
-        if pictures and not chart.is_empty:
-            started[name] = _start_picture(chart, about)
+    refs = References(query("briefing.sources_with_loads", None))
+    headlines = [(h, refs.number(h)) for h in story.headline_figures(query, filters)]
+    events = story.key_events(query("timeline.events", filters))
+    numbered_events = [(event, refs.number(_event_source(event))) for _, event in events.iterrows()]
+    the_map, drawn, not_shown = None, [], []
+    names = charts or story.pack_charts()
+    # the map is on the first page: its sources are numbered before the charts'
+    for name in sorted(names, key=lambda n: n != story.MAP_CHART):
+        chart = story.on_period(catalog.build(name, query, filters), filters)
+        section = story.section_of(name)
+        is_map = name == story.MAP_CHART
+        if chart.figure is None or (chart.is_empty and not is_map):
+            not_shown.append(chart.title)
+            continue
+        cited = getattr(chart, "references", None) or chart.sources  # records with links, else text
+        item = PackChart(chart, about_for(chart, filters, query=query, exported_on=exported_on),
+                         section.heading if section else "", refs.cite(cited))
+        if pictures:
+            item.picture = start_picture(chart)
+        if is_map:
+            the_map = item
+        else:
+            drawn.append(item)
     return Pack(
-        filters=filters,
-        filters_text=describe_filters(filters, filter_names(query, filters)),
-        exported_on=exported_on,
-        version=version_label(query),
-        headlines=headline_figures(query, filters),
-        charts=built,
-        events=query("timeline.events", filters),
-        sources=query("briefing.sources_with_loads", None),
-        pictures=started,
+        filters=filters, filters_text=describe_filters(filters, filter_names(query, filters)),
+        period_text=_period_text(query, filters), exported_on=exported_on, version=version_label(query),
+        headlines=headlines, events=numbered_events, map=the_map, charts=drawn, not_shown=not_shown,
+        references=refs.entries,
     )
+
+
+def headline_parts(headline: Headline) -> tuple[str, str, str]:
+    """(number, label, 'when · note') as a key-figure box shows them."""
+    when = f"as of {day(headline.period[1])}" if headline.is_stock else period_text(*headline.period)
+    return f"{headline.value:,.0f}", headline.label, when + (f" · {headline.note}" if headline.note else "")
+
+
+def event_line(event: pd.Series) -> str:
+    return f"{day(pd.Timestamp(event['event_date']).date())} — {event['title']}"
 
 
 # --- PDF ----------------------------------------------------------------------
 
 def to_pdf(pack: Pack) -> bytes:
-    """The pack as PDF. Without Chromium, charts are replaced by a note saying what to install."""
-    pdf = BriefPDF(f"{PROJECT} · exported {pack.exported_on:%Y-%m-%d}")
-    _title_page(pdf, pack)
-    for chart, about in pack.charts:
-        picture = pack.pictures.get(chart.name) or (None if chart.is_empty else _start_picture(chart, about))
-        _chart_page(pdf, chart, about, picture)
-    _events_page(pdf, pack.events)
-    _sources_pages(pdf, pack.sources)
-    return pdf.bytes()
+    """The pack as PDF, at most MAX_PAGES pages when the charts can shrink to fit."""
+    from dashboard.export import brief_pdf  # fpdf2 and the fonts load only for the PDF
 
-
-def _title_page(pdf: BriefPDF, pack: Pack) -> None:
-    pdf.add_page()
-    pdf.heading(TITLE, size=20)
-    pdf.paragraph(SUBTITLE, size=12)
-    pdf.paragraph(f"Filters: {pack.filters_text}", bold_label=True)
-    pdf.paragraph(f"Exported: {pack.exported_on:%Y-%m-%d} · warehouse {pack.version}", bold_label=True)
-    if pdf.font_note:
-        pdf.paragraph(pdf.font_note, size=9)
-    pdf.heading("Headline figures", size=14)
-    if not pack.headlines:
-        pdf.paragraph("No headline figures for this selection.")
-    for item in pack.headlines:
-        pdf.paragraph(f"{item.label}: {item.value:,.0f}", size=12, bold=True)
-        when = period_text(*item.period) if item.period[0] else f"as of {day(item.period[1])}"
-        pdf.paragraph(f"{when}. {item.note + '. ' if item.note else ''}Source: {item.source}", size=9)
-    pdf.paragraph(METHODOLOGY, size=9)
-
-
-def _chart_page(pdf: BriefPDF, chart: ChartData, about: About, picture: object) -> None:
-    pdf.add_page()
-    pdf.heading(chart.title, size=14)
-    if chart.is_empty:
-        pdf.paragraph(f"{chart.empty_message} ({about.filters})")
-        return
-    if isinstance(picture, images.ImageExportUnavailable):
-        pdf.paragraph(f"Chart image unavailable: {picture} The HTML briefing pack shows it.", size=10)
-    else:
-        try:
-            pdf.image_png(images.collect(picture))
-        except Exception as error:  # noqa: BLE001 - one chart that fails to draw must not sink the pack
-            pdf.paragraph(f"Chart image could not be drawn ({type(error).__name__}: {error}).", size=10)
-    pdf.paragraph(f"Reference period: {about.period_text}. {about.measure}", size=9)
-    pdf.paragraph("Sources: " + about.sources_text, size=8)
-
-
-def _events_page(pdf: BriefPDF, events: pd.DataFrame) -> None:
-    pdf.add_page()
-    pdf.heading("Conflict events in the period", size=14)
-    if events.empty:
-        pdf.paragraph("No events recorded for this selection.")
-    for event in events.itertuples():
-        pdf.paragraph(f"{pd.Timestamp(event.event_date):%Y-%m-%d} — {event.title}", size=10, bold=True)
-        pdf.paragraph(f"Source: {event.source_publisher}, {event.source_title}", size=8)
-
-
-def _sources_pages(pdf: BriefPDF, sources: pd.DataFrame) -> None:
-    pdf.add_page()
-    pdf.heading("Sources and methodology", size=14)
-    pdf.paragraph(METHODOLOGY, size=9)
-    pdf.paragraph(f"{sources['source_id'].nunique()} sources in the warehouse:", size=10, bold=True)
-    for _, rows in sources.groupby("source_id", sort=False):
-        first = rows.iloc[0]
-        pdf.paragraph(f"{first['publisher']} — {first['title']}", size=9, bold=True)
-        pdf.paragraph(_source_detail(first), size=8)
-        for load in rows.dropna(subset=["load_id"]).itertuples():
-            pdf.paragraph(_load_detail(load), size=7, mono=True)
-
-
-def _source_detail(row: pd.Series, with_url: bool = True) -> str:
-    parts = [f"Published: {pd.Timestamp(row['published']):%Y-%m-%d}" if pd.notna(row["published"]) else "Published: not stated"]
-    if with_url and pd.notna(row["url"]):
-        parts.append(f"URL: {row['url']}")
-    if pd.notna(row["licence"]):
-        parts.append(f"Licence: {row['licence']}")
-    if bool(row["is_synthetic"]):
-        parts.append("SYNTHETIC DATA (made by code for tests or benchmarks, not real figures)")
-    return " · ".join(parts)
-
-
-def _load_detail(load) -> str:
-    when = f"{pd.Timestamp(load.loaded_at):%Y-%m-%d %H:%M}" if pd.notna(load.loaded_at) else "?"
-    return f"Loaded {when} from {load.file_name} (load {int(load.load_id)}, {int(load.fact_rows)} rows) sha256 {load.file_sha256}"
+    return brief_pdf.write(pack, MAX_PAGES)
 
 
 # --- HTML ---------------------------------------------------------------------
 
+CSS = """
+body{max-width:1100px}
+.band{background:#005EB8;color:#fff;padding:14px 20px;margin:-2em -2em 1em;display:flex;justify-content:space-between}
+.band h1{margin:.1em 0;font-size:1.8em}.kicker{font-weight:bold;font-size:.8em;letter-spacing:.05em}
+.when{text-align:right}.label{color:#005EB8;text-transform:uppercase;font-size:.85em;border-bottom:2px solid #005EB8;
+margin-top:1.6em;padding-bottom:2px;letter-spacing:.04em}
+.figures{display:flex;gap:12px}.figure{flex:1;border-left:4px solid #005EB8;padding:4px 10px}
+.figure .n{font-size:1.8em;font-weight:bold;color:#005EB8}.figure .what{font-weight:bold}
+.small,.figure .fwhen{font-size:.8em;color:#555}.refs{font-size:.8em;color:#005EB8}
+ol.sources{font-size:.85em;list-style:none;padding-left:0}ol.sources li{margin:.25em 0;padding-left:2.6em;text-indent:-2.6em}
+footer.pack{font-size:.8em;color:#555;border-top:1px solid #ccc;margin-top:2em;padding-top:.5em}
+@media print{.band{margin:0}}
+"""
+
+
+def _refs_html(numbers: list[int]) -> str:
+    return f"<span class='refs'>{html.escape(label(numbers))}</span>" if numbers else ""
+
+
+def _figure_html(item: PackChart, first: bool) -> str:
+    fig = printed.for_print(item.chart)
+    fig.update_layout(width=None, autosize=True)
+    return fig.to_html(full_html=False, include_plotlyjs=first, config=images.PLOTLY_CONFIG)
+
+
+def _chart_html(item: PackChart, first: bool) -> str:
+    return (f"<section class='chart'><h3>{html.escape(item.chart.title)}</h3>{_figure_html(item, first)}"
+            f"<p class='small'>{html.escape(item.caption)} Sources: {_refs_html(item.refs)}</p></section>")
+
+
 def to_html(pack: Pack) -> bytes:
     """The pack as one self-contained page: plotly.js embedded once, interactive charts."""
-    parts = [f"<h1>{html.escape(TITLE)}</h1><p>{html.escape(SUBTITLE)}</p>",
-             f"<p><b>Filters:</b> {html.escape(pack.filters_text)}<br><b>Exported:</b> "
-             f"{pack.exported_on:%Y-%m-%d} · warehouse {html.escape(pack.version)}</p>",
-             _headlines_html(pack.headlines)]
+    parts = [f"<style>{CSS}</style><header class='band'><div><div class='kicker'>{html.escape(KICKER.upper())}</div>"
+             f"<h1>{html.escape(TITLE)}</h1><div>{html.escape(SUBTITLE)}</div></div>"
+             f"<div class='when'><b>{html.escape(pack.period_text)}</b><br>Issued {day(pack.exported_on)}</div></header>"]
+    parts.append("<h2 class='label'>Key figures</h2>")
+    if not pack.headlines:
+        parts.append("<p>No headline figures for this selection.</p>")
+    boxes = "".join(
+        f"<div class='figure'><div class='n'>{html.escape(n)}</div><div class='what'>{html.escape(what)}</div>"
+        f"<div class='fwhen'>{html.escape(when)} {_refs_html([ref])}</div></div>"
+        for (n, what, when), ref in ((headline_parts(h), ref) for h, ref in pack.headlines))
+    parts.append(f"<div class='figures'>{boxes}</div>")
+    if pack.events:
+        items = "".join(f"<li>{html.escape(event_line(e))} {_refs_html([ref])}</li>" for e, ref in pack.events)
+        parts.append(f"<h2 class='label'>Key events</h2><ul>{items}</ul>")
     first = True
-    for chart, about in pack.charts:
-        parts.append(f"<section class='chart'><h2>{html.escape(chart.title)}</h2>")
-        if chart.is_empty:
-            parts.append(f"<p>{html.escape(chart.empty_message)}</p>")
-        else:
-            fig = images.decorate(chart, about)
-            parts.append(fig.to_html(full_html=False, include_plotlyjs=first, config=images.PLOTLY_CONFIG))
-            first = False
-        parts.append(f"<p>Reference period: {html.escape(about.period_text)}. {html.escape(about.measure)}</p>"
-                     f"<p class='small'>Sources: {html.escape(about.sources_text)}</p></section>")
-    parts.append(_events_html(pack.events))
-    parts.append(_sources_html(pack.sources))
-    return images.html_page(TITLE, "".join(parts)).encode("utf-8")
+    sections = ([(pack.map.section, pack.map)] if pack.map else []) + [(c.section, c) for c in pack.charts]
+    current = None
+    for section, item in sections:
+        if section != current:
+            parts.append(f"<h2 class='label'>{html.escape(section)}</h2>")
+            current = section
+        parts.append(_chart_html(item, first))
+        first = False
+    if pack.not_shown:
+        parts.append(f"<p class='small'><b>Not shown</b> (no figures for this selection): "
+                     f"{html.escape('; '.join(pack.not_shown))}.</p>")
+    parts.append(_sources_html(pack.references))
+    parts.append("<footer class='pack'>" + "<br>".join(html.escape(line) for line in pack.footer_lines) + "</footer>")
+    return images.html_page(f"{TITLE} — briefing, {pack.period_text}", "".join(parts)).encode("utf-8")
 
 
-def _headlines_html(headlines: list[Headline]) -> str:
-    if not headlines:
-        return "<h2>Headline figures</h2><p>No headline figures for this selection.</p>"
-    rows = "".join(
-        f"<tr><td>{html.escape(h.label)}</td><td style='text-align:right'><b>{h.value:,.0f}</b></td>"
-        f"<td>{html.escape(period_text(*h.period) if h.period[0] else 'as of ' + day(h.period[1]))}</td>"
-        f"<td>{html.escape(h.note)}</td><td>{html.escape(h.source)}</td></tr>"
-        for h in headlines
-    )
-    return ("<h2>Headline figures</h2><table><tr><th>Figure</th><th>Value</th><th>Reference period</th>"
-            f"<th>Note</th><th>Source</th></tr>{rows}</table>")
-
-
-def _events_html(events: pd.DataFrame) -> str:
-    rows = "".join(
-        f"<tr><td>{pd.Timestamp(e.event_date):%Y-%m-%d}</td><td>{html.escape(str(e.title))}</td>"
-        f"<td>{html.escape(f'{e.source_publisher}, {e.source_title}')}</td></tr>"
-        for e in events.itertuples()
-    )
-    return ("<h2>Conflict events in the period</h2>"
-            + (f"<table><tr><th>Date</th><th>Event</th><th>Source</th></tr>{rows}</table>" if rows else "<p>None.</p>"))
-
-
-def _sources_html(sources: pd.DataFrame) -> str:
+def _sources_html(references: list[Reference]) -> str:
     items = []
-    for _, rows in sources.groupby("source_id", sort=False):
-        first = rows.iloc[0]
-        url = f" <a href='{html.escape(str(first['url']))}'>{html.escape(str(first['url']))}</a>" if pd.notna(first["url"]) else ""
-        loads = "".join(f"<br><code>{html.escape(_load_detail(load))}</code>" for load in rows.dropna(subset=["load_id"]).itertuples())
-        items.append(f"<li><b>{html.escape(str(first['publisher']))}</b> — {html.escape(str(first['title']))}. "
-                     f"{html.escape(_source_detail(first, with_url=False))}{url}{loads}</li>")
-    return (f"<h2>Sources and methodology</h2><p>{html.escape(METHODOLOGY)}</p>"
-            f"<p>{sources['source_id'].nunique()} sources in the warehouse:</p><ol class='small'>{''.join(items)}</ol>")
+    for ref in references:
+        link = f" <a href='{html.escape(ref.url)}'>{html.escape(ref.url)}</a>" if ref.url else ""
+        items.append(f"<li id='ref-{ref.number}'><b>[{ref.number}]</b> {html.escape(ref.text)}{link}</li>")
+    return (f"<h2 class='label'>Sources</h2><p class='small'>{html.escape(METHODOLOGY)}</p>"
+            f"<ol class='sources'>{''.join(items)}</ol>")
 
 
 def pack_file_name(query: Query, filters: Filters, fmt: str) -> str:

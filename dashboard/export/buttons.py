@@ -84,7 +84,8 @@ def briefing_buttons(filters: Filters | None = None) -> None:
 
     filters = _filters(filters)
     st.markdown("**Briefing pack**")
-    st.caption("Every chart for the current filters, headline figures, events and the full source list.")
+    st.caption("The selected period as a printable briefing (2–6 A4 pages): key figures, key events, the map, "
+               "the charts with data, numbered sources.")
     left, right = st.columns(2)
     for column, fmt, label in ((left, "pdf", "PDF"), (right, "html", "HTML")):
         column.download_button(

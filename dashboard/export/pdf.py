@@ -1,5 +1,6 @@
-"""A thin layer over fpdf2 for the briefing pack: a Unicode font, headings,
-wrapped paragraphs, images that fit the page, and a footer on every page.
+"""A thin layer over fpdf2 for the briefing pack: a Unicode font, a title band,
+key-figure boxes, headings, wrapped paragraphs, images that fit the page, and
+a footer on every page (export date, filters, warehouse version, page n of N).
 
 DejaVu Sans (Debian fonts-dejavu-core, installed by the Makefile) covers Latin,
 Arabic and typographic dashes; with uharfbuzz installed, Arabic is shaped and
@@ -23,16 +24,28 @@ NEEDS_SHAPING = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebre
 
 
 class BriefPDF(FPDF):
-    """A4 portrait pages with a running footer (project, export date, page number)."""
+    """A4 portrait pages in the style of a humanitarian flash update: a blue title
+    band on the first page, section labels in capitals, a two-line footer."""
 
-    def __init__(self, running_footer: str) -> None:
+    ACCENT = (0, 94, 184)       # headings, key figures, title band
+    GREY = (90, 90, 90)
+    RULE = (200, 200, 200)
+    FOOTER_H = 14               # mm kept free at the bottom of every page
+
+    def __init__(self, footer_lines: list[str] | str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.running_footer = running_footer
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_margins(15, 15, 15)
+        self.footer_lines = [footer_lines] if isinstance(footer_lines, str) else list(footer_lines)
+        self.set_auto_page_break(auto=True, margin=self.FOOTER_H + 4)
+        self.set_margins(15, 14, 15)
         self.font_note = self._set_up_fonts()
         self.set_title("Displacement in Northwest Syria — briefing pack")
         self.set_creator("Northwest Syria displacement dashboard")
+        self.alias_nb_pages()
+
+    @property
+    def bottom(self) -> float:
+        """The lowest y a block may reach on this page."""
+        return self.h - self.FOOTER_H - 4
 
     def _set_up_fonts(self) -> str:
         """Register DejaVu; return '' or a note saying what is missing."""
@@ -68,21 +81,97 @@ class BriefPDF(FPDF):
         return text
 
     def footer(self) -> None:
-        self.set_y(-11)
-        self.set_font(self.family, "", 7)
-        self.set_text_color(100)
-        self.cell(0, 5, self.clean(f"{self.running_footer} · page {self.page_no()}"), align="C")
+        top = self.h - self.FOOTER_H
+        self.set_draw_color(*self.RULE)
+        self.line(self.l_margin, top, self.w - self.r_margin, top)
+        self.set_text_color(*self.GREY)
+        self.set_font(self.family, "", 6.5)
+        self.set_xy(self.l_margin, top + 1.2)
+        width = self.epw - 22
+        for line in self.footer_lines:
+            self.multi_cell(width, 3, self.clean(line), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_xy(self.w - self.r_margin - 22, top + 1.2)
+        self.cell(22, 3, f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(0)
 
-    def heading(self, text: str, size: int = 14) -> None:
+    def title_band(self, kicker: str, title: str, right: list[str]) -> None:
+        """The first page's band: a kicker line, the title, and the period and date on the right."""
+        height = 30
+        self.set_fill_color(*self.ACCENT)
+        self.rect(0, 0, self.w, height, style="F")
+        self.set_text_color(255)
+        self.set_xy(self.l_margin, 6)
+        self.set_font(self.family, "B", 8.5)
+        self.cell(130, 4, self.clean(kicker.upper()))
+        self.set_xy(self.l_margin, 12)
+        self.set_font(self.family, "B", 19)
+        self.multi_cell(130, 8, self.clean(title), align="L")
+        self.set_font(self.family, "", 9)
+        for i, line in enumerate(right):
+            self.set_font(self.family, "B" if i == 0 else "", 10 if i == 0 else 8.5)
+            self.set_xy(self.w - self.r_margin - 60, 7 + 5.5 * i)
+            self.cell(60, 5, self.clean(line), align="R")
+        self.set_text_color(0)
+        self.set_y(height + 4)
+
+    def label(self, text: str, *, gap: float = 1.5) -> None:
+        """A section label in capitals with a thin rule under it."""
+        self.set_font(self.family, "B", 9)
+        self.set_text_color(*self.ACCENT)
+        self.cell(0, 5, self.clean(text.upper()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(*self.ACCENT)
+        self.set_line_width(0.3)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_line_width(0.2)
+        self.set_text_color(0)
+        self.ln(gap)
+
+    def key_figures(self, boxes: list[tuple[str, str, str]]) -> None:
+        """Key figures side by side: (number, label, 'period · [ref]') each, in equal boxes."""
+        if not boxes:
+            return
+        gap = 3
+        width = (self.epw - gap * (len(boxes) - 1)) / len(boxes)
+        top = self.get_y()
+        heights = []
+        for i, (number, text, small) in enumerate(boxes):
+            x = self.l_margin + i * (width + gap)
+            self.set_xy(x + 2.5, top + 2)
+            self.set_text_color(*self.ACCENT)
+            self.set_font(self.family, "B", 17 if len(boxes) < 5 else 14)
+            self.cell(width - 5, 8, self.clean(number), new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.set_text_color(0)
+            self.set_font(self.family, "B", 8.5)
+            self.multi_cell(width - 5, 3.8, self.clean(text), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.set_text_color(*self.GREY)
+            self.set_font(self.family, "", 7)
+            self.multi_cell(width - 5, 3.2, self.clean(small), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.set_text_color(0)
+            heights.append(self.get_y() - top + 2)
+        height = max(heights)
+        self.set_fill_color(*self.ACCENT)
+        for i in range(len(boxes)):  # a coloured stripe on the left of each box, as flash updates have
+            self.rect(self.l_margin + i * (width + gap), top, 1.0, height, style="F")
+        self.set_y(top + height + 3)
+
+    def bullet(self, text: str, size: float = 8.5) -> None:
+        self.set_font(self.family, "", size)
+        self.set_x(self.l_margin)
+        self.cell(4, size * 0.45, "•")
+        self.multi_cell(self.epw - 4, size * 0.45, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(0.6)
+
+    def heading(self, text: str, size: float = 14) -> None:
         self.set_font(self.family, "B", size)
         self.multi_cell(0, size * 0.5, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(2)
+        self.ln(1.5)
 
-    def paragraph(self, text: str, size: int = 10, bold: bool = False, bold_label: bool = False,
-                  mono: bool = False) -> None:
+    def paragraph(self, text: str, size: float = 10, bold: bool = False, bold_label: bool = False,
+                  mono: bool = False, grey: bool = False) -> None:
         """A wrapped paragraph; with bold_label the text before the first ':' is bold."""
         family = self.mono if mono else self.family
+        if grey:
+            self.set_text_color(*self.GREY)
         if bold_label and ":" in text:
             label, rest = text.split(":", 1)
             self.set_font(family, "B", size)
@@ -93,19 +182,29 @@ class BriefPDF(FPDF):
         else:
             self.set_font(family, "B" if bold else "", size)
             self.multi_cell(0, size * 0.45, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0)
         self.ln(1.2)
 
-    def image_png(self, png: bytes) -> None:
-        """The image at full text width, on a new page if it does not fit."""
-        width = self.epw
-        from PIL import Image
-
-        with Image.open(io.BytesIO(png)) as probe:
-            height = width * probe.height / probe.width
-        if self.get_y() + height > self.h - self.b_margin:
+    def image_png(self, png: bytes, max_height: float | None = None) -> None:
+        """The image at full text width (narrower, centred, when taller than max_height),
+        on a new page if it does not fit."""
+        width, height = fit(png, self.epw, max_height or (self.bottom - self.t_margin))
+        if self.get_y() + height > self.bottom:
             self.add_page()
-        self.image(io.BytesIO(png), x=self.l_margin, w=width, h=height)
-        self.ln(2)
+        self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, w=width, h=height)
+        self.ln(1.5)
 
     def bytes(self) -> bytes:
         return bytes(self.output())
+
+
+def fit(png: bytes, width: float, max_height: float) -> tuple[float, float]:
+    """(width, height) in mm of an image at `width`, shrunk to `max_height` keeping its shape."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as probe:
+        ratio = probe.height / probe.width
+    if width * ratio > max_height:
+        return max_height / ratio, max_height
+    return width, width * ratio
+

@@ -1,0 +1,148 @@
+"""The briefing pack's print layout (fpdf2): the first page, chart blocks that flow
+two to a page where they fit, the "Not shown" line and the numbered sources.
+
+Charts never split across pages. When the story needs more than the page
+budget, the charts are laid out again a little smaller (down to a floor that
+keeps their text readable), so a busy period still prints in a few pages.
+"""
+from __future__ import annotations
+
+from dashboard.export import images
+from dashboard.export.brief import (
+    KICKER, METHODOLOGY, SUBTITLE, TITLE, Pack, PackChart, event_line, headline_parts, start_picture,
+)
+from dashboard.export.pdf import BriefPDF, fit
+from dashboard.export.references import label
+
+CHART_HEIGHTS_MM = (118, 100, 86)   # largest chart picture, tried in turn until the pack fits
+MAP_MIN_MM = 90
+BOXES_PER_ROW = 4
+
+
+def _pictures(pack: Pack) -> dict[str, bytes | str]:
+    """Each chart's PNG, or the sentence to print instead of it."""
+    out: dict[str, bytes | str] = {}
+    for item in ([pack.map] if pack.map else []) + pack.charts:
+        picture = item.picture
+        if picture is None:
+            picture = item.picture = start_picture(item.chart)
+        if isinstance(picture, images.ImageExportUnavailable):
+            out[item.chart.name] = f"Chart image unavailable: {picture} The HTML briefing pack shows it."
+            continue
+        try:
+            out[item.chart.name] = images.collect(picture)
+        except Exception as error:  # noqa: BLE001 - one chart that fails to draw must not sink the pack
+            out[item.chart.name] = f"Chart image could not be drawn ({type(error).__name__}: {error})."
+    return out
+
+
+def write(pack: Pack, max_pages: int) -> bytes:
+    pictures = _pictures(pack)
+    for height in CHART_HEIGHTS_MM:
+        pdf = _layout(pack, pictures, height)
+        if pdf.page_no() <= max_pages:
+            break
+    return pdf.bytes()
+
+
+def _layout(pack: Pack, pictures: dict[str, bytes | str], chart_mm: float) -> BriefPDF:
+    pdf = BriefPDF(pack.footer_lines)
+    _first_page(pdf, pack, pictures)
+    current = None
+    for item in pack.charts:
+        current = _chart_block(pdf, item, pictures[item.chart.name], chart_mm, current)
+    _closing(pdf, pack)
+    return pdf
+
+
+# --- first page -------------------------------------------------------------------
+
+def _first_page(pdf: BriefPDF, pack: Pack, pictures: dict[str, bytes | str]) -> None:
+    pdf.add_page()
+    pdf.title_band(KICKER, TITLE, [pack.period_text, f"Issued {pack.exported_on.day} {pack.exported_on:%b %Y}"])
+    pdf.paragraph(SUBTITLE + ". Numbers in brackets refer to the sources listed at the end.", size=8.5, grey=True)
+    if pdf.font_note:
+        pdf.paragraph(pdf.font_note, size=8)
+    pdf.label("Key figures")
+    if not pack.headlines:
+        pdf.paragraph("No headline figures for this selection.", size=9)
+    boxes = [(n, what, f"{when} {label([ref])}") for (n, what, when), ref in
+             ((headline_parts(h), ref) for h, ref in pack.headlines)]
+    for start in range(0, len(boxes), BOXES_PER_ROW):
+        pdf.key_figures(boxes[start:start + BOXES_PER_ROW])
+    if pack.events:
+        pdf.label("Key events")
+        for event, ref in pack.events:
+            pdf.bullet(f"{event_line(event)} {label([ref])}")
+        pdf.ln(1)
+    if pack.map is not None:
+        _map_block(pdf, pack.map, pictures[pack.map.chart.name])
+
+
+def _map_block(pdf: BriefPDF, item: PackChart, picture: bytes | str) -> None:
+    """The map fills what is left of the first page (it is never pushed to page 2)."""
+    pdf.label(item.section or "Where people went")
+    pdf.heading(item.chart.title, size=10.5)
+    caption = f"{item.caption} Sources: {label(item.refs)}"
+    room = pdf.bottom - pdf.get_y() - _caption_mm(pdf, caption) - 2
+    if isinstance(picture, str):
+        pdf.paragraph(picture, size=9)
+    else:
+        pdf.image_png(picture, max_height=max(room, MAP_MIN_MM))
+    pdf.paragraph(caption, size=7.5, grey=True)
+
+
+# --- charts -----------------------------------------------------------------------
+
+def _caption_mm(pdf: BriefPDF, text: str, size: float = 7.5) -> float:
+    pdf.set_font(pdf.family, "", size)
+    lines = pdf.multi_cell(0, size * 0.45, pdf.clean(text), dry_run=True, output="LINES")
+    return len(lines) * size * 0.45 + 1.2
+
+
+def _chart_block(pdf: BriefPDF, item: PackChart, picture: bytes | str, chart_mm: float, current: str | None) -> str:
+    """Section label (when the section changes), title, picture, caption with references: on one page."""
+    caption = f"{item.caption} Sources: {label(item.refs)}"
+    picture_mm = fit(picture, pdf.epw, chart_mm)[1] if isinstance(picture, bytes) else 12
+    needed = (9 if item.section != current else 0) + 7 + picture_mm + _caption_mm(pdf, caption) + 3
+    if pdf.get_y() + needed > pdf.bottom:
+        pdf.add_page()
+        current = None  # a new page repeats its section label
+    if item.section != current:
+        pdf.label(item.section)
+    pdf.heading(item.chart.title, size=10.5)
+    if isinstance(picture, bytes):
+        pdf.image_png(picture, max_height=chart_mm)
+    else:
+        pdf.paragraph(picture, size=9)
+    pdf.paragraph(caption, size=7.5, grey=True)
+    pdf.ln(2)
+    return item.section
+
+
+# --- not shown, sources ---------------------------------------------------------
+
+def _closing(pdf: BriefPDF, pack: Pack) -> None:
+    if pack.not_shown:
+        if pdf.get_y() + 12 > pdf.bottom:
+            pdf.add_page()
+        pdf.paragraph("Not shown (no figures for this selection): " + "; ".join(pack.not_shown) + ".",
+                      size=8, bold_label=True)
+    if pdf.get_y() + 40 > pdf.bottom:
+        pdf.add_page()
+    pdf.ln(2)
+    pdf.label("Sources")
+    pdf.paragraph(METHODOLOGY, size=7.5, grey=True)
+    for ref in pack.references:
+        _reference(pdf, ref)
+
+
+def _reference(pdf: BriefPDF, ref) -> None:
+    size, line = 7.2, 3.2
+    pdf.set_font(pdf.family, "B", size)
+    pdf.set_x(pdf.l_margin)
+    pdf.cell(9, line, f"[{ref.number}]")
+    pdf.set_font(pdf.family, "", size)
+    text = ref.text + (f" {ref.url}" if ref.url else "")
+    pdf.multi_cell(pdf.epw - 9, line, pdf.clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(0.5)

@@ -1,0 +1,183 @@
+"""The crisis told in the order a briefing tells it, shared by the crisis page
+and the briefing pack so the two never disagree.
+
+Headline figures first (one number per theme, each with its reference period
+and source), then the sections: how many fled, where they went, casualties on
+the same time axis, Syrians in Turkey. Each section names catalogue charts;
+the pack draws the same charts, in the same order, with numbered references.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.catalog import ChartData, Query
+from warehouse.queries import Filters
+
+MAP_CHART = "map-displacement"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    charts: tuple[str, ...]
+    lead: str = ""
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("displacement", "How many fled", ("displacement-timeline",),
+            "Figures as each publisher reported them: cumulative 'since 1 December' counts are their own line."),
+    Section("destinations", "Where people went", (MAP_CHART, "displacement-by-border-band", "flows-origin-destination"),
+            "Destinations against the Turkish border and the M4 corridor, by distance to the border."),
+    Section("casualties", "Casualties", ("casualties-vs-displacement",),
+            "Deaths per reporting period, on the same time axis as displacement."),
+    Section("refugees", "Syrians in Turkey", ("refugees-by-host-country",),
+            "Refugees present at each reference date; Turkey hosts the largest number."),
+    Section("camps", "Camps and sites", ("camps-trend", "idps-in-camps-reported"),
+            "People living in camps and sites, as counted or reported."),
+)
+
+
+# charts with a date x axis: drawn over the selected period, so curves and deaths line up
+TIME_CHARTS = frozenset({"displacement-timeline", "displacement-by-border-band", "casualties-vs-displacement",
+                         "refugees-by-host-country", "camps-trend", "idps-in-camps-reported"})
+
+
+def on_period(chart: ChartData, filters: Filters) -> ChartData:
+    """The chart on the selected period's time axis (a copy: built charts are shared and cached)."""
+    if chart.is_empty or chart.name not in TIME_CHARTS or not (filters.start and filters.end):
+        return chart
+    figure = go.Figure(chart.figure)
+    figure.update_xaxes(range=[pd.Timestamp(filters.start), pd.Timestamp(filters.end) + pd.Timedelta(days=1)])
+    return replace(chart, figure=figure)
+
+
+def pack_charts() -> list[str]:
+    """The charts of the briefing pack, in briefing order (the map goes on the first page)."""
+    return [name for section in SECTIONS for name in section.charts]
+
+
+def section_of(chart_name: str) -> Section | None:
+    return next((s for s in SECTIONS if chart_name in s.charts), None)
+
+
+# --- headline figures ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number with what a reader needs to cite it."""
+
+    label: str
+    value: float
+    period: tuple[date | None, date | None]   # (None, end) for a stock "as of" end
+    publisher: str
+    title: str
+    published: date | None
+    note: str = ""
+
+    @property
+    def source(self) -> str:
+        """'Publisher, Title (YYYY-MM-DD)', the form catalogue charts cite their sources in."""
+        return f"{self.publisher}, {self.title}" + (f" ({self.published:%Y-%m-%d})" if self.published else "")
+
+    @property
+    def is_stock(self) -> bool:
+        return self.period[0] is None
+
+
+def _first(query: Query, name: str, filters: Filters) -> pd.Series | None:
+    """The best row of a headline query; None when it has no row or does not exist yet."""
+    try:
+        frame = query(name, filters)
+    except (ImportError, AttributeError):
+        return None
+    return None if frame.empty else frame.iloc[0]
+
+
+def _date(value) -> date | None:
+    return pd.Timestamp(value).date() if value is not None and pd.notna(value) else None
+
+
+def _cite(row: pd.Series) -> dict:
+    return {"publisher": str(row.get("source_publisher") or "Source not recorded"),
+            "title": str(row.get("source_title") or ""), "published": _date(row.get("source_date"))}
+
+
+def _reports(row: pd.Series) -> str:
+    """'sum of 2 non-overlapping reports' when the headline query added several."""
+    if pd.notna(row.get("reports")) and int(row["reports"]) > 1:
+        return f"sum of {int(row['reports'])} non-overlapping reports"
+    return ""
+
+
+def _displaced(row: pd.Series) -> Headline:
+    label = "People newly displaced" if row["figure_type"] == "newly_displaced" else "IDP arrivals"
+    return Headline(label, row["value"], (_date(row["period_start"]), _date(row["period_end"])), **_cite(row),
+                    note=_reports(row))
+
+
+def _near_border(row: pd.Series) -> Headline | None:
+    if not row.get("placed"):
+        return None  # no IDP place has a known distance: a 0 here would be misleading
+    return Headline(f"IDPs within {row['km']:g} km of the Turkish border", row["value"], (None, _date(row["period_end"])),
+                    **_cite(row), note=f"of {row['total']:,.0f} IDPs reported on that date")
+
+
+def _refugees(row: pd.Series) -> Headline:
+    kind = str(row["population_type"]).replace("_", " ")
+    return Headline("Syrian refugees in Turkey", row["value"], (None, _date(row["period_end"])), **_cite(row), note=kind)
+
+
+def _deaths(row: pd.Series) -> Headline:
+    spread = f"range {row['low']:,.0f}–{row['high']:,.0f}" if pd.notna(row.get("low")) and pd.notna(row.get("high")) else ""
+    note = "; ".join(part for part in (_reports(row), spread) if part)
+    return Headline(f"Deaths recorded ({row['category']})", row["value"],
+                    (_date(row["period_start"]), _date(row["period_end"])), **_cite(row), note=note)
+
+
+def _camps(row: pd.Series) -> Headline:
+    capacity = f"stated capacity {row['capacity']:,.0f}" if pd.notna(row.get("capacity")) else ""
+    return Headline(f"People in {int(row['camps']):,} camps", row["value"],
+                    (None, _date(row["period_end"])), **_cite(row), note=capacity)
+
+
+HEADLINES: tuple[tuple[str, Callable[[pd.Series], Headline | None]], ...] = (
+    ("headlines.displaced", _displaced),
+    ("headlines.deaths", _deaths),
+    ("headlines.refugees_in_turkey", _refugees),
+    ("headlines.idps_near_border", _near_border),
+    ("headlines.camp_occupancy", _camps),
+)
+
+
+def headline_figures(query: Query, filters: Filters) -> list[Headline]:
+    """One number per theme (the headline queries' best row), each with its source; none invented."""
+    found = []
+    for name, make in HEADLINES:
+        row = _first(query, name, filters)
+        headline = make(row) if row is not None and pd.notna(row.get("value")) else None
+        if headline is not None:
+            found.append(headline)
+    return found
+
+
+# --- key events ----------------------------------------------------------------
+
+def key_events(events: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
+    """The few events a briefing names: the drawing rules' key events (the ones
+    labelled on the charts, dashboard.drawing.split_events) when that rule exists,
+    else the offensive's own categories."""
+    if events.empty:
+        return events
+    try:
+        from dashboard.drawing import split_events
+    except ImportError:
+        wanted = events[events["category"].isin(("offensive", "frontline", "agreement", "patrol"))]
+        return (wanted if not wanted.empty else events).head(limit)
+    key = split_events(events)[0]
+    return (key if not key.empty else events).head(limit)

@@ -1,0 +1,101 @@
+"""Crisis briefing, the landing page: the selected period told in the order a
+briefing tells it (dashboard.story, shared with the briefing pack) — headline
+figures with their dates and sources, the displacement curve with the key
+events, where people went, casualties on the same time axis, Syrians in Turkey.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import story
+from dashboard.catalog import ChartData
+from dashboard.components import plain, require_warehouse, show_chart
+from dashboard.data import chart, query
+from dashboard.export.about import day, period_text
+from dashboard.export.buttons import briefing_buttons
+from dashboard.filters import current
+from warehouse.queries import Filters
+
+TITLE_CHARS = 70   # a report title longer than this is cut under a headline (the full one on hover)
+MAP_HEIGHT = 560   # the whole map and its legend on a 768-pixel-high laptop screen
+
+
+def _period(filters: Filters) -> str:
+    return period_text(filters.start, filters.end) if (filters.start or filters.end) else "the whole span of the data"
+
+
+def _headlines(filters: Filters) -> None:
+    figures = story.headline_figures(query, filters)
+    if not figures:
+        st.info("No headline figures for this selection.")
+        return
+    for column, item in zip(st.columns(len(figures)), figures):
+        when = f"As of {day(item.period[1])}" if item.is_stock else period_text(*item.period)
+        published = f" ({day(item.published)})" if item.published else ""
+        title = item.title if len(item.title) <= TITLE_CHARS else item.title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+        with column:
+            st.metric(item.label, f"{item.value:,.0f}", help=item.note or None)
+            st.caption(plain(f"{when}. Source: {item.publisher}, {title}{published}"),
+                       help=plain(f"{item.publisher}, {item.title}{published}") if title != item.title else None)
+
+
+def _key_events(filters: Filters) -> None:
+    events = story.key_events(query("timeline.events", filters))
+    st.markdown("**Key events**")
+    if events.empty:
+        st.caption("No events recorded for this selection.")
+        return
+    for event in events.itertuples():  # the publisher under each event, the report's title on hover
+        st.markdown(f"**{day(pd.Timestamp(event.event_date).date())}** — {plain(event.title)}")
+        st.caption(plain(f"Source: {event.source_publisher}"), help=plain(f"{event.source_publisher}, {event.source_title}"))
+
+
+def _map(item: ChartData) -> ChartData:
+    if item.figure is None:
+        return item
+    figure = go.Figure(item.figure)
+    figure.update_layout(height=MAP_HEIGHT)
+    return replace(item, figure=figure)
+
+
+def _section(section: story.Section, filters: Filters, not_shown: list[str]) -> None:
+    drawn = []
+    for name in section.charts:
+        item = chart(name, filters)
+        if item.figure is None or (item.is_empty and name != story.MAP_CHART):
+            not_shown.append(item.title)
+        else:
+            drawn.append(item)
+    if not drawn:
+        return
+    st.header(section.heading, divider="gray")
+    st.caption(section.lead)
+    if section.key == "displacement":
+        left, right = st.columns([3, 1])
+        with left:
+            show_chart(story.on_period(drawn[0], filters))
+        with right:
+            _key_events(filters)
+        drawn = drawn[1:]
+    for item in drawn:
+        show_chart(_map(item) if item.name == story.MAP_CHART else story.on_period(item, filters))
+
+
+st.title("Displacement in Northwest Syria")
+require_warehouse()
+filters = current()
+st.markdown(f"**Crisis briefing · {_period(filters)}** · Idleb and northern Aleppo. Each figure names its "
+            "publisher and the period it covers; figures from different publishers are never added together.")
+_headlines(filters)
+missing: list[str] = []
+for part in story.SECTIONS:
+    _section(part, filters, missing)
+if missing:
+    st.caption(plain("Not shown (no figures for this selection): " + "; ".join(missing) + "."))
+
+with st.sidebar:  # the same story as a printable pack, for briefings
+    briefing_buttons(filters)
