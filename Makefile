@@ -10,7 +10,7 @@ PORT ?= 8501
 
 .PHONY: run test setup system-deps warehouse bench soak clean
 
-run: setup warehouse
+run: setup system-deps warehouse
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: setup system-deps
