@@ -213,6 +213,47 @@ def build_reference_cmd(db, as_json) -> None:
     _emit_reports(loading.build_reference(path) if reports is None else reports, as_json)
 
 
+@main.group("recipe")
+def recipe_group() -> None:
+    """Write and check source recipes (a file shape described in TOML, see docs/loading-data.md)."""
+
+
+@recipe_group.command("draft")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", default=None, help="The recipe's kind [default: from the file name].")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the draft here [default: print it].")
+def recipe_draft_cmd(path, kind, out) -> None:
+    """Write a draft recipe from a file's header, hashtags and column names, to edit and save."""
+    from etl.recipes.draft import draft
+
+    text = draft(path, kind)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"draft recipe written to {out}: fill in every TODO, then `python -m etl load {path} --explain`")
+    else:
+        click.echo(text)
+
+
+@recipe_group.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def recipe_check_cmd(paths) -> None:
+    """Parse recipes and say what is wrong with each (a typo is an error, not a silent no-match)."""
+    from etl.recipes import RecipeError, load_recipe
+
+    failed = False
+    for path in paths:
+        try:
+            recipe = load_recipe(path)
+            click.echo(f"{path}: ok ({recipe.kind} -> {recipe.table})")
+        except RecipeError as exc:
+            failed = True
+            click.echo(str(exc), err=True)
+    if failed:
+        sys.exit(1)
+
+
 @main.command("kinds")
 @recipes_option
 def kinds_cmd() -> None:

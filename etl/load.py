@@ -215,7 +215,7 @@ def _write_bulk(con: duckdb.DuckDBPyConnection | None, staged: Staged, ctx: Cont
     """
     bulk = staged.bulk
     plan = bulk_sql.Plan(staged.table, bulk.layout, strict_rules(staged.table), bulk.citations, _bulk_known(ctx),
-                         tuple(sorted(MISSING_MARKERS)))
+                         tuple(sorted(MISSING_MARKERS)), TABLES[staged.table].checks)
     out = Streamed(staged.table)
     with tempfile.TemporaryDirectory(prefix="displacement-bulk-") as folder, contextlib.ExitStack() as stack:
         target = con if con is not None else stack.enter_context(bulk_sql.scratch())

@@ -122,6 +122,7 @@ class Recipe:
     cells: Cells = Cells()
     notes_when_shared: dict = field(default_factory=dict)
     emit_governorates: bool = False
+    routes: tuple[tuple[str, str, str], ...] = ()   # (indicator pattern, table, figure or population type)
     origin: Path | None = None
 
 
@@ -179,11 +180,40 @@ def _period(spec: dict, where: str) -> Period:
                   stock=bool(spec.get("stock", True)))
 
 
+ROUTED = {"displacement": ("figure_type", "individuals", "destination_pcode")}
+
+
+def _routes(spec: dict, table: str, where: str) -> tuple[tuple[str, str, str], ...]:
+    """[indicators] "pattern" = "displacement:idp_stock": rows of an indicators file that are a fact table's figures."""
+    if spec and table != "indicators":
+        raise RecipeError(f"{where} [indicators]: only a recipe with table = \"indicators\" routes indicators")
+    out = []
+    for pattern, target in spec.items():
+        target_table, _, figure = str(target).partition(":")
+        if target_table not in ROUTED or not figure:
+            raise RecipeError(f"{where} [indicators]: {pattern!r} = {target!r}: use \"displacement:<figure type>\"")
+        out.append((pattern, target_table, figure))
+    return tuple(out)
+
+
+def _no_todo(node, where: str, path: str = "") -> None:
+    """A draft's TODO left in place is refused: nothing loads with a guessed citation or date."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _no_todo(v, where, f"{path}.{k}" if path else k)
+    elif isinstance(node, list):
+        for v in node:
+            _no_todo(v, where, path)
+    elif isinstance(node, str) and node.strip().upper().startswith("TODO"):
+        raise RecipeError(f"{where}: {path} still says {node!r}; edit the draft before using it")
+
+
 def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
     """A Recipe from parsed TOML, every key checked."""
     where = origin.name if origin else "recipe"
+    _no_todo(data, where)
     _known(data, {"recipe", "citation", "header", "json", "columns", "constants", "period", "melt", "cells",
-                  "notes_when_shared", "locations"}, where)
+                  "notes_when_shared", "locations", "indicators"}, where)
     head = data.get("recipe", {})
     _known(head, {"kind", "description", "table", "suffixes", "priority", "sheets", "notes"}, f"{where} [recipe]")
     for key in ("kind", "table"):
@@ -218,5 +248,6 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
                     cells.get("dash", "none")),
         notes_when_shared=dict(data.get("notes_when_shared", {})),
         emit_governorates=bool(data.get("locations", {}).get("governorates", False)),
+        routes=_routes(data.get("indicators", {}), table, where),
         origin=origin,
     )

@@ -143,6 +143,9 @@ class RecipeReader:
                 notes.append(f"{skipped} cells without a figure skipped" + (f" in '{table.sheet}'" if table.sheet else ""))
         sources = [source]
         if r.emit_governorates:
+            pcode_fields = {c.name for c in TABLES[r.table].columns if c.type == "pcode"}
+            governorates |= {governorate_pcode(v) for k, v in r.constants.items()
+                             if k in pcode_fields and governorate_pcode(v)}
             places = pd.DataFrame(governorate_rows(sorted(governorates), PCODE_SOURCE.source_id))
             places.insert(0, "_sheet", None)
             places.insert(1, "_row", tables[0].header + 1)  # the header row names them
@@ -259,7 +262,8 @@ def _mapped(values: pd.Series, how: str, governorates: set[str]) -> pd.Series:
             return pcode or (str(name).strip() if not is_blank(name) else None)
         return values.map(one)
     if how == "pcode":
-        return values.astype("string").str.strip()
+        codes = values.astype("string").str.strip()
+        return codes.mask(codes == "")
     return values
 
 
@@ -386,5 +390,37 @@ def _stage(recipe: Recipe, path: Path, frame: pd.DataFrame, table: _Table, hxl: 
             part["note"] = notes.where(shared, None)
         part["source_id"] = source.source_id
         ordered = ["_sheet", "_row"] + [n for n in spec.names if n in part] + ["source_id"]
-        out.append(Staged(recipe.table, part[ordered].reset_index(drop=True), columns))
+        out += _routed(recipe, part[ordered].reset_index(drop=True), columns)
     return out, skipped
+
+
+def _routed(recipe: Recipe, frame: pd.DataFrame, columns: dict[str, str]) -> list[Staged]:
+    """Indicator rows the recipe maps to a fact table's figure go there; the others stay indicators."""
+    from etl.recipes.model import ROUTED
+
+    if not recipe.routes or "indicator" not in frame:
+        return [Staged(recipe.table, frame, columns)]
+    out, left = [], pd.Series(True, index=frame.index)
+    for pattern, table, figure in recipe.routes:
+        hit = left & frame["indicator"].map(lambda name: matches(name, pattern))
+        if table == "displacement":  # a figure about no place stays an indicator (a national key figure)
+            place_given = frame["location_pcode"].notna() if "location_pcode" in frame else False
+            hit &= place_given
+        left &= ~hit
+        if not hit.any():
+            continue
+        kind, value, place = ROUTED[table]
+        rows = frame.loc[hit]
+        moved = rows[["_sheet", "_row", "period_start", "period_end"]].copy()
+        if place:
+            moved[place] = rows["location_pcode"] if "location_pcode" in rows else None
+        moved[kind], moved[value] = figure, rows["value"]
+        moved["note"] = "indicator: " + rows["indicator"].astype("string").str.strip()
+        moved["source_id"] = rows["source_id"]
+        names = {value: columns.get("value", "value"), kind: columns.get("indicator", "indicator")}
+        if place:
+            names[place] = columns.get("location_pcode", "location_pcode")
+        out.append(Staged(table, moved.reset_index(drop=True), {**columns, **names}))
+    if left.any():
+        out.append(Staged(recipe.table, frame.loc[left].reset_index(drop=True), columns))
+    return out
