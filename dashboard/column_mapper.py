@@ -45,10 +45,19 @@ def _choices(table: str) -> list[str]:
 def column_mapper(name: str, path: Path, sha256: str, db_path: Path) -> None:
     """The mapper for one uploaded file (inside an expander)."""
     key = f"map_{sha256[:12]}"
-    with st.expander(f"Map the columns of {plain(name)} (no recipe fits it)", expanded=True):
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        return  # tables only: a JSON or GeoJSON file needs a recipe or a reader
+    try:
         sheets = mapper.sheets(path)
+    except ReadError:
+        return  # the file cannot be read at all: the message above says why
+    with st.expander(f"Map the columns of {plain(name)} (no recipe fits it)", expanded=True):
         sheet = st.selectbox("Sheet", sheets, key=f"{key}_sheet") if sheets != [None] else None
-        rows = mapper.head(path, sheet)
+        try:
+            rows = mapper.head(path, sheet)
+        except ReadError as exc:
+            st.error(plain(str(exc)))
+            return
         if not rows:
             st.warning("This sheet is empty.")
             return
