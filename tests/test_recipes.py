@@ -370,3 +370,19 @@ def test_column_mapper_choices_preview_and_save_a_recipe(tmp_path):
         assert sources.detect(path).KIND == "deaths-by-gov"
     finally:
         recipes.set_officer_dir(None)
+
+
+def test_a_zipped_shapefile_loads_the_same_rows_as_the_unzipped_one(real_data, tmp_path):
+    import zipfile
+
+    shp = real_data / "geo" / "cod_admin3_shp" / "syr_admin3.shp"
+    archive = tmp_path / "syr_admin3_shp.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for part in sorted(shp.parent.iterdir()):
+            out.write(part, f"syr_admin3/{part.name}")
+    assert sources.detect(archive).KIND == "zipped-shapefile"
+    zipped, plain = read_file(archive), read_file(shp)
+    assert zipped.kind == plain.kind == sources.detect(shp).KIND
+    for a, b in zip(zipped.tables, plain.tables):
+        assert a.table == b.table
+        assert a.frame.drop(columns=["_sheet"]).equals(b.frame.drop(columns=["_sheet"]))
