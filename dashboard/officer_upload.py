@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth
+from dashboard.column_mapper import column_mapper, mapped_kind
 from dashboard.components import plain
 from dashboard.filters import current
 from etl import preview as previewing
@@ -116,7 +117,7 @@ def staged_files(uploaded: list) -> list[StagedFile]:
     return out
 
 
-def choose_kinds(staged: list[StagedFile]) -> list[tuple[StagedFile, str | None]]:
+def choose_kinds(staged: list[StagedFile], db_path: Path) -> list[tuple[StagedFile, str | None]]:
     """Show the recognised format of each file with a select to override it."""
     kinds = list(sources.kinds())
     st.subheader("1. Format")
@@ -124,14 +125,19 @@ def choose_kinds(staged: list[StagedFile]) -> list[tuple[StagedFile, str | None]
     for item in staged:
         cols = st.columns([3, 2])
         cols[0].markdown(f"**{plain(item.name)}** · {item.size / 1024:,.0f} KB · sha256 {item.sha256[:12]}…")
-        if item.detected:
-            cols[0].caption(f"Recognised as {item.detected}: {plain(sources.kinds()[item.detected])}")
+        detected = item.detected or mapped_kind(item.sha256)
+        if detected and detected in kinds:
+            cols[0].caption(f"Recognised as {detected}: {plain(sources.kinds()[detected])}")
         else:
-            cols[0].caption(plain(item.problem) + " Choose its format on the right.")
-        kind = cols[1].selectbox("Read as", kinds, index=kinds.index(item.detected) if item.detected else None,
-                                 key=f"kind_{item.sha256}_{st.session_state.get(_NONCE, 0)}",
+            cols[0].caption(plain(item.problem) + " Choose its format on the right, or map its columns below.")
+        kind = cols[1].selectbox("Read as", kinds, index=kinds.index(detected) if detected in kinds else None,
+                                 key=f"kind_{item.sha256}_{st.session_state.get(_NONCE, 0)}_{detected or ''}",
                                  placeholder="Choose a format")
+        if not detected and kind is None:
+            column_mapper(item.name, item.path, item.sha256, db_path)
         chosen.append((item, kind))
+    if "_mapper_saved" in st.session_state:
+        st.success(plain(st.session_state.pop("_mapper_saved")))
     return chosen
 
 

@@ -56,22 +56,83 @@ def main() -> None:
     """Load humanitarian data files into the displacement warehouse and inspect it."""
 
 
+def _use_recipes(ctx, param, value):
+    """--recipes DIR: the data officer's recipe folder for this run (else $DISPLACEMENT_RECIPES, data/recipes/)."""
+    if value:
+        from etl import recipes
+
+        recipes.set_officer_dir(value)
+    return value
+
+
+recipes_option = click.option(
+    "--recipes", "recipes_dir", type=click.Path(path_type=Path), callback=_use_recipes, expose_value=False,
+    is_eager=True, help="Folder of your own recipes (*.toml) [env DISPLACEMENT_RECIPES; default data/recipes/].",
+)
+
+
 @main.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--kind", envvar="DISPLACEMENT_KIND", default=None, help="Read every file as this kind (see `kinds`).")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--explain", is_flag=True, help="Show how well each recipe and reader fits each file, and why; load nothing.")
+@click.option("--reference-date", "--as-of", "reference_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The date the figures are 'as of', for files that do not say it (YYYY-MM-DD).")
+@click.option("--sheet", default=None, help="Read this sheet of a workbook (when the recipe cannot find it).")
+@click.option("--header-row", type=click.IntRange(min=1), default=None, help="The header is on this row (1-based).")
 @click.option("--loaded-by", envvar="USER", default=None, help="Who is loading [default: $USER].")
+@recipes_option
 @db_option
 @json_option
-def load_cmd(paths, kind, dry_run, loaded_by, db, as_json) -> None:
+def load_cmd(paths, kind, dry_run, explain, reference_date, sheet, header_row, loaded_by, db, as_json) -> None:
     """Load files or folders. The format is recognised from each file unless --kind is given."""
     if kind and kind not in sources.kinds():
         raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
     files = loading.expand(paths)
+    if explain:
+        _explain(files, as_json)
+        return
+    from etl.sources.base import ReadOptions
+
+    options = ReadOptions(reference_date.date() if reference_date else None, sheet, header_row)
+    read_options = options if options != ReadOptions() else None
     with _file_bar(len(files), "loading", enabled=_bar_wanted(as_json) and len(files) > 1) as tick:
         reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by,
-                                     progress=_per_file(tick, _progress_log()))
+                                     progress=_per_file(tick, _progress_log()), read_options=read_options)
     _emit_reports(reports, as_json)
+
+
+def _explain(files: list[Path], as_json: bool) -> None:
+    """Each file: every reader's score, what it found and what it missed; the one that would read it."""
+    from dataclasses import asdict
+
+    from etl.sources.base import ReadError
+
+    out = []
+    for path in files:
+        try:
+            scores = sources.explain(path)
+        except ReadError as exc:
+            out.append({"file": str(path), "error": str(exc), "scores": []})
+            continue
+        chosen = None
+        try:
+            chosen = sources.detect(path).KIND
+        except ReadError:
+            pass
+        out.append({"file": str(path), "reader": chosen, "scores": [asdict(s) for s in scores if s.score > 0 or s.kind == chosen]
+                    or [asdict(s) for s in scores[:3]]})
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for item in out:
+        click.echo(f"{item['file']}: " + (f"read as {item['reader']}" if item["reader"] else item.get("error") or
+                                          "no recipe or reader fits (see the scores below)"))
+        for s in item["scores"]:
+            mark = "*" if s["kind"] == item["reader"] else " "
+            why = f"found {', '.join(s['found']) or 'nothing'}" + (f"; missing {', '.join(s['missing'])}" if s["missing"] else "")
+            where = f" at {s['where']}" if s["where"] else ""
+            click.echo(f"  {mark} {s['score']:>4.0%} {s['kind']:28} {why}{where}")
 
 
 def _bar_wanted(as_json: bool) -> bool:
@@ -152,7 +213,49 @@ def build_reference_cmd(db, as_json) -> None:
     _emit_reports(loading.build_reference(path) if reports is None else reports, as_json)
 
 
+@main.group("recipe")
+def recipe_group() -> None:
+    """Write and check source recipes (a file shape described in TOML, see docs/loading-data.md)."""
+
+
+@recipe_group.command("draft")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", default=None, help="The recipe's kind [default: from the file name].")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the draft here [default: print it].")
+def recipe_draft_cmd(path, kind, out) -> None:
+    """Write a draft recipe from a file's header, hashtags and column names, to edit and save."""
+    from etl.recipes.draft import draft
+
+    text = draft(path, kind)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"draft recipe written to {out}: fill in every TODO, then `python -m etl load {path} --explain`")
+    else:
+        click.echo(text)
+
+
+@recipe_group.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def recipe_check_cmd(paths) -> None:
+    """Parse recipes and say what is wrong with each (a typo is an error, not a silent no-match)."""
+    from etl.recipes import RecipeError, load_recipe
+
+    failed = False
+    for path in paths:
+        try:
+            recipe = load_recipe(path)
+            click.echo(f"{path}: ok ({recipe.kind} -> {recipe.table})")
+        except RecipeError as exc:
+            failed = True
+            click.echo(str(exc), err=True)
+    if failed:
+        sys.exit(1)
+
+
 @main.command("kinds")
+@recipes_option
 def kinds_cmd() -> None:
     """List the file formats the ETL recognises."""
     for kind, description in sources.kinds().items():

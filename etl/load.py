@@ -21,7 +21,7 @@ import pandas as pd
 
 from etl import sources
 from etl.sources import sidecar
-from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, digest_of
+from etl.sources.base import ReadError, ReadOptions, ReadResult, SourceInfo, Staged, digest_of
 from etl.sources.tidy import citations_frame
 from etl.sources.tabular import drop_blank_rows
 from etl.specs import TABLES
@@ -116,16 +116,19 @@ def _size_limit(reader, path: Path) -> int | None:
     return fn(path) if fn else None
 
 
-def read_file(path: Path, kind: str | None = None, streamed_failed: str | None = None) -> ReadResult:
+def read_file(path: Path, kind: str | None = None, streamed_failed: str | None = None,
+              options: ReadOptions | None = None) -> ReadResult:
     """Recognise and read one file; every failure becomes one ReadError line.
 
     `streamed_failed` says why a big CSV could not be streamed: it is then read in memory.
+    `options`: what the person said about the file (--reference-date, --sheet, --header-row).
     """
     _check_file(path)
     reader = sources.reader_for(kind) if kind else sources.detect(path)
     _check_size(path, None if streamed_failed else _size_limit(reader, path), streamed_failed)
     try:
-        read = reader.read(path, stream=False) if streamed_failed else reader.read(path)
+        extra = {"stream": False} if streamed_failed else {}
+        read = sources.read(reader, path, options, **extra)
         return sidecar.apply(path, read)  # a downloaded file cites the URL it came from
     except ReadError:
         raise
@@ -212,7 +215,7 @@ def _write_bulk(con: duckdb.DuckDBPyConnection | None, staged: Staged, ctx: Cont
     """
     bulk = staged.bulk
     plan = bulk_sql.Plan(staged.table, bulk.layout, strict_rules(staged.table), bulk.citations, _bulk_known(ctx),
-                         tuple(sorted(MISSING_MARKERS)))
+                         tuple(sorted(MISSING_MARKERS)), TABLES[staged.table].checks)
     out = Streamed(staged.table)
     with tempfile.TemporaryDirectory(prefix="displacement-bulk-") as folder, contextlib.ExitStack() as stack:
         target = con if con is not None else stack.enter_context(bulk_sql.scratch())
@@ -319,19 +322,20 @@ def _refuse_if_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
 
 
 def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bool = False,
-              loaded_by: str | None = None, progress: Progress | None = None) -> LoadReport:
+              loaded_by: str | None = None, progress: Progress | None = None,
+              read_options: ReadOptions | None = None) -> LoadReport:
     """Load one file atomically. Never raises for bad input: the report says what went wrong."""
     path, started = Path(path), time.perf_counter()
     progress = progress or (lambda stage: None)
     report = LoadReport(file=str(path))
     try:
         progress("reading")
-        result = read_file(path, kind)
+        result = read_file(path, kind, options=read_options)
         digest = _in_background(digest_of, path)  # overlaps DuckDB's scans of a streamed file
         try:
             _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
         except _NotStreamable as why:
-            result = read_file(path, kind, streamed_failed=str(why))
+            result = read_file(path, kind, streamed_failed=str(why), options=read_options)
             _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
             report.message += f" (read in memory, not streamed: {why})"
     except _AlreadyLoaded as already:

@@ -53,6 +53,8 @@ def _entry(raw: dict, root: Path, number: int) -> Entry:
         raise ManifestError(f"[[source]] number {number}: unknown type {kind_of!r} "
                             f"(use file, {', '.join(connectors.KINDS)})")
     kind = raw.get("kind")
+    if raw.get("recipe"):  # a recipe file of its own (relative to the root): its kind reads this entry
+        kind = _use_recipe(Path(str(raw["recipe"])).expanduser(), root, number)
     if kind and kind not in sources.kinds():
         raise ManifestError(f"[[source]] number {number}: unknown kind {kind!r} (see `python -m etl kinds`)")
     path = None
@@ -61,6 +63,20 @@ def _entry(raw: dict, root: Path, number: int) -> Entry:
         path = path if path.is_absolute() else (root / path)
     name = str(raw.get("name") or (path.name if path else raw.get("dataset") or kind_of))
     return Entry(name, kind_of, path, kind, raw)
+
+
+def _use_recipe(path: Path, root: Path, number: int) -> str:
+    """Register the recipe an entry names and return its kind; a broken recipe is a manifest error."""
+    from etl.recipes import RecipeError, RecipeReader, load_recipe
+
+    path = path if path.is_absolute() else root / path
+    try:
+        reader = RecipeReader(load_recipe(path))
+    except RecipeError as exc:
+        raise ManifestError(f"[[source]] number {number}: {exc}") from exc
+    if reader.KIND not in sources.kinds():
+        sources.register(reader, before=sources.hxl)
+    return reader.KIND
 
 
 def read_manifest(path: Path) -> Manifest:

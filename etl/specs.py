@@ -42,14 +42,43 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A rule across columns: `order` (a <= b), `differ` (a <> b), `any` (one of them given), `range`.
+
+    `blame` is the column a reject names; the warehouse runs the check (warehouse/validation.py).
+    """
+
+    kind: str
+    columns: tuple[str, ...]
+    blame: str
+    reason: str
+    bounds: tuple[float, float] = (0.0, 0.0)
+
+
+PERIOD_CHECK = Check("order", ("period_start", "period_end"), "period_end", "period ends before it starts")
+POINT_CHECKS = (
+    Check("range", ("lat",), "lat", "latitude out of range", (-90, 90)),
+    Check("range", ("lon",), "lon", "longitude out of range", (-180, 180)),
+)
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str
     description: str
     columns: tuple[Column, ...]
+    extra_checks: tuple[Check, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """Every cross-column rule of the table: its period, its own checks, its coordinates."""
+        period = (PERIOD_CHECK,) if {"period_start", "period_end"} <= set(self.names) else ()
+        points = tuple(c for c in POINT_CHECKS if c.columns[0] in self.names)
+        return period + self.extra_checks + points
 
 
 def _period() -> tuple[Column, Column]:
@@ -79,6 +108,11 @@ TABLES: dict[str, TableSpec] = {
             Column("figure_type", "choice", True, FIGURE_TYPES, hxl="#indicator+type"),
             Column("individuals", "count", True, hxl="#affected+idps+ind"),
             Column("note", "text", hxl="#meta+note"),
+        ), (
+            Check("differ", ("origin_pcode", "destination_pcode"), "destination_pcode",
+                  "origin and destination are the same place"),
+            Check("any", ("origin_pcode", "destination_pcode"), "destination_pcode",
+                  "neither origin nor destination given"),
         )),
         TableSpec("refugees", "Refugees and asylum seekers by country of asylum", (
             *_period(),
@@ -96,6 +130,9 @@ TABLES: dict[str, TableSpec] = {
             Column("deaths_high", "count", hxl="#affected+killed+max"),
             Column("category", "choice", True, CASUALTY_CATEGORIES, hxl="#indicator+type"),
             Column("note", "text", hxl="#meta+note"),
+        ), (
+            Check("order", ("deaths_low", "deaths_best"), "deaths_low", "low estimate above best estimate"),
+            Check("order", ("deaths_best", "deaths_high"), "deaths_high", "high estimate below best estimate"),
         )),
         TableSpec("camps", "Camps and informal sites (CCCM site lists)", (
             Column("camp_id", "text", True, hxl="#loc+id+camp"),
@@ -123,6 +160,14 @@ TABLES: dict[str, TableSpec] = {
             Column("importance", "choice", False, EVENT_IMPORTANCE, hxl="#meta+importance",
                    description="'key' for the few events a timeline labels (start of the offensive, falls of towns, "
                                "agreements); empty or 'other' for the rest"),
+        )),
+        TableSpec("indicators", "Figures that fit no other table yet: people in need, severity, key figures", (
+            *_period(),
+            Column("location_pcode", "pcode", hxl="#adm1+code", description="The place the figure is about, if any"),
+            Column("indicator", "text", True, hxl="#indicator+name", description="What is counted, as the publisher names it"),
+            Column("value", "number", True, hxl="#indicator+value"),
+            Column("unit", "text", hxl="#indicator+unit", description="people, households, severity (1-5) ..."),
+            Column("note", "text", hxl="#meta+note"),
         )),
         TableSpec("location_shapes", "Boundary polygons of locations", (
             Column("pcode", "text", True),

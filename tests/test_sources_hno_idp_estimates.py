@@ -134,3 +134,28 @@ def test_family_variant_workbook(tmp_path, db):
         "C4150", "SY070302", "سرمدا")
     assert rows(db, "SELECT pcode, name_en FROM locations WHERE admin_level = 1") == [("SY07", "Idleb")]
     assert report.rows_rejected == 1
+
+
+def test_earlier_year_with_banner_rows_and_no_month_needs_a_reference_date(tmp_path, db):
+    """An HNO file of an earlier year: three banner rows, trailing spaces in headers, and an IDP column
+    that names no month ('IDPs_estimates_2017'): refused with the way out, loaded with --reference-date."""
+    from click.testing import CliRunner
+
+    from etl.cli import main
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Community_level_data"
+    for banner in (["Humanitarian Needs Overview 2018"], ["Source: OCHA"], []):
+        sheet.append(banner)
+    sheet.append(["Admin2Pcode ", "Admin3Pcode ", "Admin4Pcode ", "Admin4Name_En ", "IDPs_estimates_2017 "])
+    sheet.append(["SY0702", "SY070205", "C4099", "Tah", 1250])
+    sheet.append(["SY0702", "SY070205", "C4100", "Heish", 300])
+    path = tmp_path / "data_2017.xlsx"
+    book.save(path)
+    refused = CliRunner().invoke(main, ["load", str(path), "--db", str(db)])
+    assert refused.exit_code == 1 and "--reference-date" in refused.output
+    loaded = CliRunner().invoke(main, ["load", str(path), "--db", str(db), "--reference-date", "2017-08-31"])
+    assert loaded.exit_code == 0, loaded.output
+    assert rows(db, "SELECT destination_pcode, CAST(period_end AS VARCHAR), individuals FROM displacement ORDER BY 1") == [
+        ("C4099", "2017-08-31", 1250.0), ("C4100", "2017-08-31", 300.0)]

@@ -8,7 +8,6 @@ import pytest
 
 from etl import sources
 from etl.load import load_file
-from etl.sources import unhcr_asylum_monthly
 from tests.real_loads import load_alone, rows, scalar
 
 REAL = "refugees/2011-2018_monthly_refugee.csv"
@@ -58,7 +57,7 @@ def test_family_variant_month_numbers_banner_and_markers(tmp_path, db):
         "Greece,Syrian Arab Rep.,2020,Feb,-\r\n"
         "Greece,Syrian Arab Rep.,2020,13,7\r\n"
     ).encode("utf-8"))
-    assert sources.detect(path) is unhcr_asylum_monthly
+    assert sources.detect(path).KIND == "unhcr-asylum-monthly"
     report = load_alone(path, db)
     assert rows(db, "SELECT asylum_iso3, CAST(period_end AS VARCHAR), persons FROM refugees") == [
         ("DEU", "2020-02-29", 1_204.0)]

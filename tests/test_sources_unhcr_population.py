@@ -8,7 +8,6 @@ import pytest
 
 from etl import sources
 from etl.load import load_file
-from etl.sources import unhcr_population
 from tests.real_loads import load_alone, rows, scalar
 
 REAL = "refugees/unhcr-persons-of-concern-origin-syr-csv-1.csv"
@@ -70,7 +69,7 @@ def test_family_variant_banner_no_hxl_cp1256_crlf_and_markers(tmp_path, db):
     ]
     path = tmp_path / "unhcr_poc.csv"
     path.write_bytes("\r\n".join(lines).encode("cp1256") + b"\r\n")
-    assert sources.detect(path) is unhcr_population
+    assert sources.detect(path).KIND == "unhcr-persons-of-concern"
     report = load_alone(path, db)
     got = rows(db, "SELECT asylum_iso3, population_type, persons FROM refugees ORDER BY 1, 2")
     assert got == [("LBN", "refugees", 910_256.0), ("SYR", "idps", 6_183_919.0)]

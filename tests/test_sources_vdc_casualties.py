@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from etl import sources
-from etl.sources import vdc_casualties
 from tests.real_loads import load_alone, rows, scalar
 
 REAL = "conflict_casualties/casualties_by_province_by_day.csv"
@@ -75,7 +74,7 @@ def test_family_variant_banner_spaces_crlf_arabic_and_missing_markers(tmp_path, 
         "2019-12-21,-,*,2.0,,2",
         "2019-12-22,oops,0,,,0",
     ], encoding="cp1256")
-    assert sources.detect(path) is vdc_casualties
+    assert sources.detect(path).KIND == "vdc-casualties-daily"
     report = load_alone(path, db)
     got = rows(db, "SELECT CAST(period_start AS VARCHAR), location_pcode, deaths_best FROM casualties"
                    " ORDER BY 1, 2 NULLS LAST")
@@ -89,4 +88,4 @@ def test_family_variant_banner_spaces_crlf_arabic_and_missing_markers(tmp_path, 
 
 def test_header_without_date_column_is_not_vdc(tmp_path):
     path = _write(tmp_path / "x.csv", ["Idlib,Aleppo,Hama", "1,2,3"])
-    assert not vdc_casualties.detect(path)
+    assert not sources.reader_for("vdc-casualties-daily").detect(path)

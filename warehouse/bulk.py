@@ -17,7 +17,9 @@ prove each line held one row (lines in the file = header lines + rows) or read
 the file in memory instead.
 
 The caller describes each column as a `Rule` (built from etl.specs by
-etl.validate.strict_rules) so the warehouse does not import the ETL.
+etl.validate.strict_rules) and passes the table's cross-column checks, so the
+warehouse does not import the ETL; the plain test and warehouse.validation
+(which judges every other row) are built from the same rules and checks.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ CHUNK_ROWS = 200_000
 # load's memory does not grow with the size of the file.
 STAGING_MEMORY = os.environ.get("DISPLACEMENT_BULK_MEMORY", "512MB")
 # Characters Python's str.strip() removes that DuckDB's trim() does not.
-_EDGE_SPACE = r"[\s\pZ\x{0b}\x{1c}-\x{1f}\x{85}]"
+from warehouse.validation import EDGE_SPACE as _EDGE_SPACE  # noqa: E402  (one definition)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Plan:
     citations: pd.DataFrame
     known: dict[str, set[str]] = field(default_factory=dict)
     markers: tuple[str, ...] = ()
+    checks: tuple = ()               # the table's cross-column checks (etl.specs), see warehouse.validation
 
 
 def _q(name: str) -> str:
@@ -134,24 +137,21 @@ def _column(rule: Rule, layout: CsvLayout, markers: Sequence[str]) -> tuple[str,
     return value, f"({x} IS NULL OR {ok})"
 
 
-def _row_checks(table: str, values: dict[str, str], raw: dict[str, str]) -> list[str]:
-    """Cross-column rules of etl.validate, written so that passing them means validate passes them."""
-    checks = []
-    if "period_start" in values and "period_end" in values:
-        # canonical ISO days (the only ones a plain row has) sort as text the way they sort as dates
-        checks.append(f"{raw['period_start']} <= {raw['period_end']}")
-    if table == "displacement":
-        o, d = values["origin_pcode"], values["destination_pcode"]
-        checks.append(f"({o} IS NOT NULL OR {d} IS NOT NULL)")
-        checks.append(f"({o} IS NULL OR {d} IS NULL OR {o} <> {d})")
-    if table == "casualties":
-        low, best, high = values["deaths_low"], values["deaths_best"], values["deaths_high"]
-        checks.append(f"({low} IS NULL OR {low} <= {best})")
-        checks.append(f"({high} IS NULL OR {high} >= {best})")
-    for name, bound in (("lat", 90), ("lon", 180)):
-        if name in values:
-            checks.append(f"({values[name]} IS NULL OR {values[name]} BETWEEN -{bound} AND {bound})")
-    return checks
+def _row_checks(plan: Plan, values: dict[str, str], raw: dict[str, str]) -> list[str]:
+    """The table's cross-column checks (warehouse.validation), as conditions a plain row passes."""
+    from warehouse.validation import applies, row_check
+
+    types = {r.name: r.type for r in plan.rules}
+    out = []
+    for check in plan.checks:
+        if not applies(check, set(types)):
+            continue
+        if check.kind == "order" and all(types.get(c) == "date" for c in check.columns):
+            # canonical ISO days (the only ones a plain row has) sort as text the way they sort as dates
+            out.append(f"{raw[check.columns[0]]} <= {raw[check.columns[1]]}")
+        else:
+            out.append(f"NOT {row_check(check, values)}")
+    return out
 
 
 def _select_and_test(plan: Plan, coded: bool = False) -> tuple[str, str]:
@@ -166,7 +166,7 @@ def _select_and_test(plan: Plan, coded: bool = False) -> tuple[str, str]:
         conditions.append(ok)
     raw = {n: "src." + _q(c) if n in plan.layout.columns else "NULL" for n, c in
            ((r.name, plan.layout.columns.get(r.name, "")) for r in plan.rules)}
-    conditions += _row_checks(plan.table, values, raw)
+    conditions += _row_checks(plan, values, raw)
     conditions.append("cite.source_id IS NOT NULL")
     if coded:
         values.update({r.name: f"list_position({_choices(r)}, {values[r.name]})::UTINYINT"

@@ -17,6 +17,7 @@ FACT_TABLES: tuple[str, ...] = (
     "camps",
     "camp_population",
     "events",
+    "indicators",
 )
 
 

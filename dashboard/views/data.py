@@ -42,6 +42,19 @@ else:
                                 "status": "Status", "expected_update": "Expected update",
                                 "max_age_days": "Overdue after (days)", "overdue": st.column_config.CheckboxColumn("Overdue")})
 
+st.subheader("Other figures: people in need, severity, key figures")
+indicators = query("admin.indicators")
+if indicators.empty:
+    st.info("No figures outside the fact tables are loaded. A recipe for a key-figures file keeps them here.")
+else:
+    st.caption("Figures a publisher reports that no chart draws yet, each with its source and reference period. "
+               "They are never added to the displacement figures.")
+    st.dataframe(indicators, hide_index=True, width="stretch",
+                 column_config={"indicator": "Indicator", "value": st.column_config.NumberColumn("Value", format="localized"),
+                                "unit": "Unit", "period_start": st.column_config.DateColumn("From"),
+                                "period_end": st.column_config.DateColumn("To"), "location_pcode": "P-code",
+                                "place": "Place", "publisher": "Publisher", "title": "Title", "note": "Note"})
+
 st.subheader("Load history")
 HISTORY_COLUMNS = {
     "load_id": "Load", "file_name": "File", "kind": "Format", "status": "Status", "rows_read": "Rows read",

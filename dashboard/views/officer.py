@@ -38,7 +38,7 @@ with load_tab:
     upload.results()
     staged = upload.staged_files(upload.uploader())
     if staged:
-        chosen = upload.choose_kinds(staged)
+        chosen = upload.choose_kinds(staged, db_path())
         result = upload.current_preview(chosen, db_path())
         upload.show_preview(result)
         upload.commit_or_cancel(result, chosen, db_path())

@@ -1,70 +1,151 @@
-"""One reader per source format. Each module defines KIND, DESCRIPTION,
-SUFFIXES, detect(path) -> bool, read(path) -> ReadResult and optionally
-priority(path) -> int (lower loads first: places before the facts about them).
+"""Every reader the ETL knows, recipes and code, behind one interface (base.Reader).
+
+A reader has KIND, DESCRIPTION, SUFFIXES, detect(path) -> bool, read(path)
+-> ReadResult and optionally priority(path) -> int (lower loads first: places
+before the facts about them), score(path) -> Score (how well it fits, and why)
+and an `options` argument to read (--reference-date, --sheet, --header-row).
+
+Recipes (etl/recipes/*.toml, and the data officer's folder) describe the
+families whose logic is a mapping; code readers stay where there is real logic
+(the IDP workbook's month matching and origin matrix, HNO's per-column
+reference dates and admin levels, P-coded GeoJSON, TopoJSON meshing, HXL, the
+tidy template).
 
 Order matters for detection: specific publishers' formats come before the
 generic ones (HXL, tidy template) so that a file is read by the reader that
-knows its quirks.
+knows its quirks; the data officer's recipes come after the built-in ones and
+before the generic readers.
 """
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
-from types import ModuleType
 
 from etl.sources import hxl, map_layer, tidy
-from etl.sources import (  # publishers' own formats, recognised by their contents
+from etl.sources import (  # publishers' own formats that need code, recognised by their contents
     cod_ab, geojson_admin, health_attacks, hno_idp_estimates, named_areas, ocha_idp_movements, topojson_countries,
-    unhcr_asylum_monthly, unhcr_population, unhcr_population_table, vdc_casualties,
+    unhcr_population_table, zipped_shapefile,
 )
-from etl.sources.base import ReadError
+from etl.sources.base import ReadError, ReadOptions, ReadResult, Reader, Score
 
-READERS: list[ModuleType] = [
-    ocha_idp_movements, hno_idp_estimates, unhcr_population, unhcr_population_table, unhcr_asylum_monthly,
-    vdc_casualties, health_attacks,  # health_attacks before hxl: its hashtags alone would read it as all deaths
-    cod_ab, geojson_admin, topojson_countries,  # before map_layer: they take P-coded GeoJSON
+READERS: list[Reader] = [
+    ocha_idp_movements, hno_idp_estimates,  # the built-in recipes follow (added on first use, see readers())
+    unhcr_population_table,
+    health_attacks,  # before hxl: its hashtags alone would read it as all deaths
+    cod_ab, zipped_shapefile, geojson_admin, topojson_countries,  # before map_layer: they take P-coded GeoJSON
     named_areas, hxl, tidy, map_layer,
 ]
+GENERIC = (hxl, tidy, map_layer)
 
 
-def register(module: ModuleType, *, before: ModuleType | None = None) -> None:
+def register(module: Reader, *, before: Reader | None = None) -> None:
     """Add a reader (specific readers go before the generic ones)."""
     if module in READERS:
         return
     READERS.insert(READERS.index(before) if before in READERS else len(READERS), module)
 
 
+_recipes_added = False
+
+
+def readers() -> list[Reader]:
+    """Built-in readers with the data officer's recipes before the generic ones (read afresh: a saved recipe counts at once)."""
+    global _recipes_added
+    from etl import recipes  # here, not at import: etl.recipes imports etl.sources.base
+
+    if not _recipes_added:
+        _recipes_added = True
+        at = READERS.index(hno_idp_estimates) + 1
+        READERS[at:at] = [r for r in recipes.builtin_readers() if r.KIND not in {m.KIND for m in READERS}]
+    officer = [r for r in recipes.officer_readers() if r.KIND not in {m.KIND for m in READERS}]
+    first_generic = min(READERS.index(g) for g in GENERIC if g in READERS)
+    return READERS[:first_generic] + officer + READERS[first_generic:]
+
+
 def kinds() -> dict[str, str]:
-    return {m.KIND: m.DESCRIPTION for m in READERS}
+    return {m.KIND: m.DESCRIPTION for m in readers()}
 
 
-def reader_for(kind: str) -> ModuleType:
-    for module in READERS:
+def reader_for(kind: str) -> Reader:
+    for module in readers():
         if module.KIND == kind:
             return module
     raise KeyError(f"unknown kind {kind!r}; known kinds: {', '.join(kinds())}")
 
 
-def detect(path: Path) -> ModuleType:
-    """The reader that recognises this file, by its contents, not just its name."""
-    candidates = [m for m in READERS if path.suffix.lower() in m.SUFFIXES]
-    if not candidates:
-        raise ReadError(path, f"unsupported file type '{path.suffix}' (supported: "
-                              f"{', '.join(sorted({s for m in READERS for s in m.SUFFIXES}))})")
+def _suffixes() -> str:
+    return ", ".join(sorted({s for m in readers() for s in m.SUFFIXES}))
+
+
+def score(reader: Reader, path: Path) -> Score:
+    """How well a reader fits the file: a recipe says what it found and missed; code says yes or no."""
+    if path.suffix.lower() not in reader.SUFFIXES:
+        return Score(reader.KIND, 0.0, [], [f"a {' or '.join(reader.SUFFIXES)} file"])
+    fn = getattr(reader, "score", None)
+    try:
+        if fn is not None:
+            return fn(path)
+        fits = bool(reader.detect(path))
+    except ReadError:
+        raise
+    except Exception as exc:  # a reader that cannot parse the file just does not claim it
+        return Score(reader.KIND, 0.0, [], [f"could not parse it ({exc.__class__.__name__})"])
+    return Score(reader.KIND, 1.0 if fits else 0.0, ["its own test of the contents"] if fits else [],
+                 [] if fits else ["its own test of the contents (code reader)"])
+
+
+def explain(path: Path) -> list[Score]:
+    """Every reader's score for this file, best first (ties in detection order)."""
+    _check_type(path)
+    scores = [score(m, path) for m in readers()]
+    order = {s.kind: i for i, s in enumerate(scores)}
+    return sorted(scores, key=lambda s: (-s.score, order[s.kind]))
+
+
+def _check_type(path: Path) -> None:
+    if not any(path.suffix.lower() in m.SUFFIXES for m in readers()):
+        raise ReadError(path, f"unsupported file type '{path.suffix}' (supported: {_suffixes()})")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from etl.sources.tabular import check_zip_sizes
 
         check_zip_sizes(path)  # before any reader's detect() opens the workbook (zip bombs)
-    for module in candidates:
-        try:
-            if module.detect(path):
-                return module
-        except ReadError:
-            raise
-        except Exception:  # a reader that cannot parse the file just does not claim it
+
+
+def detect(path: Path) -> Reader:
+    """The first reader (in detection order) that fits this file by its contents, not just its name."""
+    _check_type(path)
+    near: list[Score] = []
+    for module in readers():
+        if path.suffix.lower() not in module.SUFFIXES:
             continue
-    raise ReadError(path, "format not recognised; name it with --kind (see `python -m etl kinds`)")
+        found = score(module, path)
+        if found.fits:
+            return module
+        if found.score > 0:
+            near.append(found)
+    raise ReadError(path, "format not recognised. " + closest(near) + HOW_TO_RECIPE)
 
 
-def priority(module: ModuleType, path: Path) -> int:
+HOW_TO_RECIPE = (" To load it: `python -m etl recipe draft FILE` writes a recipe to edit (see docs/loading-data.md,"
+                 " 'Recipes'), or name a kind with --kind (`python -m etl kinds`).")
+
+
+def closest(near: list[Score], top: int = 3) -> str:
+    """The recipes that came closest and what each missed, in one sentence."""
+    best = sorted(near, key=lambda s: -s.score)[:top]
+    if not best:
+        return "No recipe found any of its columns."
+    return "Closest: " + "; ".join(
+        f"{s.kind} ({s.score:.0%}, missing {', '.join(s.missing) or 'nothing'})" for s in best) + "."
+
+
+def priority(module: Reader, path: Path) -> int:
     fn = getattr(module, "priority", None)
     return fn(path) if fn else 50
+
+
+def read(reader: Reader, path: Path, options: ReadOptions | None = None, **kwargs) -> ReadResult:
+    """Call a reader, passing the person's options to readers that take them."""
+    if options is not None and "options" in inspect.signature(reader.read).parameters:
+        kwargs["options"] = options
+    return reader.read(path, **kwargs)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -166,3 +167,49 @@ def digest_of(path: Path) -> FileDigest:
 
 def sha256_of(path: Path) -> str:
     return digest_of(path).sha256
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a person tells the ETL about a file that the file does not say itself.
+
+    `reference_date`: the date a file's figures are "as of" when neither the file nor
+    its recipe dates them (--reference-date / --as-of); `sheet` and `header_row`
+    (1-based) pin where the table is when it cannot be found by its column names.
+    """
+
+    reference_date: date | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+@dataclass
+class Score:
+    """How well a reader fits a file, and why: shown by `python -m etl load FILE --explain`."""
+
+    kind: str
+    score: float                      # 1.0: every required column (sheet, hashtag) found
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    where: str = ""                   # the sheet and header row the match was found on
+
+    @property
+    def fits(self) -> bool:
+        return self.score >= 1.0
+
+
+class Reader(Protocol):
+    """The one interface every reader offers, whether a recipe (TOML) or code.
+
+    Recipes (etl.recipes) describe a file shape declaratively; code readers stay
+    where the logic is more than a mapping (TopoJSON meshing, HXL, the IDP
+    workbook's month matching). Both are listed in etl.sources.READERS.
+    """
+
+    KIND: str
+    DESCRIPTION: str
+    SUFFIXES: tuple[str, ...]
+
+    def detect(self, path: Path) -> bool: ...
+
+    def read(self, path: Path) -> ReadResult: ...

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
+from etl.sources.base import ReadError, ReadOptions, ReadResult, SourceInfo, Staged
 from etl.sources.syria_admin import header_index, is_blank, is_dash, key, month_end, month_number, workbook_rows
 from etl.sources.tabular import frame_below_header
 
@@ -182,7 +182,8 @@ def _cell(raw: object) -> object | None:
     return raw
 
 
-def _facts(path: Path, sheet: str, frame: pd.DataFrame, level: int, source_id: str) -> list[Staged]:
+def _facts(path: Path, sheet: str, frame: pd.DataFrame, level: int, source_id: str,
+           options: ReadOptions) -> list[Staged]:
     pcode_col = _column(frame, _level_columns(level)[0])
     tables = []
     for column in frame.columns:
@@ -190,9 +191,11 @@ def _facts(path: Path, sheet: str, frame: pd.DataFrame, level: int, source_id: s
         if figure is None:
             continue
         period = reference_period(column, figure)
+        if period is None and options.reference_date is not None:  # "IDPs_estimates_2017": the person says when
+            period = (options.reference_date.isoformat(), options.reference_date.isoformat())
         if period is None:
-            raise ReadError(path, "cannot tell the reference month and year from the column name", sheet=sheet,
-                            column=column)
+            raise ReadError(path, "cannot tell the reference month and year from the column name; give the date the "
+                                  "figures are as of with --reference-date YYYY-MM-DD", sheet=sheet, column=column)
         values = frame[column].map(_cell)
         keep = values.notna()
         part = frame.loc[keep, ["_sheet", "_row"]].copy()
@@ -224,7 +227,8 @@ def _source(sheets: list[tuple[str, list[tuple], int, int]]) -> SourceInfo:
     )
 
 
-def read(path: Path) -> ReadResult:
+def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
+    options = options or ReadOptions()
     sheets = _sheets(path)
     if not sheets:
         raise ReadError(path, "no sheet with Admin P-code columns (Admin2Pcode, Admin3Pcode, Admin4Pcode)")
@@ -237,7 +241,7 @@ def read(path: Path) -> ReadResult:
     for sheet, frame, level in sorted(frames, key=lambda f: -f[2]):  # finest first: its names win
         places += _places(frame, source.source_id)
         if sheet in figure_sheets:
-            tables += _facts(path, sheet, frame, level, source.source_id)
+            tables += _facts(path, sheet, frame, level, source.source_id, options)
         else:
             notes.append(f"'{sheet}': places only (its figures repeat the finer sheet's)")
     located = pd.concat(places, ignore_index=True).drop_duplicates("pcode").reset_index(drop=True)

@@ -7,7 +7,7 @@ Recognised by its contents (read with pyreadr): an R data file holding a
 `population` frame with year, coo_iso, coa_iso and refugees columns.
 
 Decisions (documented for data officers), the same conventions as the
-persons-of-concern CSV reader (`unhcr_population`, whose helpers are used):
+persons-of-concern recipe (etl/recipes/unhcr_persons_of_concern.toml; shared cells in etl/sources/cells.py):
 - Figures are end-of-year stocks: period_start = period_end = 31 December.
 - One `refugees` row per population type and non-zero cell: refugees,
   asylum_seekers, returned_refugees, idps, returned_idps, stateless,
@@ -15,7 +15,7 @@ persons-of-concern CSV reader (`unhcr_population`, whose helpers are used):
   hst -> host_community. Empty (NA) and 0 cells are no figure: no row (the
   publisher writes 0 where it has no figure).
 - Countries: `coo_iso` / `coa_iso` when they are ISO 3166 codes, else the
-  UNHCR name mapped to ISO3 (`unhcr_population.country_code`); UNHCR's own
+  UNHCR name mapped to ISO3 (`cells.country_code`); UNHCR's own
   codes for no country (UNK, "Unknown") are rejected with the name.
 - Scope: only rows about Syrians (`coo_iso` = SYR) are read: Syrian refugees
   and asylum-seekers everywhere, and Syria's own IDPs (coa_iso = SYR too).
@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
-from etl.sources.unhcr_population import country_code, figure, year_end
+from etl.sources.cells import country_code, figure, year_end
 
 KIND = "unhcr-population-table"
 DESCRIPTION = "UNHCR end-year population table from UNHCR's R package (population.rda; Syrians' rows load)"

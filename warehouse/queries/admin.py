@@ -95,3 +95,27 @@ def freshness(db_path: Path) -> pd.DataFrame:
 def source_links(db_path: Path) -> pd.DataFrame:
     """`source_id, url` of every source: the links in a chart's list of sources."""
     return fetch_df(db_path, "SELECT source_id, url FROM sources WHERE url IS NOT NULL ORDER BY source_id")
+
+
+def indicators(db_path: Path, limit: int = 2000) -> pd.DataFrame:
+    """Figures kept in `indicators` (they fit no fact table yet), newest first, with their source."""
+    return fetch_df(
+        db_path,
+        """
+        SELECT i.indicator, i.value, i.unit, i.period_start, i.period_end, i.location_pcode, l.name_en AS place,
+               s.publisher, s.title, i.note
+        FROM indicators i
+        JOIN sources s USING (source_id)
+        LEFT JOIN v_locations l ON l.pcode = i.location_pcode
+        ORDER BY i.period_end DESC, i.indicator, i.location_pcode NULLS FIRST
+        LIMIT ?
+        """,
+        [int(limit)],
+    )
+
+
+def known_pcodes(db_path: Path) -> set[str]:
+    """Every P-code the warehouse knows (the column mapper's preview checks places against them)."""
+    if not Path(db_path).exists():
+        return set()
+    return set(fetch_df(db_path, "SELECT DISTINCT pcode FROM v_locations")["pcode"].dropna())

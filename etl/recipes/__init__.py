@@ -1,0 +1,70 @@
+"""Source recipes: a file shape described in TOML instead of written in Python.
+
+One small TOML file per source family says which sheet holds the table, how
+its header is recognised, which file column feeds which warehouse field, what
+is constant, how a wide table melts into long rows, how cells are cleaned and
+whom to cite. The built-in recipes live next to this file; a data officer's
+own recipes live in a folder named by `--recipes DIR`, the
+DISPLACEMENT_RECIPES environment variable, or `data/recipes/` by default.
+
+Why: each publisher changes its files a little every year (a banner row, a
+renamed column, a month in a column name). A recipe matches columns loosely
+(case, spaces and punctuation ignored, `*` wildcards, `|` alternatives) and
+finds its header wherever it sits, so most changes need no new code, and a new
+family needs a TOML file, not a programmer. See docs/loading-data.md.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from etl.recipes.model import Recipe, RecipeError, parse_recipe
+from etl.recipes.reader import RecipeReader
+
+BUILTIN_DIR = Path(__file__).parent
+ENV = "DISPLACEMENT_RECIPES"
+DEFAULT_OFFICER_DIR = Path("data/recipes")
+
+__all__ = ["Recipe", "RecipeError", "RecipeReader", "builtin_readers", "officer_readers", "load_recipe",
+           "officer_dir", "set_officer_dir"]
+
+_officer_dir: Path | None = None
+
+
+def set_officer_dir(folder: Path | str | None) -> None:
+    """The data officer's recipe folder for this process (--recipes DIR)."""
+    global _officer_dir
+    _officer_dir = Path(folder) if folder else None
+
+
+def officer_dir() -> Path:
+    """--recipes DIR, then $DISPLACEMENT_RECIPES, then data/recipes/."""
+    if _officer_dir is not None:
+        return _officer_dir
+    return Path(os.environ[ENV]) if os.environ.get(ENV) else DEFAULT_OFFICER_DIR
+
+
+def load_recipe(path: Path) -> Recipe:
+    """Parse one recipe file; a mistake in it is a RecipeError naming the file and the key."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RecipeError(f"{Path(path).name}: not a readable TOML recipe ({exc})") from exc
+    return parse_recipe(data, origin=Path(path))
+
+
+def _readers(folder: Path) -> list[RecipeReader]:
+    if not folder.is_dir():
+        return []
+    return [RecipeReader(load_recipe(p)) for p in sorted(folder.glob("*.toml"))]
+
+
+def builtin_readers() -> list[RecipeReader]:
+    """The recipes shipped with the ETL, one per built-in family whose logic is a mapping."""
+    return _readers(BUILTIN_DIR)
+
+
+def officer_readers() -> list[RecipeReader]:
+    """The data officer's own recipes (a broken one is reported when it is used, not skipped silently)."""
+    return _readers(officer_dir())

@@ -1,0 +1,426 @@
+"""A recipe as a reader: finds the table a recipe describes in a file and stages its rows.
+
+Same contract as every reader (etl.sources.base.Reader): rename and cast only,
+keep each row's sheet and row number; etl.validate decides what loads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.recipes.model import Melt, Recipe, loose, matches
+from etl.sources.base import ReadError, ReadOptions, ReadResult, Score, SourceInfo, Staged, read_json
+from etl.sources.cells import SUPPRESSED, year_end, year_start
+from etl.sources.country_names import iso3
+from etl.sources.syria_admin import (
+    PCODE_SOURCE, governorate_pcode, governorate_rows, is_blank, is_dash, month_end, month_number, workbook_rows,
+)
+from etl.sources.tabular import csv_head, csv_rows, frame_below_header, is_hxl_row
+from etl.specs import TABLES
+
+SCAN_ROWS = 200          # a header is looked for in the first rows of each sheet
+MAX_JSON_BYTES = 200 * 2**20
+
+
+@dataclass
+class _Table:
+    """One sheet (or CSV, or JSON record list) with the row its header is on."""
+
+    sheet: str | None
+    rows: list
+    header: int
+    fit: Score
+
+
+class RecipeReader:
+    """Reads the files one recipe describes (see etl.recipes.model for the TOML keys)."""
+
+    def __init__(self, recipe: Recipe) -> None:
+        self.recipe = recipe
+        self.KIND = recipe.kind
+        self.DESCRIPTION = recipe.description
+        self.SUFFIXES = recipe.suffixes
+
+    def __repr__(self) -> str:
+        return f"<recipe {self.KIND} ({self.recipe.origin})>"
+
+    def priority(self, path: Path) -> int:
+        return self.recipe.priority
+
+    # ------------------------------------------------------------ finding
+    def _sheets(self, path: Path, limit: int | None, options: ReadOptions) -> dict[str | None, list]:
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            return {None: csv_head(path, limit) if limit else csv_rows(path)}
+        if suffix == ".json":
+            return {self.recipe.json_records or "records": _json_rows(path, self.recipe.json_records)}
+        books = workbook_rows(path, limit)
+        if options.sheet:
+            if options.sheet not in books:
+                raise ReadError(path, f"no sheet named '{options.sheet}' (sheets: {', '.join(books)})")
+            return {options.sheet: books[options.sheet]}
+        if self.recipe.sheets:
+            return {s: r for s, r in books.items() if any(matches(s, p) or s == p for p in self.recipe.sheets)}
+        return books
+
+    def requirements(self) -> list[str]:
+        """What a header must hold for this recipe to fit, as the data officer reads it."""
+        r = self.recipe
+        needed = list(r.header_find)
+        if not needed:
+            needed = [f.match[0] if len(f.match) == 1 else "|".join(f.match) for f in r.fields if f.match]
+            if r.period:
+                needed += ["|".join(p) for p in (r.period.date, r.period.start, r.period.year, r.period.month) if p]
+        return needed
+
+    def fit(self, cells: list, hxl: list | None = None) -> Score:
+        """How well one row fits as this recipe's header."""
+        found, missing = [], []
+        for pattern in self.requirements():
+            (found if any(matches(c, pattern) for c in cells) else missing).append(pattern)
+        melt = self.recipe.melt
+        if melt is not None and (melt.columns or melt.map == "governorate"):
+            count = len(_melt_columns(melt, [str(c).strip() for c in cells if c is not None], hxl, set(), counting=True))
+            label = f"at least {melt.min} column(s) to melt into {melt.value}"
+            (found if count >= melt.min else missing).append(label)
+        total = len(found) + len(missing)
+        return Score(self.KIND, len(found) / total if total else 0.0, found, missing)
+
+    def _find(self, path: Path, options: ReadOptions, limit: int | None) -> list[_Table]:
+        tables, best = [], Score(self.KIND, 0.0, [], self.requirements())
+        for sheet, rows in self._sheets(path, limit, options).items():
+            candidates = ([options.header_row - 1] if options.header_row else
+                          [self.recipe.header_row - 1] if self.recipe.header_row else range(min(len(rows), SCAN_ROWS)))
+            for index in candidates:
+                if index >= len(rows):
+                    continue
+                hxl = rows[index + 1] if index + 1 < len(rows) and is_hxl_row(rows[index + 1]) else None
+                score = self.fit(list(rows[index]), hxl)
+                score.where = (f"sheet '{sheet}', " if sheet and path.suffix.lower() == ".xlsx" else "") + f"row {index + 1}"
+                if score.fits:
+                    tables.append(_Table(sheet, rows, index, score))
+                    break
+                if score.score > best.score:
+                    best = score
+        if not tables:
+            self._best = best
+        return tables
+
+    def score(self, path: Path, options: ReadOptions | None = None) -> Score:
+        """The best header this recipe finds in the file's first rows, with what it found and missed."""
+        if path.suffix.lower() not in self.SUFFIXES:
+            return Score(self.KIND, 0.0, [], [f"a {' or '.join(self.SUFFIXES)} file"])
+        tables = self._find(path, options or ReadOptions(), SCAN_ROWS)
+        return tables[0].fit if tables else self._best
+
+    def detect(self, path: Path) -> bool:
+        return self.score(path).fits
+
+    # ------------------------------------------------------------ reading
+    def read(self, path: Path, options: ReadOptions | None = None) -> ReadResult:
+        options = options or ReadOptions()
+        r = self.recipe
+        tables = self._find(path, options, None)
+        if not tables:
+            best = self._best
+            raise ReadError(path, f"does not fit recipe {r.kind}: missing {', '.join(best.missing)}"
+                                  f" (best row: {best.where or 'none'})")
+        source = SourceInfo(publisher=r.citation["publisher"], title=r.citation["title"], url=r.citation.get("url"),
+                            licence=r.citation.get("licence"), published=_date(r.citation.get("published")),
+                            notes=r.citation.get("notes"))
+        staged, governorates, notes = [], set(), list(r.notes)
+        for table in tables:
+            frame = frame_below_header(table.rows, table.header, table.sheet if path.suffix.lower() == ".xlsx" else None)
+            if path.suffix.lower() == ".json":
+                frame["_sheet"], frame["_row"] = table.sheet, frame["_row"] - 1   # record number
+            hxl = table.rows[table.header + 1] if table.header + 1 < len(table.rows) and is_hxl_row(table.rows[table.header + 1]) else None
+            parts, skipped = _stage(self.recipe, path, frame, table, hxl, source, options, governorates)
+            staged += parts
+            if skipped:
+                notes.append(f"{skipped} cells without a figure skipped" + (f" in '{table.sheet}'" if table.sheet else ""))
+        sources = [source]
+        if r.emit_governorates:
+            pcode_fields = {c.name for c in TABLES[r.table].columns if c.type == "pcode"}
+            governorates |= {governorate_pcode(v) for k, v in r.constants.items()
+                             if k in pcode_fields and governorate_pcode(v)}
+            places = pd.DataFrame(governorate_rows(sorted(governorates), PCODE_SOURCE.source_id))
+            places.insert(0, "_sheet", None)
+            places.insert(1, "_row", tables[0].header + 1)  # the header row names them
+            staged.insert(0, Staged("locations", places))
+            sources.append(PCODE_SOURCE)
+        return ReadResult(self.KIND, staged, sources, notes)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _json_rows(path: Path, records: str) -> list[list]:
+    """Records found at a dotted path (`*` = every key or item) as a header row and value rows.
+
+    Scalar fields of the objects on the way down are carried into each record
+    (the location a time series belongs to, for instance).
+    """
+    data = read_json(path, MAX_JSON_BYTES)
+    found: list[dict] = []
+
+    def walk(node, steps: list[str], inherited: dict) -> None:
+        if isinstance(node, dict):
+            inherited = {**inherited, **{k: v for k, v in node.items() if not isinstance(v, (dict, list))}}
+        if not steps:
+            items = node if isinstance(node, list) else [node]
+            found.extend({**inherited, **item} for item in items if isinstance(item, dict))
+            return
+        step, rest = steps[0], steps[1:]
+        if step == "*":
+            children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+            for child in children:
+                walk(child, rest, inherited)
+        elif isinstance(node, dict) and step in node:
+            walk(node[step], rest, inherited)
+
+    walk(data, [s for s in records.split(".") if s], {})
+    header = list(dict.fromkeys(k for record in found for k in record))
+    return [header] + [[record.get(k) for k in header] for record in found]
+
+
+def _column(frame: pd.DataFrame, patterns: tuple[str, ...], hxl_by_column: dict[str, str] | None = None,
+            hxl: str = "") -> str | None:
+    """The first file column that fits the first pattern that fits any column."""
+    columns = [c for c in frame.columns if c not in ("_sheet", "_row")]
+    for pattern in patterns:
+        for column in columns:
+            if matches(column, pattern):
+                return column
+    if hxl and hxl_by_column:
+        for column in columns:
+            if hxl_by_column.get(column, "").lower().startswith(hxl.lower()):
+                return column
+    return None
+
+
+def _melt_columns(melt: Melt, columns: list[str], hxl: list | None, used: set[str],
+                  counting: bool = False) -> dict[str, str]:
+    """Wide columns to melt -> the value their name stands for ('' when the name itself is the value).
+
+    counting: only the columns whose names the recipe recognises (detection), not
+    every other column (reading: an unknown name is then rejected with its name).
+    """
+    tags = dict(zip(columns, [str(t or "").strip() for t in (hxl or [])])) if hxl else {}
+    out: dict[str, str] = {}
+    if melt.columns:
+        for column in columns:
+            choice = next((c.value for c in melt.columns if any(matches(column, p) for p in c.match)), None)
+            if choice is None:
+                choice = next((c.value for c in melt.columns
+                               if c.hxl and tags.get(column, "").lower().startswith(c.hxl.lower())), None)
+            if choice is not None and choice not in out.values():
+                out[column] = choice
+        return out
+    for column in columns:
+        if column in used or not column or any(matches(column, p) for p in melt.exclude + ("unnamed*",)):
+            continue
+        if counting and melt.map == "governorate" and governorate_pcode(column) is None:
+            continue
+        out[column] = ""
+    return out
+
+
+def _cell(raw: object, recipe: Recipe) -> object | None:
+    """A figure cell as staged: None (no figure, no row), the suppression marker, or the value."""
+    cells = recipe.cells
+    if is_dash(raw):
+        return 0 if cells.dash == "zero" else None
+    text = str(raw).strip() if raw is not None else ""
+    if "blank" in cells.none and is_blank(raw):
+        return None
+    if text and text in cells.none:
+        return None
+    if any(text.startswith(p) for p in cells.suppressed):
+        return SUPPRESSED
+    if "zero" in cells.none and pd.to_numeric(text.replace(",", ""), errors="coerce") == 0:
+        return None
+    return text if isinstance(raw, str) else raw
+
+
+def _mapped(values: pd.Series, how: str, governorates: set[str]) -> pd.Series:
+    if how == "country":
+        return values.map(lambda n: iso3(str(n or "")))
+    if how == "governorate":
+        def one(name):
+            pcode = governorate_pcode(name)
+            if pcode:
+                governorates.add(pcode)
+            return pcode or (str(name).strip() if not is_blank(name) else None)
+        return values.map(one)
+    if how == "pcode":
+        codes = values.astype("string").str.strip()
+        return codes.mask(codes == "")
+    return values
+
+
+def _month(year: object, month: object) -> tuple[str, str]:
+    """First and last day of the month; the raw text when it is not a month (the validator rejects it)."""
+    text = str(year or "").strip().split(".")[0]
+    number = month_number(month)
+    if number is None and str(month or "").strip().split(".")[0].isdigit():
+        number = int(str(month).strip().split(".")[0])
+    if not (text.isdigit() and len(text) == 4 and number and 1 <= number <= 12):
+        raw = f"{year} {month}"
+        return raw, raw
+    return f"{text}-{number:02d}-01", month_end(int(text), number).isoformat()
+
+
+def _period(recipe: Recipe, path: Path, frame: pd.DataFrame, melted: str | None, options: ReadOptions,
+            sheet: str | None) -> tuple[object, object, str]:
+    """(period_start, period_end, file column(s) they come from), as Series or constants."""
+    p = recipe.period
+    if p is None or not (p.patterns or p.from_column_name):
+        when = options.reference_date or (p.reference_date if p else None)
+        if when is None:
+            raise ReadError(path, "cannot tell the reference date of the figures: the file does not say it; "
+                                  "give it with --reference-date YYYY-MM-DD (or add [period] to the recipe)",
+                            sheet=sheet)
+        return when.isoformat(), when.isoformat(), "reference date"
+    if p.from_column_name:
+        from etl.sources.hno_idp_estimates import reference_period
+
+        found = reference_period(melted or "", "idp_stock" if p.stock else "newly_displaced")
+        if found is None:
+            when = options.reference_date or p.reference_date
+            if when is None:
+                raise ReadError(path, "cannot tell the reference month and year from the column name; give it with "
+                                      "--reference-date YYYY-MM-DD", sheet=sheet, column=melted)
+            found = (when.isoformat(), when.isoformat())
+        return found[0], found[1], melted or ""
+    named = {k: _column(frame, getattr(p, k)) for k in ("date", "start", "end", "year", "month") if getattr(p, k)}
+    for k, column in named.items():
+        if column is None:
+            raise ReadError(path, f"no {k} column ({' or '.join(getattr(p, k))})", sheet=sheet)
+    if "date" in named:
+        day = frame[named["date"]].astype("string").str.strip()
+        return day, day, named["date"]
+    if "start" in named:
+        end = named.get("end", named["start"])
+        return frame[named["start"]], frame[end], f"{named['start']}/{end}"
+    year = named["year"]
+    if "month" in named:
+        periods = [_month(y, m) for y, m in zip(frame[year], frame[named["month"]])]
+        label = f"{year}/{named['month']}"
+        return (pd.Series([s for s, _ in periods], index=frame.index, dtype="object"),
+                pd.Series([e for _, e in periods], index=frame.index, dtype="object"), label)
+    end = frame[year].map(year_end)
+    return (end if p.stock else frame[year].map(year_start)), end, year
+
+
+def _stage(recipe: Recipe, path: Path, frame: pd.DataFrame, table: _Table, hxl: list | None, source: SourceInfo,
+           options: ReadOptions, governorates: set[str]) -> tuple[list[Staged], int]:
+    """The rows of one sheet as Staged tables: one per melted column (or one when nothing melts)."""
+    spec = TABLES[recipe.table]
+    counts = [c.name for c in spec.columns if c.type == "count"]
+    header = [c for c in frame.columns if c not in ("_sheet", "_row")]
+    tags = dict(zip(header, [str(t or "").strip() for t in hxl])) if hxl else {}
+    fields, names = {}, {}
+    for f in recipe.fields:
+        column = _column(frame, f.match, tags, f.hxl)
+        if column is None:
+            if spec.columns[spec.names.index(f.name)].required:
+                raise ReadError(path, f"no column for {f.name} ({' or '.join(f.match)})",
+                                sheet=table.sheet, row=table.header + 1)
+            continue
+        fields[f.name], names[f.name] = column, column
+    period_columns = set()
+    if recipe.period is not None:
+        period_columns = {_column(frame, getattr(recipe.period, k)) for k in ("date", "start", "end", "year", "month")
+                          if getattr(recipe.period, k)}
+    melt = recipe.melt
+    melted = (_melt_columns(melt, header, hxl, set(fields.values()) | period_columns) if melt else {None: ""})
+    if melt and not melted:
+        raise ReadError(path, f"no columns to melt into {melt.value}", sheet=table.sheet, row=table.header + 1)
+    out, skipped = [], 0
+    for column, stands_for in melted.items():
+        values_field = melt.value if melt else next((n for n in counts if n in fields), None)
+        source_column = column if melt else fields.get(values_field)
+        part = frame[["_sheet", "_row"]].copy()
+        if source_column is not None:
+            values = frame[source_column].map(lambda v: _cell(v, recipe))
+            keep = values.notna()
+            skipped += int((~keep).sum())
+        else:
+            values, keep = None, pd.Series(True, index=frame.index)
+        rows = frame.loc[keep]
+        part = part.loc[keep]
+        columns = dict(names)
+        if spec.names[0] == "period_start" or "period_start" in spec.names:
+            start, end, label = _period(recipe, path, rows, column, options, table.sheet)
+            part["period_start"], part["period_end"] = start, end
+            columns["period_start"] = columns["period_end"] = label
+        for name, file_column in fields.items():
+            how = next(f.map for f in recipe.fields if f.name == name)
+            part[name] = _mapped(rows[file_column], how, governorates)
+        if melt:
+            part[melt.value] = values[keep]
+            columns[melt.value] = column
+            if melt.name:
+                label = stands_for or column.strip()
+                if melt.map == "governorate" and not stands_for:
+                    pcode = governorate_pcode(label)
+                    if pcode:
+                        governorates.add(pcode)
+                    part[melt.name] = None if pcode is None and loose(label) in melt.unlocated else (pcode or label)
+                else:
+                    part[melt.name] = label
+                columns[melt.name] = column
+        elif values is not None:
+            part[values_field] = values[keep]
+        for name, text in recipe.constants.items():
+            part[name] = text.replace("{column}", (column or "").strip())
+        for name, template in recipe.notes_when_shared.items():
+            raw = rows[fields[name]].astype("string").str.strip()
+            shared = raw.groupby(part[name]).transform("nunique") > 1
+            notes = raw.map(lambda n: None if pd.isna(n) else template.replace("{name}", str(n)))
+            part["note"] = notes.where(shared, None)
+        part["source_id"] = source.source_id
+        ordered = ["_sheet", "_row"] + [n for n in spec.names if n in part] + ["source_id"]
+        out += _routed(recipe, part[ordered].reset_index(drop=True), columns)
+    return out, skipped
+
+
+def _routed(recipe: Recipe, frame: pd.DataFrame, columns: dict[str, str]) -> list[Staged]:
+    """Indicator rows the recipe maps to a fact table's figure go there; the others stay indicators."""
+    from etl.recipes.model import ROUTED
+
+    if not recipe.routes or "indicator" not in frame:
+        return [Staged(recipe.table, frame, columns)]
+    out, left = [], pd.Series(True, index=frame.index)
+    for pattern, table, figure in recipe.routes:
+        hit = left & frame["indicator"].map(lambda name: matches(name, pattern))
+        if table == "displacement":  # a figure about no place stays an indicator (a national key figure)
+            place_given = frame["location_pcode"].notna() if "location_pcode" in frame else False
+            hit &= place_given
+        left &= ~hit
+        if not hit.any():
+            continue
+        kind, value, place = ROUTED[table]
+        rows = frame.loc[hit]
+        moved = rows[["_sheet", "_row", "period_start", "period_end"]].copy()
+        if place:
+            moved[place] = rows["location_pcode"] if "location_pcode" in rows else None
+        moved[kind], moved[value] = figure, rows["value"]
+        moved["note"] = "indicator: " + rows["indicator"].astype("string").str.strip()
+        moved["source_id"] = rows["source_id"]
+        names = {value: columns.get("value", "value"), kind: columns.get("indicator", "indicator")}
+        if place:
+            names[place] = columns.get("location_pcode", "location_pcode")
+        out.append(Staged(table, moved.reset_index(drop=True), {**columns, **names}))
+    if left.any():
+        out.append(Staged(recipe.table, frame.loc[left].reset_index(drop=True), columns))
+    return out
