@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import cite
+from dashboard import drawing
 from dashboard.charts import BAND_COLOURS, FIGURE_LABELS
 from warehouse.queries import Filters
 from warehouse.queries.areas import UNKNOWN_BAND, band_order, non_overlapping
@@ -105,11 +106,12 @@ def split(breakdown: Breakdown, total: pd.Series | None) -> pd.DataFrame:
 
 def figure(bands: pd.DataFrame, label: str) -> go.Figure:
     """One horizontal bar per band, nearest the border on top; spans and unknown said in words."""
-    fig = go.Figure()
+    fig, colours = go.Figure(), drawing.ChartColours()
     for row in bands.itertuples(index=False):
         band = row.destination_band
-        colour = BAND_COLOURS.get(band) or (BAND_COLOURS["unknown"] if band == UNKNOWN_LABEL else SPANS_COLOUR)
         name = band if band == UNKNOWN_LABEL or band.startswith("spans") else f"{band} from the border"
+        colour = colours(name, BAND_COLOURS.get(band) or (BAND_COLOURS["unknown"] if band == UNKNOWN_LABEL
+                                                          else SPANS_COLOUR))  # two spanning areas differ
         spans = band.startswith("spans")
         share = "<1%" if 0 < row.share < 0.01 else f"{row.share:.0%}"
         where = f" — {row.destinations}" if band != UNKNOWN_LABEL and len(str(row.destinations)) < 60 else ""
