@@ -59,12 +59,17 @@ class Run:
 
     seconds: float
     status: str                                               # "ok", or why not
-    charts: list[dict] = field(default_factory=list)          # plotly figure specs drawn
+    chart_specs: list[str] = field(default_factory=list)      # plotly figure specs drawn (JSON)
     errors: list[str] = field(default_factory=list)           # exceptions shown on the page
     texts: list[str] = field(default_factory=list)            # markdown, headings, captions, alerts
     bytes_received: int = 0
     messages: int = 0
     cache_hits: int = 0                                       # messages sent as a reference to the cache
+
+    @property
+    def charts(self) -> list[dict]:
+        """The figures drawn, parsed (only when asked: the load test does not pay for it)."""
+        return [json.loads(spec) if spec else {} for spec in self.chart_specs]
 
     @property
     def ok(self) -> bool:
@@ -271,7 +276,7 @@ class ViewerSession:
     def _read_element(self, element, run: Run, widgets: dict[str, Widget]) -> None:
         kind = element.WhichOneof("type")
         if kind == "plotly_chart":
-            run.charts.append(json.loads(element.plotly_chart.spec) if element.plotly_chart.spec else {})
+            run.chart_specs.append(element.plotly_chart.spec)
         elif kind == "exception":
             run.errors.append(f"{element.exception.type}: {element.exception.message}")
         elif kind in ("markdown", "heading", "alert"):
