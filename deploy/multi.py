@@ -172,7 +172,8 @@ def serve(processes: int = 2, *, proxy: bool = True, port: int | None = None, db
         folder.mkdir(parents=True, exist_ok=True)
         run_env = {**os.environ, **(env or {})}
         run_env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))  # shared by every process
-        run_env.setdefault("PYTHONPATH", str(ROOT))
+        # this checkout's code, not whatever an editable install elsewhere points at
+        run_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), run_env.get("PYTHONPATH", "")) if p)
         if db is not None:
             run_env["DISPLACEMENT_DB"] = str(db)
         backends = []

@@ -206,9 +206,9 @@ class ViewerSession:
         started = time.perf_counter()
         run = Run(seconds=0.0, status="ok")
         widgets: dict[str, Widget] = {}
-        await self._socket.send(self._back_msg())
         deadline = started + self.timeout
         try:
+            await self._socket.send(self._back_msg())
             while True:
                 left = deadline - time.perf_counter()
                 if left <= 0:
