@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import etl_bench, load_test
+from bench import etl_bench, load_test, site_bench
 from bench.synthetic import build_warehouse, write_tidy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +78,8 @@ def _table(results: dict) -> str:
                      f" (floor app {browser['floor_peak_mb']} MB)")
     else:
         lines.append(f"  {browser}")
+    site = results.get("site")
+    lines += ["", site_bench.table(site) if isinstance(site, dict) else f"Static snapshot: {site}"]
     load = results.get("load")
     lines += ["", "Viewers over the websocket protocol (bench/load_test.py): per-rerun latency, no browsers"]
     lines.append(load_test.table(load) if isinstance(load, dict) else f"  {load}")
@@ -110,6 +112,8 @@ def main(argv: list[str] | None = None) -> None:
     # One browser viewer only: many Chromiums on the server's cores measure the browsers (issue 17);
     # many viewers are the protocol-level load test below.
     results["browser"] = _sub("bench.browser_bench", db, ["--viewers", "1", "--rounds", "3"], args.dashboard_timeout)
+    print("dashboard: static snapshot against the live pages", flush=True)
+    results["site"] = _sub("bench.site_bench", db, ["--repeat", "3"], args.dashboard_timeout)
     print("dashboard: viewers over the websocket protocol, 1 process and 2 behind nginx", flush=True)
     sessions = args.sessions or ([1, 10, 25] if args.quick else [1, 10, 25, 50, 100])
     duration = "10" if args.quick else "30"
