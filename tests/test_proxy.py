@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from dashboard import catalog
+from dashboard.export.__main__ import _default_period
 from deploy.multi import nginx_binary, render_config, serve
 from deploy.session import ViewerSession
 from warehouse.queries import Filters
@@ -43,7 +44,9 @@ def test_config_keeps_sessions_on_a_cookie_and_upgrades_websockets(tmp_path):
 
 
 def test_a_filter_change_through_the_proxy_draws_the_new_chart(needs_nginx, reference_db):
-    expected = catalog.build(CHART, catalog.direct_query(reference_db), Filters(governorates=("SY07",)))
+    start, end = _default_period(reference_db)  # the period the pages open on
+    expected = catalog.build(CHART, catalog.direct_query(reference_db),
+                             Filters(start=start, end=end, governorates=("SY07",)))
 
     async def view(url: str):
         async with ViewerSession(url, timeout=120) as session:
