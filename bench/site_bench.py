@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bench.browser_bench import ARGS, CHROMIUM, _open, streamlit_server
 from dashboard import catalog
+from dashboard.export.__main__ import _default_period
 from dashboard.export.site import PLOTLY_FILE, build_site, chart_filters, pages
 from warehouse import resolve_db_path
 from warehouse.queries import Filters
@@ -47,12 +48,14 @@ async def measure(db: Path, repeat: int) -> dict:
     from playwright.async_api import async_playwright
 
     query = catalog.direct_query(db)
-    charts = {p.url: sum(not catalog.build(s.name, query, chart_filters(s.name, query, Filters())).is_empty
+    start, end = _default_period(db)  # what the live pages open on, and the CLI's default
+    filters = Filters(start=start, end=end)
+    charts = {p.url: sum(not catalog.build(s.name, query, chart_filters(s.name, query, filters)).is_empty
                          for s in catalog.CHARTS.values() if s.page == p.url) for p in pages()}
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
         started = time.perf_counter()
-        build_site(site, db, Filters())
+        build_site(site, db, filters)
         build_s = time.perf_counter() - started
         plotly = (site / PLOTLY_FILE).read_bytes()
         out = {"build_s": round(build_s, 1), "plotly_kb": round(len(plotly) / 1024),
