@@ -18,7 +18,7 @@ run: setup system-deps warehouse
 # PROCESSES Streamlit processes (one per core) behind nginx on http://127.0.0.1:$(MULTI_PORT)
 # (sticky sessions, websocket upgrade; see docs/deployment.md). Ctrl-C stops them all.
 serve-multi: setup system-deps warehouse
-	$(BIN)/python -m deploy.multi --processes $(PROCESSES) --port $(MULTI_PORT) --db "$(DB)"
+	$(BIN)/python -m dashboard.deploy.multi --processes $(PROCESSES) --port $(MULTI_PORT) --db "$(DB)"
 
 test: setup system-deps
 	$(BIN)/python -m pytest

@@ -1,6 +1,6 @@
 """Viewers at crisis scale without browsers: N sessions over Streamlit's own websocket protocol.
 
-Each simulated viewer (deploy/session.py) opens a page as a browser does, then,
+Each simulated viewer (dashboard/deploy/session.py) opens a page as a browser does, then,
 at a steady rate (a pause of `--think` seconds ±50 % between actions), picks a
 governorate, another, a figure type, clears them, and follows a link to the
 next page; each action is a rerun timed from sending it to `script_finished`.
@@ -31,8 +31,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.multi import DeploymentError, nginx_binary, serve
-from deploy.session import SessionError, ViewerSession
+from dashboard.deploy.multi import DeploymentError, nginx_binary, serve
+from dashboard.deploy.session import SessionError, ViewerSession
 
 PAGES = ("overview", "border", "map", "camps", "casualties", "refugees", "data")
 GOVERNORATES = ("Idleb", "Aleppo")

@@ -1,8 +1,8 @@
-"""Two dashboard processes behind nginx (deploy/multi.py): a viewer session through the proxy
+"""Two dashboard processes behind nginx (dashboard/deploy/multi.py): a viewer session through the proxy
 changes a filter and gets the new chart; killing one process leaves the other's viewers working,
 and a viewer of the dead one gets a working session again through the proxy.
 
-The viewer speaks Streamlit's websocket protocol (deploy/session.py), as a browser does.
+The viewer speaks Streamlit's websocket protocol (dashboard/deploy/session.py), as a browser does.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 
 from dashboard import catalog
 from dashboard.export.__main__ import _default_period
-from deploy.multi import nginx_binary, render_config, serve
-from deploy.session import ViewerSession
+from dashboard.deploy.multi import nginx_binary, render_config, serve
+from dashboard.deploy.session import ViewerSession
 from warehouse.queries import Filters
 
 CHART = "displacement-timeline"  # the Overview's chart

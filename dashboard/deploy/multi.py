@@ -6,8 +6,8 @@ processes (one per core) behind nginx use N cores; they all read the same
 published warehouse file (read-only, short-lived connections), so a load
 shows in every process at its next rerun.
 
-    python -m deploy.multi --processes 2 --port 8500      # `make serve-multi`
-    python -m deploy.multi --print-config --backend 127.0.0.1:8501 --backend 127.0.0.1:8502 --listen 80
+    python -m dashboard.deploy.multi --processes 2 --port 8500      # `make serve-multi`
+    python -m dashboard.deploy.multi --print-config --backend 127.0.0.1:8501 --backend 127.0.0.1:8502 --listen 80
 
 nginx runs as a foreground process with its own prefix and configuration in a
 temporary folder (no system service, nothing under /etc). Every process gets
