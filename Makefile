@@ -5,13 +5,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= $(or $(DISPLACEMENT_DB),data/warehouse.duckdb)
-APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation
+APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation nginx
 PORT ?= 8501
+PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+MULTI_PORT ?= 8500
 
-.PHONY: run test setup system-deps warehouse bench soak clean
+.PHONY: run serve-multi test setup system-deps warehouse bench soak clean
 
 run: setup system-deps warehouse
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+# PROCESSES Streamlit processes (one per core) behind nginx on http://127.0.0.1:$(MULTI_PORT)
+# (sticky sessions, websocket upgrade; see docs/deployment.md). Ctrl-C stops them all.
+serve-multi: setup system-deps warehouse
+	$(BIN)/python -m dashboard.deploy.multi --processes $(PROCESSES) --port $(MULTI_PORT) --db "$(DB)"
 
 test: setup system-deps
 	$(BIN)/python -m pytest
@@ -25,13 +32,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages for browser tests and image export (chromium), PDF checks (pdftoppm), fonts (pack text, print charts).
+# Debian packages for browser tests and image export (chromium), PDF checks (pdftoppm), fonts (pack text, print charts);
+# several processes behind a proxy (nginx: make serve-multi, tests/test_proxy.py, make bench).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
 	[ -d /usr/share/fonts/truetype/liberation ] || missing="$$missing fonts-liberation"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian packages:$$missing"; \

@@ -15,6 +15,7 @@ from dashboard import formats
 from dashboard.catalog import ChartData
 from dashboard.citations import Source, sources_line, sources_table
 from dashboard.data import db_path, query
+from dashboard.shared_figure import shared
 from warehouse import WarehouseMissing
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~$"})
@@ -73,7 +74,7 @@ def show_chart(chart: ChartData, *, hint: str = "") -> None:
     if chart.is_empty:
         st.info(chart.empty_message + (" " + hint if hint else ""))
         return
-    st.plotly_chart(chart.figure, width="stretch", key=f"chart-{chart.name}")
+    st.plotly_chart(shared(chart.figure), width="stretch", key=f"chart-{chart.name}")  # no copy per viewer
     st.caption(plain(chart_caption(chart)))
     show_sources(chart)
     _export_slot(chart)

@@ -1,5 +1,6 @@
 """Command line: `python -m dashboard.export --chart NAME --format png --out FILE [filters]`,
-`python -m dashboard.export --brief --out pack.pdf [filters]`, `python -m dashboard.export --list`.
+`python -m dashboard.export --brief --out pack.pdf [filters]`, `python -m dashboard.export --list`,
+`python -m dashboard.export --site DIR [--lang en|ar] [filters]` (every page as static HTML, dashboard/export/site.py).
 
 A thin layer over files.py and brief.py. Each option: the flag, then its
 environment variable, then the default (the warehouse: --db, then
@@ -37,6 +38,10 @@ def _day(ctx, param, value: str | None) -> date | None:
 @click.option("--list", "list_charts", is_flag=True, help="Name the charts that can be exported.")
 @click.option("--chart", envvar="EXPORT_CHART", help="Chart name (see --list).")
 @click.option("--brief", is_flag=True, help="Export the briefing pack (PDF or HTML) instead of one chart.")
+@click.option("--site", type=click.Path(path_type=Path, file_okay=False),
+              help="Write every page as a static HTML snapshot into this folder (opens from file:// or any web server).")
+@click.option("--lang", type=click.Choice(("en", "ar")), default="en", show_default=True,
+              help="With --site: the language of the snapshot's pages around the charts.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), envvar="EXPORT_FORMAT",
               help="File format; default: from the --out suffix.")
 @click.option("--out", type=click.Path(path_type=Path), envvar="EXPORT_OUT",
@@ -49,7 +54,8 @@ def _day(ctx, param, value: str | None) -> date | None:
 @click.option("--source", multiple=True, envvar="EXPORT_SOURCES", help="Source id (repeatable).")
 @click.option("--figure-type", multiple=True, envvar="EXPORT_FIGURE_TYPES", help="Figure type, e.g. newly_displaced (repeatable).")
 @click.option("--db", envvar="DISPLACEMENT_DB", help="Warehouse file (default data/warehouse.duckdb).")
-def main(list_charts, chart, brief, fmt, out, start, end, whole_span, governorate, source, figure_type, db) -> None:
+def main(list_charts, chart, brief, site, lang, fmt, out, start, end, whole_span, governorate, source, figure_type,
+         db) -> None:
     """Export a chart, or the briefing pack, with its sources, reference period and export date."""
     if list_charts:
         for spec in catalog.CHARTS.values():
@@ -61,16 +67,18 @@ def main(list_charts, chart, brief, fmt, out, start, end, whole_span, governorat
         raise click.UsageError("--whole-span cannot be combined with --start/--end")
     db_path = resolve_db_path(db)
     try:
-        if not (start or end or whole_span) and (brief or chart):
+        if not (start or end or whole_span) and (brief or chart or site):
             start, end = _default_period(db_path)
         filters = Filters(start=start, end=end, governorates=tuple(governorate), sources=tuple(source),
                           figure_types=tuple(figure_type))
-        if brief:
+        if site:
+            written = _site(site, filters, db_path, lang)
+        elif brief:
             written = _brief(filters, db_path, fmt, out)
         elif chart:
             written = _chart(chart, filters, db_path, fmt, out)
         else:
-            raise click.UsageError("name a chart with --chart NAME, or use --brief or --list")
+            raise click.UsageError("name a chart with --chart NAME, or use --brief, --site DIR or --list")
     except (WarehouseMissing, images.ImageExportUnavailable) as error:
         raise click.ClickException(str(error)) from None
     for path in written:
@@ -107,6 +115,19 @@ def _chart(name: str, filters: Filters, db_path: Path, fmt: str | None, out: Pat
         about = files.about_for(chart, filters, query=catalog.direct_query(db_path))
         written.append(files.write(about.text().encode("utf-8"), target.with_name(target.stem + ".about.txt")))
     return written
+
+
+def _site(folder: Path, filters: Filters, db_path: Path, lang: str) -> list[Path]:
+    from dashboard.export import site
+
+    if not db_path.exists():
+        raise WarehouseMissing(f"no warehouse at {db_path}")
+    written = site.build_site(folder, db_path, filters, lang)
+    pages = [p for p in written if p.suffix == ".html"]
+    total = sum(p.stat().st_size for p in written)
+    click.echo(f"{len(pages)} pages, {len(written) - len(pages)} other files, {total / 1024:,.0f} KB in all; "
+               f"open {folder / 'index.html'}")
+    return pages
 
 
 def _brief(filters: Filters, db_path: Path, fmt: str | None, out: Path | None) -> list[Path]:
