@@ -228,10 +228,11 @@ def _source_from(metadata: dict) -> SourceInfo:
 COLUMNS = {"pcode": "PCODE", "name_en": "NAME_EN", "name_ar": "NAME_AR", "parent_pcode": "ADM2_PCODE"}
 
 
-def boundaries(unit_list: list[Unit], source: SourceInfo, sheet: str, digits: int, columns: dict) -> ReadResult:
+def boundaries(unit_list: list[Unit], source: SourceInfo, sheet: str, digits: int, columns: dict,
+               kind: str = KIND) -> ReadResult:
     """The staged locations and location_shapes rows of a boundary file, whatever its format."""
     places, outlines = _staged(unit_list, source.source_id, sheet, digits)
-    return ReadResult(KIND, [
+    return ReadResult(kind, [
         Staged("locations", pd.DataFrame(places), columns),
         Staged("location_shapes", pd.DataFrame(outlines), {"pcode": columns.get("pcode", "pcode")}),
     ], [source])

@@ -8,6 +8,7 @@ so a GeoPackage loads to exactly the rows its shapefile loads to.
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import shapely
@@ -24,7 +25,8 @@ LONLAT = ("EPSG:4326", "OGC:CRS84")
 
 
 def _fail(path: Path, exc: Exception, layer: str | None = None) -> ReadError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    first = text.rsplit("failed: ", 1)[-1].split("; ")[0]  # GDAL's cause, without the SQL it ran
     return ReadError(path, f"not a readable GeoPackage ({first})", sheet=f"layer {layer}" if layer else None)
 
 
@@ -36,8 +38,10 @@ def _layers(path: Path) -> list[tuple[str, list[str]]]:
         if handle.read(len(SQLITE)) != SQLITE:
             raise ReadError(path, "not a GeoPackage (no SQLite header); a .gpkg as downloaded from HDX is expected")
     try:
-        names = [str(row[0]) for row in pyogrio.list_layers(path)]
-        return [(name, [str(f) for f in pyogrio.read_info(path, layer=name)["fields"]]) for name in names]
+        with warnings.catch_warnings():  # GDAL warns on stderr as well as raising: the ReadError says it once
+            warnings.simplefilter("ignore", RuntimeWarning)
+            names = [str(row[0]) for row in pyogrio.list_layers(path)]
+            return [(name, [str(f) for f in pyogrio.read_info(path, layer=name)["fields"]]) for name in names]
     except Exception as exc:  # GDAL's errors (DataSourceError, DataLayerError…) differ by what is broken
         raise _fail(path, exc) from exc
 
@@ -78,7 +82,9 @@ def read(path: Path) -> ReadResult:
 
     layer = _layer(path)
     try:
-        meta, _fids, wkb, columns = pyogrio.raw.read(path, layer=layer)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            meta, _fids, wkb, columns = pyogrio.raw.read(path, layer=layer)
     except Exception as exc:
         raise _fail(path, exc, layer) from exc
     crs = meta.get("crs")
@@ -90,4 +96,4 @@ def read(path: Path) -> ReadResult:
     records, country = cod_ab.admin3_records(path, fields, attributes, geometries, where=f"layer {layer}",
                                              sheet=f"layer {layer}")
     return cod_ab.boundaries(cod_ab.units(records, country), cod_ab.SOURCE, f"{path.name} layer {layer}",
-                             cod_ab.DIGITS, cod_ab.COLUMNS)
+                             cod_ab.DIGITS, cod_ab.COLUMNS, KIND)
