@@ -5,6 +5,8 @@ import random
 
 import pyogrio.raw
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from etl import sources
 from etl.load import load_file
@@ -66,6 +68,17 @@ def test_random_bytes_fail_on_one_line_naming_the_file(tmp_path):
     broken.write_bytes(random.Random(14).randbytes(4096))
     report = load_file(broken, tmp_path / "w.duckdb")
     assert report.status == "failed" and "boundaries.gpkg" in report.message and "\n" not in report.message
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tail=st.binary(max_size=2048))
+def test_an_sqlite_header_over_junk_fails_on_one_line(tmp_path, tail):
+    """Past the cheap header check GDAL opens the file: its errors still come back as one ReadError line."""
+    junk = tmp_path / "junk.gpkg"
+    junk.write_bytes(geopackage.SQLITE + tail)
+    with pytest.raises(ReadError) as failure:
+        geopackage.detect(junk)
+    assert str(failure.value).startswith("junk.gpkg") and "\n" not in str(failure.value)
 
 
 def test_a_truncated_geopackage_fails_on_one_line(loads, tmp_path):
