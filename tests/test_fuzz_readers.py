@@ -98,7 +98,7 @@ def test_broken_tidy_csv(tmp_path, warehouse, rows, drop, tagged, enc):
 
 
 @FUZZ
-@given(data=st.binary(max_size=4096), suffix=st.sampled_from([".csv", ".xlsx", ".json", ".rda"]))
+@given(data=st.binary(max_size=4096), suffix=st.sampled_from([".csv", ".xlsx", ".json", ".rda", ".gpkg"]))
 def test_random_bytes(tmp_path, warehouse, data, suffix):
     path = _fresh_name(tmp_path, suffix)
     path.write_bytes(data)

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from etl.sources import hxl, map_layer, tidy
 from etl.sources import (  # publishers' own formats that need code, recognised by their contents
-    cod_ab, geojson_admin, health_attacks, hno_idp_estimates, named_areas, ocha_idp_movements, topojson_countries,
+    cod_ab, geojson_admin, geopackage, health_attacks, hno_idp_estimates, named_areas, ocha_idp_movements,
+    topojson_countries,
     unhcr_population_table, zipped_shapefile,
 )
 from etl.sources.base import ReadError, ReadOptions, ReadResult, Reader, Score
@@ -32,7 +33,7 @@ READERS: list[Reader] = [
     ocha_idp_movements, hno_idp_estimates,  # the built-in recipes follow (added on first use, see readers())
     unhcr_population_table,
     health_attacks,  # before hxl: its hashtags alone would read it as all deaths
-    cod_ab, zipped_shapefile, geojson_admin, topojson_countries,  # before map_layer: they take P-coded GeoJSON
+    cod_ab, zipped_shapefile, geopackage, geojson_admin, topojson_countries,  # before map_layer: they take P-coded GeoJSON
     named_areas, hxl, tidy, map_layer,
 ]
 GENERIC = (hxl, tidy, map_layer)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -119,20 +119,29 @@ def _shapefile_records(path: Path) -> tuple[list[dict], dict]:
     reader = _shapefile(path)
     try:
         fields = [f[0] for f in reader.fields[1:]]
-        absent = [f for f in FIELDS if f not in fields]
-        if absent:
-            raise ReadError(path, f"no field {', '.join(absent)} in the .dbf (COD-AB sub-district fields expected)")
-        records, country = [], {}
-        for number, item in enumerate(reader.iterShapeRecords(), start=1):
-            attrs = item.record.as_dict()
-            geometry = shape(item.shape.__geo_interface__) if item.shape.shapeType != 0 else None
-            records.append({**{f: _text(attrs.get(f)) for f in FIELDS}, "geometry": geometry, "row": number})
-            if not country and "ADM0_PCODE" in attrs:
-                en, ar = _by_script(_text(attrs.get("ADM0_EN")), _text(attrs.get("ADM0_AR")))
-                country = {"pcode": _text(attrs.get("ADM0_PCODE")), "name_en": en, "name_ar": ar}
-        return records, country
+        items = list(reader.iterShapeRecords())
+        return admin3_records(path, fields, [i.record.as_dict() for i in items],
+                              [shape(i.shape.__geo_interface__) if i.shape.shapeType != 0 else None for i in items],
+                              where="the .dbf")
     finally:
         reader.close()
+
+
+def admin3_records(path: Path, fields: Sequence[str], attributes: Iterable[dict], geometries: Iterable,
+                   *, where: str, sheet: str | None = None) -> tuple[list[dict], dict]:
+    """Admin 3 records (COD-AB fields + shapely geometry + record number) and the country's names,
+    from any file's attribute rows and geometries in step: the shapefile and the GeoPackage share it."""
+    absent = [f for f in FIELDS if f not in fields]
+    if absent:
+        raise ReadError(path, f"no field {', '.join(absent)} in {where} (COD-AB sub-district fields expected)",
+                        sheet=sheet)
+    records, country = [], {}
+    for number, (attrs, geometry) in enumerate(zip(attributes, geometries, strict=True), start=1):
+        records.append({**{f: _text(attrs.get(f)) for f in FIELDS}, "geometry": geometry, "row": number})
+        if not country and "ADM0_PCODE" in attrs:
+            en, ar = _by_script(_text(attrs.get("ADM0_EN")), _text(attrs.get("ADM0_AR")))
+            country = {"pcode": _text(attrs.get("ADM0_PCODE")), "name_en": en, "name_ar": ar}
+    return records, country
 
 
 def _derived(path: Path) -> dict:
@@ -216,22 +225,27 @@ def _source_from(metadata: dict) -> SourceInfo:
                       published=date.fromisoformat(published) if published else None, notes=metadata.get("notes"))
 
 
-def read(path: Path) -> ReadResult:
-    if path.suffix.lower() == ".shp":
-        records, country = _shapefile_records(path)
-        unit_list, source, sheet, digits = units(records, country), SOURCE, path.with_suffix(".dbf").name, DIGITS
-    else:
-        records, metadata = _derived_records(path)
-        unit_list = [Unit(r["pcode"], int(r["admin_level"]) if r["admin_level"] is not None else 3, r["parent_pcode"],
-                          r["name_en"], r["name_ar"], r["geometry"], r["row"]) for r in records]
-        source, sheet, digits = _source_from(metadata), "features", 6
+COLUMNS = {"pcode": "PCODE", "name_en": "NAME_EN", "name_ar": "NAME_AR", "parent_pcode": "ADM2_PCODE"}
+
+
+def boundaries(unit_list: list[Unit], source: SourceInfo, sheet: str, digits: int, columns: dict,
+               kind: str = KIND) -> ReadResult:
+    """The staged locations and location_shapes rows of a boundary file, whatever its format."""
     places, outlines = _staged(unit_list, source.source_id, sheet, digits)
-    columns = {"pcode": "PCODE", "name_en": "NAME_EN", "name_ar": "NAME_AR", "parent_pcode": "ADM2_PCODE"} \
-        if path.suffix.lower() == ".shp" else {}
-    return ReadResult(KIND, [
+    return ReadResult(kind, [
         Staged("locations", pd.DataFrame(places), columns),
         Staged("location_shapes", pd.DataFrame(outlines), {"pcode": columns.get("pcode", "pcode")}),
     ], [source])
+
+
+def read(path: Path) -> ReadResult:
+    if path.suffix.lower() == ".shp":
+        records, country = _shapefile_records(path)
+        return boundaries(units(records, country), SOURCE, path.with_suffix(".dbf").name, DIGITS, COLUMNS)
+    records, metadata = _derived_records(path)
+    unit_list = [Unit(r["pcode"], int(r["admin_level"]) if r["admin_level"] is not None else 3, r["parent_pcode"],
+                      r["name_en"], r["name_ar"], r["geometry"], r["row"]) for r in records]
+    return boundaries(unit_list, _source_from(metadata), "features", 6, {})
 
 
 def detect(path: Path) -> bool:
