@@ -215,10 +215,11 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     frame, extra = full, full.iloc[0:0]
     if main is not None:  # one publisher's series, so lines are comparable
         frame = full[full["source_id"] == main]
-        # Turkey in less authoritative reports; statistics as authoritative as the main line (an older
-        # export of the same UNHCR table) would only draw it twice
+        # Turkey in the other reports; when the main line is UNHCR's own statistics (rank 0), another
+        # export of the same table (rank 0 too) would only draw it twice, so it is left out
+        best = frame["authority"].min()
         extra = full[(full["source_id"] != main) & (full["asylum_iso3"] == "TUR")
-                     & (full["authority"] > frame["authority"].min())]
+                     & ((full["authority"] > best) | (best > 0))]
     frame, extra = (f.drop(columns="authority", errors="ignore") for f in (frame, extra))  # chose the lines only
     if not frame.empty:
         latest = frame.sort_values("period_end").groupby("asylum_iso3")["persons"].last().nlargest(top).index
@@ -228,7 +229,7 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     names = country_names(pd.concat([frame, extra, in_camps])["asylum_iso3"].unique())
     frame = pd.concat([
         frame.assign(series=frame["asylum_iso3"].map(names)),
-        extra.assign(series=names.get("TUR", "Turkey") + " — other UNHCR reports"),
+        extra.assign(series=names.get("TUR", "Turkey") + " — other reports"),
         in_camps.assign(series=in_camps["asylum_iso3"].map(names) + " — living in camps (part of the total)"),
     ], ignore_index=True)
     return ChartData(

@@ -13,14 +13,22 @@ def test_turkey_has_its_latest_refugee_figure_as_a_separate_line(real_reference_
     turkey = chart.data[chart.data["asylum_iso3"] == "TUR"]
     turkey = turkey[~turkey["series"].str.contains("living in camps")]  # a part of the total, its own series
     assert turkey["series"].nunique() == 2
-    other = turkey[turkey["series"].str.contains("other UNHCR reports")]
+    other = turkey[turkey["series"].str.contains("other reports")]
     assert pd.Timestamp(other["period_end"].max()).year >= 2020
     assert other["persons"].max() >= 3_500_000
     solid = turkey[~turkey["series"].str.contains("other")]
     assert solid.set_index(pd.to_datetime(solid["period_end"]).dt.year)["persons"].get(2017) == 3_424_237
     names = [t.name for t in chart.figure.data]
     dashed = [t for t in chart.figure.data if t.line.dash == "dash" and "living in camps" not in t.name]
-    assert len(dashed) == 1 and "other UNHCR reports" in dashed[0].name and len(names) == len(set(names))
+    assert len(dashed) == 1 and "other reports" in dashed[0].name and len(names) == len(set(names))
+
+
+def test_turkey_reports_of_equal_standing_are_all_drawn(reference_db):
+    """On the reference build every Turkey figure is a registration quoted in some report (none is
+    UNHCR's statistics table): one is the main line, the others are drawn as points beside it."""
+    chart = catalog.build("refugees-by-host-country", catalog.direct_query(reference_db), Filters())
+    turkey = chart.data[(chart.data["asylum_iso3"] == "TUR") & ~chart.data["series"].str.contains("living in camps")]
+    assert len(turkey) >= 9 and turkey["series"].str.contains("other reports").sum() == len(turkey) - 1
 
 
 def test_long_casualty_reports_are_shown_as_reported_not_split(reference_db):
