@@ -209,6 +209,8 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     from other reports (e.g. UNHCR operational updates after the statistics end) as
     a separate dashed line, so 'how many refugees does Turkey hold' has its latest answer."""
     everything = query("refugees.by_host", filters)
+    if everything.empty:
+        return ChartData(figure=None, data=everything, empty_message="No refugee figures for this selection.")
     in_camps = everything[everything["population_type"] == "refugees_in_camps"]  # a part of the refugees, never added
     full = everything.drop(in_camps.index)
     main = _main_series(full) if full["source_id"].nunique() > 1 else None
@@ -230,7 +232,7 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     frame = pd.concat([
         frame.assign(series=frame["asylum_iso3"].map(names)),
         extra.assign(series=names.get("TUR", "Turkey") + " — other reports"),
-        in_camps.assign(series=in_camps["asylum_iso3"].map(names) + " — living in camps (part of the total)"),
+        in_camps.assign(series=in_camps["asylum_iso3"].map(names).astype("string") + " — living in camps (part of the total)"),
     ], ignore_index=True)
     return ChartData(
         figure=charts.refugees_by_host(frame, names) if not frame.empty else None,

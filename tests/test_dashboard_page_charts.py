@@ -31,6 +31,18 @@ def test_turkey_reports_of_equal_standing_are_all_drawn(reference_db):
     assert len(turkey) >= 9 and turkey["series"].str.contains("other reports").sum() == len(turkey) - 1
 
 
+def test_refugee_chart_on_a_warehouse_without_refugees_says_so(db):
+    from etl.load import load_file
+    from tests.conftest import write_csv
+
+    places = write_csv(db.parent / "places.csv", ["pcode", "admin_level", "kind", "name_en", "source_publisher",
+                                                  "source_title", "source_date", "source_url"],
+                       [["SY07", 1, "governorate", "Idleb", "Test (synthetic)", "Places", "2020-01-01", "https://x"]])
+    assert load_file(places, db).status == "loaded"
+    chart = catalog.build("refugees-by-host-country", catalog.direct_query(db), Filters())
+    assert chart.is_empty and chart.empty_message == "No refugee figures for this selection."
+
+
 def test_long_casualty_reports_are_shown_as_reported_not_split(reference_db):
     chart = catalog.build("casualty-reports", catalog.direct_query(reference_db), Filters())
     spans = (pd.to_datetime(chart.data["period_end"]) - pd.to_datetime(chart.data["period_start"])).dt.days
