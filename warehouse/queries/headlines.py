@@ -14,7 +14,7 @@ from warehouse.queries.areas import (
     DISPLACEMENT, DISTANCE_BANDS, LOCATION_AREAS, UNKNOWN_BAND, area_clause, bands_nearer_than, flow_types, in_list,
     non_overlapping, stock_types, within,
 )
-from warehouse.queries.refugees import authority as refugee_authority
+from warehouse.queries.refugees import AUTHORITY_RANK
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.provenance import is_reprint
 from warehouse.queries.rollup import BUCKET, CITE, DAYS, REPORTS, fetch, month_aligned
@@ -158,7 +158,7 @@ def refugees_in_turkey(db_path: Path, filters: Filters) -> pd.DataFrame:
                min(period_start) AS period_start, period_end, sum(persons) AS value
         FROM rows JOIN latest USING (source_id, population_type, period_end)
         GROUP BY population_type, source_id, period_end
-        ORDER BY year(period_end) DESC, {refugee_authority("population_type", "any_value(source_publisher)")},
+        ORDER BY year(period_end) DESC, {AUTHORITY_RANK.format(population_type="population_type", publisher="any_value(source_publisher)")},
                  period_end DESC, value DESC
         """,
         params,

@@ -11,14 +11,14 @@ STOCK_TYPES = ("refugees", "registered_refugees",
                "refugees_in_camps")  # a part of a host's refugees: drawn as its own series, never added
 
 
-def authority(population_type: str = "r.population_type", publisher: str = "s.publisher") -> str:
-    """SQL rank of a refugee stock figure, 0 = most authoritative: the one rule for which source counts
-    when several give Syrians in a host country for the same year (the headline, the Refugees page's
-    solid line). UNHCR's own statistics (type `refugees` published by UNHCR: the Refugee Data Finder
-    table and its HDX export) first, then other publishers' refugee stocks, then registrations quoted
-    in situation reports, fact sheets and the reference rows. The others stay as their own series."""
-    return (f"CASE WHEN {population_type} = 'refugees' AND {publisher} = 'UNHCR' THEN 0 "
-            f"WHEN {population_type} = 'refugees' THEN 1 ELSE 2 END")
+# SQL rank of a refugee stock figure, 0 = most authoritative: the one rule for which source counts when
+# several give Syrians in a host country for the same year (the headline, the Refugees page's solid line).
+# UNHCR's own statistics (type `refugees` published by UNHCR: the Refugee Data Finder table and its HDX
+# export) first, then other publishers' refugee stocks, then registrations quoted in situation reports,
+# fact sheets and the reference rows. The others stay as their own series. Fill in the two column
+# expressions with str.format (identifiers of the calling query, never user input).
+AUTHORITY_RANK = ("CASE WHEN {population_type} = 'refugees' AND {publisher} = 'UNHCR' THEN 0 "
+                  "WHEN {population_type} = 'refugees' THEN 1 ELSE 2 END")
 
 
 def _select(clause: str) -> str:
@@ -26,7 +26,7 @@ def _select(clause: str) -> str:
         SELECT r.period_start, r.period_end, r.asylum_iso3, r.population_type, r.source_id,
                any_value(s.publisher) AS source_publisher, any_value(s.title) AS source_title,
                any_value(s.published) AS source_date, sum(r.persons) AS persons,
-               min({authority()}) AS authority
+               min({AUTHORITY_RANK.format(population_type="r.population_type", publisher="s.publisher")}) AS authority
         FROM refugees r LEFT JOIN sources s ON s.source_id = r.source_id
         WHERE {clause}
         GROUP BY ALL
