@@ -126,7 +126,9 @@ def test_filter_goes_into_the_url_and_back(server, browser_page):
 
 def _dates(sidebar) -> list[str]:
     """The period the sidebar shows (the date input keeps its two days in hidden date inputs)."""
-    return [box.input_value() for box in sidebar.locator("[data-testid=stDateInput] input[type=date]").all()]
+    boxes = sidebar.locator("[data-testid=stDateInput] input[type=date]")
+    boxes.nth(1).wait_for(state="attached", timeout=60000)  # a page just opened draws its sidebar after a moment
+    return [box.input_value() for box in boxes.all()]
 
 
 def test_default_view_opens_on_the_offensive_and_one_click_shows_the_whole_span(server, browser_page):
@@ -166,6 +168,7 @@ def test_crisis_page_reads_on_a_laptop_and_a_projector(server, browser_page, wid
         page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=120000)
         page.wait_for_selector(".js-plotly-plot", timeout=120000)
         figures = page.locator("[data-testid=stMetric]")
+        figures.nth(2).wait_for(timeout=120000)  # the headlines draw while the charts are still coming
         assert figures.count() >= 3
         for i in range(figures.count()):
             box = figures.nth(i).bounding_box()

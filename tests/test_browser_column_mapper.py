@@ -33,6 +33,10 @@ def _select(page, label: str, option: str) -> None:  # noqa: F811
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def _idle(page) -> None:
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=WAIT_MS)
+
+
 def test_officer_maps_a_file_with_no_recipe_and_sees_its_figures(recipes_dir, server, page, tmp_path):  # noqa: F811
     base, db = server
     upload = tmp_path / "deaths_by_governorate.csv"
@@ -56,14 +60,17 @@ def test_officer_maps_a_file_with_no_recipe_and_sees_its_figures(recipes_dir, se
     for label, text in (("Publisher", "Idleb Health Directorate"), ("Title of the dataset", "Deaths reported (test)")):
         page.get_by_label(label, exact=True).fill(text)
         page.get_by_label(label, exact=True).press("Tab")
+    _idle(page)  # a rerun draws the new form over the old one for a moment
     page.get_by_role("button", name="Preview the mapped rows").click()
     page.get_by_text("2 rows would load, 1 would be rejected.").wait_for(timeout=WAIT_MS)
     _shot(page, "1-mapped-preview")
 
+    _idle(page)  # a rerun draws the new form over the old one for a moment
     page.get_by_role("button", name="Save the recipe").click()
     page.get_by_text("2 rows will load, 1 will be rejected").wait_for(timeout=WAIT_MS)
     assert (recipes_dir / "deaths-by-governorate.toml").is_file()
     _shot(page, "2-recognised")
+    _idle(page)  # a rerun draws the new form over the old one for a moment
     page.get_by_role("button", name="Commit: write to the warehouse").click()
     page.get_by_text("deaths_by_governorate.csv: loaded as deaths-by-governorate").wait_for(timeout=WAIT_MS)
     assert rows(db, "SELECT location_pcode, deaths_best FROM casualties WHERE period_start = '2016-07-15'"
