@@ -3,16 +3,11 @@ the shipped sub-districts are drawn by MapLibre with no network, and the border 
 offensive by band. Screenshots land in test-artifacts/screenshots/ for a person to look at."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, ROOT, SHOTS, _free_port, _settle
+from tests.test_browser import ARGS, CHROMIUM, SHOTS, _settle, serve
 
 pytestmark = [pytest.mark.browser]
 OFFENSIVE = "?start=2019-12-01&end=2020-03-31"
@@ -20,30 +15,8 @@ OFFENSIVE = "?start=2019-12-01&end=2020-03-31"
 
 @pytest.fixture(scope="module")
 def reference_server(reference_db):
-    port = _free_port()
-    env = os.environ | {"DISPLACEMENT_DB": str(reference_db), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("streamlit did not start")
+    with serve(reference_db) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
