@@ -29,8 +29,21 @@ def _shot(page, name: str) -> None:  # noqa: F811
 
 
 def _select(page, label: str, option: str) -> None:  # noqa: F811
-    page.get_by_label(label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Choose `option` in the select box `label`. The previous choice's rerun can redraw the form and close
+    the list just opened, so wait for the app to be idle first and open the list again if it closed."""
+    for _ in range(3):
+        _idle(page)
+        page.get_by_label(label, exact=True).click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.wait_for(timeout=5_000)
+            choice.click(timeout=5_000)
+        except Exception:  # the list closed under us: open it again
+            page.keyboard.press("Escape")
+            continue
+        _idle(page)
+        return
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def _idle(page) -> None:
