@@ -9,6 +9,9 @@ APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation nginx
 PORT ?= 8501
 PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
 MULTI_PORT ?= 8500
+# Test workers: one per core (pytest-xdist); each test file runs whole on one worker, so a module's
+# server or warehouse fixture is built once. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run serve-multi test setup system-deps warehouse bench soak clean
 
@@ -21,7 +24,7 @@ serve-multi: setup system-deps warehouse
 	$(BIN)/python -m dashboard.deploy.multi --processes $(PROCESSES) --port $(MULTI_PORT) --db "$(DB)"
 
 test: setup system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 setup: $(STAMP)
 
