@@ -75,7 +75,7 @@ def _use_recipe(path: Path, root: Path, number: int) -> str:
     except RecipeError as exc:
         raise ManifestError(f"[[source]] number {number}: {exc}") from exc
     if reader.KIND not in sources.kinds():
-        sources.register(reader, before=sources.hxl)
+        sources.register_named(reader)
     return reader.KIND
 
 

@@ -322,6 +322,11 @@ def test_a_refresh_manifest_entry_can_name_its_recipe(tmp_path):
     [entry] = read_manifest(manifest).entries
     assert entry.kind == "idp-counts-by-governorate"
     assert {r[3] for r in figures(tmp_path / "idps.csv", kind=entry.kind)} == {"SY07"}
+    # The manifest's recipe serves its own entry only: detection in the same process is unchanged
+    # (it once claimed every later file with an IDP count column, such as a DTM API download).
+    assert entry.kind not in {r.KIND for r in sources.readers()}
+    with pytest.raises(ReadError, match="format not recognised"):
+        sources.detect(tmp_path / "idps.csv")
 
 
 def test_long_indicator_file_routes_idps_and_keeps_the_other_figures(tmp_path, db):

@@ -46,6 +46,16 @@ def register(module: Reader, *, before: Reader | None = None) -> None:
     READERS.insert(READERS.index(before) if before in READERS else len(READERS), module)
 
 
+# Readers a refresh manifest names for its own entries (`recipe = "..."`): found by kind, never by
+# detection, so a manifest's recipe cannot claim another file of the same process (a DTM CSV, say).
+NAMED_ONLY: dict[str, Reader] = {}
+
+
+def register_named(module: Reader) -> None:
+    """Make a reader reachable by its kind (--kind, a manifest entry) without adding it to detection."""
+    NAMED_ONLY.setdefault(module.KIND, module)
+
+
 _recipes_added = False
 
 
@@ -64,13 +74,17 @@ def readers() -> list[Reader]:
 
 
 def kinds() -> dict[str, str]:
-    return {m.KIND: m.DESCRIPTION for m in readers()}
+    """Every kind a load can name: the detected readers, then those a manifest named for its entries."""
+    return {m.KIND: m.DESCRIPTION for m in readers()} | {
+        k: m.DESCRIPTION for k, m in NAMED_ONLY.items() if k not in {r.KIND for r in READERS}}
 
 
 def reader_for(kind: str) -> Reader:
     for module in readers():
         if module.KIND == kind:
             return module
+    if kind in NAMED_ONLY:
+        return NAMED_ONLY[kind]
     raise KeyError(f"unknown kind {kind!r}; known kinds: {', '.join(kinds())}")
 
 
