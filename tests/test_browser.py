@@ -80,9 +80,12 @@ def browser_page():
             browser.close()
 
 
+SETTLE_MS = 120_000  # a page of charts on a CI runner shared with other test workers can take a minute
+
+
 def _settle(page) -> None:
-    page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=30000)
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=30000)
+    page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=SETTLE_MS)
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=SETTLE_MS)
 
 
 def test_every_page_renders_its_charts(server, browser_page):
