@@ -39,8 +39,10 @@ import pandas as pd
 
 from etl.sources.base import OUT_OF_SCOPE, ReadError, ReadResult, SourceInfo, Staged
 from etl.sources.country_names import iso3
-from etl.sources.syria_admin import PCODE_SOURCE, GOVERNORATES, governorate_pcode, governorate_rows, is_blank, key
-from etl.sources.tabular import is_hxl_row, xlsx_rows, xlsx_sheet_names
+from etl.sources.cells import is_blank
+from etl.sources.headers import header_with, is_hxl_row, key
+from etl.sources.syria_admin import PCODE_SOURCE, GOVERNORATES, governorate_pcode, governorate_rows
+from etl.sources.workbook import xlsx_rows, xlsx_sheet_names
 
 KIND = "insecurity-insight-health-attacks"
 DESCRIPTION = "Insecurity Insight attacks on health care incidents (XLSX with HXL row; Syrian rows load as events)"
@@ -69,12 +71,11 @@ KILLED_NOTE = "Insecurity Insight's count of health workers killed in attacks on
 
 def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, int | None] | None:
     """(header row index, HXL row index or None) of the incident table in the first rows of a sheet."""
-    wanted = {key(COLUMNS[name]) for name in REQUIRED}
-    for index, row in enumerate(rows[:SCAN_ROWS]):
-        if wanted <= {key(c) for c in row if c is not None}:
-            below = index + 1
-            return index, below if below < len(rows) and is_hxl_row(rows[below]) else None
-    return None
+    index = header_with(rows, [COLUMNS[name] for name in REQUIRED], SCAN_ROWS)
+    if index is None:
+        return None
+    below = index + 1
+    return index, below if below < len(rows) and is_hxl_row(rows[below]) else None
 
 
 def _table_sheet(path: Path) -> tuple[str, int, int | None] | None:
