@@ -52,3 +52,7 @@ def test_templates_match_names_as_written():
 ])
 def test_hxl_row(row, tagged):
     assert is_hxl_row(row) is tagged
+
+
+def test_recipe_patterns_keep_their_wildcards():
+    assert key("Admin 3 P-Code*", wildcards=True) == "admin3pcode*" and key("Admin 3 P-Code*") == "admin3pcode"

@@ -16,12 +16,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 MAX_HEADER_SCAN = 30
+_NOT_KEPT = re.compile(r"[\W_]+")
+_NOT_KEPT_IN_PATTERNS = re.compile(r"[^\w*]+|_")  # a recipe's header patterns keep their `*` wildcards
 _HASHTAG = re.compile(r"^#[A-Za-z][\w]*(\s*\+\s*[A-Za-z][\w]*)*$")
 
 
-def key(text: object) -> str:
-    """Text compared loosely: lower case, letters and digits only (Arabic letters kept)."""
-    return re.sub(r"[\W_]+", "", str(text or "").lower())
+def key(text: object, wildcards: bool = False) -> str:
+    """Text compared loosely: lower case, letters and digits only (Arabic letters kept; `*` too with wildcards)."""
+    return (_NOT_KEPT_IN_PATTERNS if wildcards else _NOT_KEPT).sub("", str(text or "").lower())
 
 
 def normalise(name: object) -> str:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -129,13 +129,15 @@ def citation(path: Path, sheets: list[str]) -> SourceInfo:
 
 
 def _day(value: object) -> object:
-    """Excel dates as ISO days; serial numbers converted; anything else left for the validator."""
+    """Excel dates as ISO days; serial numbers converted (openpyxl's from_excel); anything else left for the validator."""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
-        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date().isoformat()
     return value
 
 
