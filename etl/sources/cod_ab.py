@@ -32,6 +32,7 @@ from shapely.geometry import shape
 
 from etl.geo.geojson import DIGITS, geojson_text
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
+from etl.sources.syria_admin import ADMIN_KINDS
 
 KIND = "cod-ab-boundaries"
 DESCRIPTION = "OCHA COD-AB Syria sub-district shapefile (.shp + .shx/.dbf/.prj/.cpg), or the project's GeoJSON derived from it"
@@ -39,7 +40,7 @@ SUFFIXES = (".shp", ".geojson")
 SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".xml")  # parts of a shapefile, not files of their own
 FIELDS = ("PCODE", "NAME_EN", "NAME_AR", "ADM2_PCODE", "ADM2_EN", "ADM2_AR", "ADM1_PCODE", "ADM1_EN", "ADM1_AR")
 DERIVED_FORMAT = "cod-ab-derived"  # metadata.format of the project's GeoJSON
-LEVEL_KINDS = {0: "country", 1: "governorate", 2: "district", 3: "sub-district"}
+LEVEL_KINDS = {0: "country", **ADMIN_KINDS}
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 SOURCE = SourceInfo(

@@ -37,14 +37,15 @@ from shapely.ops import unary_union
 from etl.geo.geojson import DIGITS, geojson_text
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, read_json
 from etl.sources.headers import key
-from etl.sources.syria_admin import GOVERNORATES
+from etl.sources.syria_admin import ADMIN_KINDS, GOVERNORATES
 
 KIND = "geojson-admin-boundaries"
 DESCRIPTION = "Admin boundary GeoJSON with P-code properties (OCHA COD-AB / HNO sub-districts)"
 SUFFIXES = (".geojson", ".json")
 MAX_BYTES = 100 * 1024 * 1024
 PCODE = re.compile(r"^SY\d{2}(\d{2}){0,3}$")
-LEVELS = {4: (1, "governorate"), 6: (2, "district"), 8: (3, "sub-district")}
+# P-code length -> (admin level, kind): SY07, SY0700, SY070000
+LEVELS = {4 + 2 * (level - 1): (level, ADMIN_KINDS[level]) for level in (1, 2, 3)}
 
 
 def _collection(path: Path) -> dict:
@@ -105,7 +106,7 @@ def priority(path: Path) -> int:
 
 
 def _place(pcode: str, name: object, geometry, source_id: str, row: int) -> tuple[dict, dict]:
-    level, kind = LEVELS.get(len(pcode), (3, "sub-district"))
+    level, kind = LEVELS.get(len(pcode), LEVELS[8])
     # No single point for a governorate or district: its distance to the border would put all its
     # flows in one distance band (v_displacement); such rows stay 'unknown' instead. Shapes are kept.
     centre = geometry.centroid if geometry is not None and not geometry.is_empty and level >= 3 else None
