@@ -98,7 +98,7 @@ def _check_file(path: Path) -> None:
     if path.stat().st_size == 0:
         raise ReadError(path, "the file is empty")
     if path.suffix.lower() in (".xlsx", ".xlsm"):  # every reader, before detection opens the workbook
-        from etl.sources.tabular import check_zip_sizes
+        from etl.sources.workbook import check_zip_sizes
 
         check_zip_sizes(path)
 

@@ -17,10 +17,10 @@ import pandas as pd
 import pycountry
 
 from etl.sources.base import OUT_OF_SCOPE, PROVENANCE_COLUMNS, Staged
+from etl.sources.cells import MISSING_MARKERS
 from etl.specs import TABLES
 from warehouse import validation
 
-MISSING_MARKERS = frozenset({"", "na", "n/a", "n.a.", "nan", "none", "null", "-", "--", "..", "*", "x"})
 REJECT_COLUMNS = ["sheet", "row_number", "column_name", "reason", "raw"]
 
 

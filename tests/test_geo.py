@@ -497,3 +497,39 @@ def test_committed_m4_corridor_is_what_the_code_derives():
     committed = json.loads(OUT.read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(corridor_feature()))
     assert committed["properties"]["layer"] == "m4_corridor"
+
+
+# ------------------------------------------------ projection: PROJ vs the former formula
+
+BEFORE_PYPROJ = REPO / "tests" / "fixtures" / "distances_lcc_before_pyproj.csv"
+
+
+def _places_with_points(real_shapefile: Path) -> dict[str, tuple[float, float]]:
+    """The gazetteer's places and the real COD-AB units' centroids, keyed as in the fixture."""
+    from etl.sources import cod_ab
+
+    points = {f"gaz:{r['pcode']}": (float(r["lon"]), float(r["lat"])) for r in gazetteer_rows() if r["lat"] and r["lon"]}
+    units = next(t.frame for t in cod_ab.read(real_shapefile).tables if t.table == "locations")
+    units = units[units["lat"].notna()]
+    points |= {f"cod:{p}": (float(lon), float(lat)) for p, lon, lat in zip(units["pcode"], units["lon"], units["lat"])}
+    return points
+
+
+@pytest.mark.real_data
+def test_distances_unchanged_by_pyproj_to_the_metre(real_data):
+    """Border and M4 distances of every place equal those of the hand-written Lambert formula PROJ replaced."""
+    with BEFORE_PYPROJ.open(encoding="utf-8", newline="") as fh:
+        before = {r["place"]: (float(r["border_km"]), float(r["m4_km"])) for r in csv.DictReader(fh)}
+    points = _places_with_points(real_data / "geo" / "cod_admin3_shp" / "syr_admin3.shp")
+    assert set(points) == set(before) and len(points) == 368
+    names = sorted(points)
+    lons, lats = np.array([points[n][0] for n in names]), np.array([points[n][1] for n in names])
+    border, m4 = border_distance_km_many(lons, lats), m4_distance_km_many(lons, lats)
+    for name, b, m in zip(names, border, m4):
+        assert abs(b - before[name][0]) < 0.001 and abs(m - before[name][1]) < 0.001, name
+
+
+def test_projection_keeps_scalars_and_missing_points():
+    x, y = project(37.0, 36.0)
+    assert np.ndim(x) == 0 and abs(x) < 1e-9 and abs(y) < 1e-9  # the origin, as a number
+    assert np.isnan(project(np.nan, 36.0)[0]) and np.isnan(unproject([np.nan], [0.0])[0][0])

@@ -17,7 +17,7 @@ from bench import soak_files, soak_hostile
 from etl.load import load_file
 from etl.safety import UnsafePath, open_upload, safe_upload_path
 from etl.sources.base import ReadError
-from etl.sources.tabular import check_zip_sizes
+from etl.sources.workbook import check_zip_sizes
 
 MEMORY_BOUND_MB = 1536  # a memory bound, not a time: the zip bomb alone would take 3 GiB and more
 

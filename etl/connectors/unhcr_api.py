@@ -13,6 +13,7 @@ from pathlib import Path
 
 from etl.connectors.cache import now_iso, safe_name, save_tagged_csv
 from etl.connectors.http import ConnectorError, Http, with_query
+from etl.sources.cells import is_dash
 
 BASE = "https://api.unhcr.org/population/v1/population/"
 MAX_PAGES = 500
@@ -33,7 +34,7 @@ FIELDS = (
 
 def _value(item: dict, key: str) -> object:
     value = item.get(key)
-    return "" if value in (None, "-") else value
+    return "" if value is None or is_dash(value) else value
 
 
 def pages(http: Http, params: dict, base: str = BASE) -> tuple[list[dict], str]:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import shapely
 
+from etl.geo.geojson import geojson_text
 from etl.sources import cod_ab
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +90,7 @@ def collection_text(units: list[cod_ab.Unit], level: int) -> str:
         feature = {"type": "Feature", "properties": {
             "pcode": unit.pcode, "admin_level": unit.admin_level, "parent_pcode": unit.parent_pcode,
             "name_en": unit.name_en, "name_ar": unit.name_ar,
-        }, "geometry": json.loads(cod_ab.geojson_text(unit.geometry, DIGITS))}
+        }, "geometry": json.loads(geojson_text(unit.geometry, DIGITS))}
         lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
     head = json.dumps({"metadata": metadata}, ensure_ascii=False, separators=(",", ":"))[:-1]
     return head + ',"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"

@@ -12,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl.recipes.model import matches
-from etl.sources.syria_admin import governorate_pcode, workbook_rows
-from etl.sources.tabular import csv_head, is_hxl_row
+from etl.sources.headers import is_hxl_row
+from etl.sources.syria_admin import governorate_pcode
+from etl.sources.tabular import csv_head
+from etl.sources.workbook import workbook_rows
 
 POPULATION = (("returnedrefugees*", "returned_refugees"), ("returnedidps*", "returned_idps"), ("refugees*", "refugees"),
               ("asylumseekers*", "asylum_seekers"), ("internallydisplaced*|idps*", "idps"),

@@ -18,8 +18,8 @@ import pandas as pd
 from etl.recipes.model import Recipe, parse_recipe
 from etl.recipes.reader import RecipeReader
 from etl.sources.base import ReadOptions
-from etl.sources.syria_admin import workbook_rows
 from etl.sources.tabular import csv_head
+from etl.sources.workbook import workbook_rows
 from etl.specs import TABLES
 from etl.validate import Context, validate
 

@@ -21,11 +21,11 @@ The TOML layout (every key but [recipe] kind/table and [citation] publisher/titl
 from __future__ import annotations
 
 import fnmatch
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from etl.sources.headers import key
 from etl.specs import TABLES
 
 MAPS = ("text", "country", "governorate", "pcode", "figure_type")
@@ -37,8 +37,8 @@ class RecipeError(ValueError):
 
 
 def loose(text: object) -> str:
-    """Header text compared loosely: lower case, letters and digits (Arabic too); `*` kept for patterns."""
-    return re.sub(r"[^\w*]+|_", "", str(text or "").lower())
+    """Header text compared loosely (etl.sources.headers.key), `*` kept for patterns."""
+    return key(text, wildcards=True)
 
 
 def matches(name: object, pattern: str) -> bool:

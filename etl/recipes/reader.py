@@ -13,12 +13,13 @@ import pandas as pd
 
 from etl.recipes.model import Melt, Recipe, loose, matches
 from etl.sources.base import ReadError, ReadOptions, ReadResult, Score, SourceInfo, Staged, read_json
-from etl.sources.cells import SUPPRESSED, year_end, year_start
+from etl.sources.cells import SUPPRESSED, is_blank, is_dash
 from etl.sources.country_names import iso3
-from etl.sources.syria_admin import (
-    PCODE_SOURCE, governorate_pcode, governorate_rows, is_blank, is_dash, month_end, month_number, workbook_rows,
-)
-from etl.sources.tabular import csv_head, csv_rows, frame_below_header, is_hxl_row
+from etl.sources.headers import is_hxl_row
+from etl.sources.months import month_span, year_end, year_start
+from etl.sources.syria_admin import PCODE_SOURCE, governorate_pcode, governorate_rows
+from etl.sources.tabular import csv_head, csv_rows, frame_below_header
+from etl.sources.workbook import no_such_sheet, workbook_rows
 from etl.specs import TABLES
 
 SCAN_ROWS = 200          # a header is looked for in the first rows of each sheet
@@ -60,7 +61,7 @@ class RecipeReader:
         books = workbook_rows(path, limit)
         if options.sheet:
             if options.sheet not in books:
-                raise ReadError(path, f"no sheet named '{options.sheet}' (sheets: {', '.join(books)})")
+                raise no_such_sheet(path, options.sheet, books)
             return {options.sheet: books[options.sheet]}
         if self.recipe.sheets:
             return {s: r for s, r in books.items() if any(matches(s, p) or s == p for p in self.recipe.sheets)}
@@ -269,14 +270,8 @@ def _mapped(values: pd.Series, how: str, governorates: set[str]) -> pd.Series:
 
 def _month(year: object, month: object) -> tuple[str, str]:
     """First and last day of the month; the raw text when it is not a month (the validator rejects it)."""
-    text = str(year or "").strip().split(".")[0]
-    number = month_number(month)
-    if number is None and str(month or "").strip().split(".")[0].isdigit():
-        number = int(str(month).strip().split(".")[0])
-    if not (text.isdigit() and len(text) == 4 and number and 1 <= number <= 12):
-        raw = f"{year} {month}"
-        return raw, raw
-    return f"{text}-{number:02d}-01", month_end(int(text), number).isoformat()
+    raw = f"{year} {month}"
+    return month_span(year, month) or (raw, raw)
 
 
 def _period(recipe: Recipe, path: Path, frame: pd.DataFrame, melted: str | None, options: ReadOptions,

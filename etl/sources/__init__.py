@@ -121,7 +121,7 @@ def _check_type(path: Path) -> None:
     if not any(path.suffix.lower() in m.SUFFIXES for m in readers()):
         raise ReadError(path, f"unsupported file type '{path.suffix}' (supported: {_suffixes()})")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from etl.sources.tabular import check_zip_sizes
+        from etl.sources.workbook import check_zip_sizes
 
         check_zip_sizes(path)  # before any reader's detect() opens the workbook (zip bombs)
 

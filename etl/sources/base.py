@@ -129,10 +129,12 @@ def read_json(path: Path, max_bytes: int) -> object:
     """Parse a JSON file, refusing files over `max_bytes` and nesting deep enough to blow the stack."""
     import json
 
+    from etl.sources.text import JSON_ENCODING  # here: etl.sources.text imports ReadError from this module
+
     if path.stat().st_size > max_bytes:
         raise ReadError(path, f"larger than {max_bytes // 2**20} MB; refusing to parse")
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(path.read_text(encoding=JSON_ENCODING))
     except (ValueError, RecursionError) as exc:
         raise ReadError(path, f"not valid JSON ({exc})") from exc
 

@@ -1,32 +1,41 @@
-"""Cell conventions shared by readers and recipes (one definition each).
+"""Cell conventions shared by readers, recipes and the validator (one definition each).
 
+- `NO_VALUE` / `is_blank`: a cell that holds nothing (empty, NaN, or a text that says so: 'n/a', '..');
+- `is_dash`: an Excel accounting-format zero, a dash with padding ('   -  ');
+- `MISSING_MARKERS`: what the validator counts as no value in a required column: the above, and the
+  dashes, '*' and 'x' that publishers put where a figure is withheld;
 - `SUPPRESSED`: what a suppressed small number (`*` in UNHCR's tables) is staged as, so the
   validator rejects it as "not a number: * (suppressed by publisher)" and it stays visible in rejects;
-- `year_end`: a year's end-of-year stock date;
 - `figure`: a UNHCR figure cell (empty, NA, - and 0 are no figure; `*` is suppressed);
 - `country_code`: a UNHCR country's ISO3 from its code when that is ISO 3166, else from its name.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pycountry
 
 from etl.sources.country_names import iso3
-from etl.sources.syria_admin import is_blank, is_dash
 
+NO_VALUE = frozenset({"", "na", "n/a", "nan", "none", "null", ".."})
+MISSING_MARKERS = NO_VALUE | {"n.a.", "-", "--", "*", "x"}
 SUPPRESSED = "* (suppressed by publisher)"
+_DASH = re.compile(r"\s*[-\u2013\u2014]+\s*")
 
 
-def year_end(raw: object) -> str:
-    """End-year stock date: '2019' or 2019.0 -> '2019-12-31' (anything else left for the validator)."""
-    text = str(raw or "").strip()
-    return f"{text[:4]}-12-31" if text[:4].isdigit() and len(text.split(".")[0]) == 4 else text
+def is_blank(value: object) -> bool:
+    """Empty cell, or a text that only says 'no value'."""
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and value.strip().lower() in NO_VALUE
 
 
-def year_start(raw: object) -> str:
-    """First day of a year (a flow over the whole year starts there)."""
-    text = str(raw or "").strip()
-    return f"{text[:4]}-01-01" if text[:4].isdigit() and len(text.split(".")[0]) == 4 else text
+def is_dash(value: object) -> bool:
+    """An Excel accounting-format zero: a dash with padding ('   -  ')."""
+    return isinstance(value, str) and _DASH.fullmatch(value) is not None
 
 
 def figure(raw: object) -> object | None:

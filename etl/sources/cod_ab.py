@@ -20,7 +20,6 @@ governorate or district by its sub-districts, never by its own centroid.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,9 +28,11 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
+from etl.geo.geojson import DIGITS, geojson_text
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
+from etl.sources.syria_admin import ADMIN_KINDS
 
 KIND = "cod-ab-boundaries"
 DESCRIPTION = "OCHA COD-AB Syria sub-district shapefile (.shp + .shx/.dbf/.prj/.cpg), or the project's GeoJSON derived from it"
@@ -39,8 +40,7 @@ SUFFIXES = (".shp", ".geojson")
 SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".xml")  # parts of a shapefile, not files of their own
 FIELDS = ("PCODE", "NAME_EN", "NAME_AR", "ADM2_PCODE", "ADM2_EN", "ADM2_AR", "ADM1_PCODE", "ADM1_EN", "ADM1_AR")
 DERIVED_FORMAT = "cod-ab-derived"  # metadata.format of the project's GeoJSON
-DIGITS = 5  # about 1 m: coordinates of a loaded shapefile
-LEVEL_KINDS = {0: "country", 1: "governorate", 2: "district", 3: "sub-district"}
+LEVEL_KINDS = {0: "country", **ADMIN_KINDS}
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 SOURCE = SourceInfo(
@@ -184,17 +184,6 @@ def units(records: list[dict], country: dict | None = None) -> list[Unit]:
     if country and country.get("pcode"):
         out.append(Unit(country["pcode"], 0, None, country.get("name_en"), country.get("name_ar"), None, None, 0))
     return out
-
-
-def _round(coords, digits: int):
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
-        return [round(float(c), digits) for c in coords]
-    return [_round(c, digits) for c in coords]
-
-
-def geojson_text(geometry, digits: int = DIGITS) -> str:
-    data = mapping(geometry)
-    return json.dumps({"type": data["type"], "coordinates": _round(data["coordinates"], digits)}, separators=(",", ":"))
 
 
 def _staged(unit_list: list[Unit], source_id: str, sheet: str, digits: int) -> tuple[list[dict], list[dict]]:

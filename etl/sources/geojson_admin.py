@@ -31,19 +31,21 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.ops import unary_union
 
+from etl.geo.geojson import DIGITS, geojson_text
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, read_json
-from etl.sources.syria_admin import GOVERNORATES, key
+from etl.sources.headers import key
+from etl.sources.syria_admin import ADMIN_KINDS, GOVERNORATES
 
 KIND = "geojson-admin-boundaries"
 DESCRIPTION = "Admin boundary GeoJSON with P-code properties (OCHA COD-AB / HNO sub-districts)"
 SUFFIXES = (".geojson", ".json")
 MAX_BYTES = 100 * 1024 * 1024
 PCODE = re.compile(r"^SY\d{2}(\d{2}){0,3}$")
-LEVELS = {4: (1, "governorate"), 6: (2, "district"), 8: (3, "sub-district")}
-DIGITS = 5
+# P-code length -> (admin level, kind): SY07, SY0700, SY070000
+LEVELS = {4 + 2 * (level - 1): (level, ADMIN_KINDS[level]) for level in (1, 2, 3)}
 
 
 def _collection(path: Path) -> dict:
@@ -103,19 +105,8 @@ def priority(path: Path) -> int:
     return 8
 
 
-def _round(coords):
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
-        return [round(float(c), DIGITS) for c in coords]
-    return [_round(c) for c in coords]
-
-
-def _geojson(geometry) -> str:
-    data = mapping(geometry)
-    return json.dumps({"type": data["type"], "coordinates": _round(data["coordinates"])}, separators=(",", ":"))
-
-
 def _place(pcode: str, name: object, geometry, source_id: str, row: int) -> tuple[dict, dict]:
-    level, kind = LEVELS.get(len(pcode), (3, "sub-district"))
+    level, kind = LEVELS.get(len(pcode), LEVELS[8])
     # No single point for a governorate or district: its distance to the border would put all its
     # flows in one distance band (v_displacement); such rows stay 'unknown' instead. Shapes are kept.
     centre = geometry.centroid if geometry is not None and not geometry.is_empty and level >= 3 else None
@@ -127,7 +118,7 @@ def _place(pcode: str, name: object, geometry, source_id: str, row: int) -> tupl
         "source_id": source_id,
     }
     outline = {"_sheet": "features", "_row": row, "pcode": pcode,
-               "geojson": _geojson(geometry) if geometry is not None else None, "source_id": source_id}
+               "geojson": geojson_text(geometry) if geometry is not None else None, "source_id": source_id}
     return place, outline
 
 

@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from etl.sources.base import OUT_OF_SCOPE, ReadError, ReadResult, SourceInfo, Staged
 from etl.sources.country_names import iso3
-from etl.sources.syria_admin import PCODE_SOURCE, GOVERNORATES, governorate_pcode, governorate_rows, is_blank, key
-from etl.sources.tabular import is_hxl_row, xlsx_rows, xlsx_sheet_names
+from etl.sources.cells import is_blank
+from etl.sources.headers import header_with, is_hxl_row, key
+from etl.sources.syria_admin import PCODE_SOURCE, GOVERNORATES, governorate_pcode, governorate_rows
+from etl.sources.workbook import xlsx_rows, xlsx_sheet_names
 
 KIND = "insecurity-insight-health-attacks"
 DESCRIPTION = "Insecurity Insight attacks on health care incidents (XLSX with HXL row; Syrian rows load as events)"
@@ -69,12 +71,11 @@ KILLED_NOTE = "Insecurity Insight's count of health workers killed in attacks on
 
 def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, int | None] | None:
     """(header row index, HXL row index or None) of the incident table in the first rows of a sheet."""
-    wanted = {key(COLUMNS[name]) for name in REQUIRED}
-    for index, row in enumerate(rows[:SCAN_ROWS]):
-        if wanted <= {key(c) for c in row if c is not None}:
-            below = index + 1
-            return index, below if below < len(rows) and is_hxl_row(rows[below]) else None
-    return None
+    index = header_with(rows, [COLUMNS[name] for name in REQUIRED], SCAN_ROWS)
+    if index is None:
+        return None
+    below = index + 1
+    return index, below if below < len(rows) and is_hxl_row(rows[below]) else None
 
 
 def _table_sheet(path: Path) -> tuple[str, int, int | None] | None:
@@ -128,13 +129,15 @@ def citation(path: Path, sheets: list[str]) -> SourceInfo:
 
 
 def _day(value: object) -> object:
-    """Excel dates as ISO days; serial numbers converted; anything else left for the validator."""
+    """Excel dates as ISO days; serial numbers converted (openpyxl's from_excel); anything else left for the validator."""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
-        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date().isoformat()
     return value
 
 

@@ -40,13 +40,16 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources.base import ReadError, ReadOptions, ReadResult, SourceInfo, Staged
-from etl.sources.syria_admin import header_index, is_blank, is_dash, key, month_end, month_number, workbook_rows
+from etl.sources.cells import is_blank, is_dash
+from etl.sources.headers import header_index, key
+from etl.sources.months import month_end, month_number
+from etl.sources.syria_admin import ADMIN_KINDS
 from etl.sources.tabular import frame_below_header
+from etl.sources.workbook import workbook_rows
 
 KIND = "hno-idp-estimates"
 DESCRIPTION = "OCHA Syria HNO dataset: community / sub-district IDP, returnee and newly-displaced estimates (XLSX)"
 SUFFIXES = (".xlsx",)
-KINDS = {1: "governorate", 2: "district", 3: "sub-district", 4: "community"}
 STOCKS = ("idp_stock", "returnees_stock", "idps_in_camps")
 
 
@@ -165,7 +168,7 @@ def _places(frame: pd.DataFrame, source_id: str) -> list[pd.DataFrame]:
             parents = codes.str.slice(0, 4).where(codes.str.startswith("SY"))
         place = pd.DataFrame({
             "_sheet": frame["_sheet"], "_row": frame["_row"], "pcode": codes, "admin_level": level,
-            "kind": KINDS[level], "parent_pcode": parents,
+            "kind": ADMIN_KINDS[level], "parent_pcode": parents,
             "name_en": frame[name_col] if name_col else None,
             "name_ar": frame[arabic_col] if arabic_col else None, "source_id": source_id,
         })

@@ -24,11 +24,8 @@ project's tidy template with its hashtag row is read here too (same rows as
 """
 from __future__ import annotations
 
-import calendar
 import csv
 import io
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +33,10 @@ import pandas as pd
 from etl.sources import sidecar
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
 from etl.sources.country_names import iso3
-from etl.sources.tabular import decode, is_hxl_row, xlsx_rows, xlsx_sheet_names
+from etl.sources.headers import is_hxl_row
+from etl.sources.months import month_span, span
+from etl.sources.text import decode, encoding_of
+from etl.sources.workbook import xlsx_rows, xlsx_sheet_names
 from etl.specs import TABLES
 
 KIND = "hxl"
@@ -110,8 +110,6 @@ MELT = {
     )),
 }
 _CASUALTY_CATEGORY = (("civilians", {"civilians"}), ("children", {"children"}), ("combatants", {"combatants"}))
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
-    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 
 
 # ---------------------------------------------------------------- detection
@@ -129,19 +127,11 @@ def _csv_head(path: Path) -> list[list[str]]:
 def _tagged_sheet(path: Path) -> tuple[int | None, str | None] | None:
     """(sheet index, sheet name) of the first sheet with a hashtag row, or None."""
     if path.suffix.lower() == ".csv":
-        return (None, None) if any(_is_tag_row(r) for r in _csv_head(path)) else None
+        return (None, None) if any(is_hxl_row(r) for r in _csv_head(path)) else None
     for index, name in enumerate(xlsx_sheet_names(path)):
-        if any(_is_tag_row(r) for r in xlsx_rows(path, name, limit=SCAN_ROWS)):
+        if any(is_hxl_row(r) for r in xlsx_rows(path, name, limit=SCAN_ROWS)):
             return index, name
     return None
-
-
-def _is_tag_row(row: Sequence[object]) -> bool:
-    """A row of HXL hashtags (not a header that happens to start with '#')."""
-    if not is_hxl_row(row):
-        return False
-    cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
-    return all(re.fullmatch(r"#[A-Za-z][\w]*(\s*[+-]\s*[A-Za-z][\w]*)*", c) for c in cells if c.startswith("#"))
 
 
 def detect(path: Path) -> bool:
@@ -166,15 +156,6 @@ def priority(path: Path) -> int:
 # ---------------------------------------------------------------- parsing
 
 
-def _encoding(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8-sig")
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        return "cp1256" if re.search(r"[\u0600-\u06FF]", data.decode("cp1256", errors="replace")) else "latin-1"
-
-
 def _open(path: Path, rows: bool = True) -> tuple[list, list, str | None]:
     """libhxl columns, data rows (values, file row number) and the sheet name."""
     import hxl
@@ -185,7 +166,7 @@ def _open(path: Path, rows: bool = True) -> tuple[list, list, str | None]:
                               f"{SCAN_ROWS} rows")
     index, sheet = found
     options = hxl.InputOptions(allow_local=True, sheet_index=index,
-                               encoding=_encoding(path) if index is None else None)
+                               encoding=encoding_of(path.read_bytes()) if index is None else None)
     try:
         source = hxl.data(str(path), options)
         columns = list(source.columns)
@@ -251,27 +232,11 @@ def _label(column) -> str:
 # ---------------------------------------------------------------- values
 
 
-def span(value: object) -> tuple[object, object]:
-    """A year or a month widened to its first and last day; anything else unchanged."""
-    text = str(value).strip() if value is not None else ""
-    if re.fullmatch(r"\d{4}(\.0)?", text):
-        year = int(float(text))
-        return f"{year}-01-01", f"{year}-12-31"
-    month = re.fullmatch(r"(\d{4})[-/](\d{1,2})", text)
-    if month and 1 <= int(month[2]) <= 12:
-        year, number = int(month[1]), int(month[2])
-        return f"{year}-{number:02d}-01", f"{year}-{number:02d}-{calendar.monthrange(year, number)[1]:02d}"
-    return value, value
-
-
 def _year_month(year: object, month: object) -> tuple[object, object]:
-    text = str(month).strip().lower() if month is not None else ""
-    number = _MONTHS.get(text) or (int(float(text)) if re.fullmatch(r"\d{1,2}(\.0)?", text) else None)
-    if not text:
+    """A #date+year with its #date+month as the month's first and last day (the year's when no month)."""
+    if month is None or not str(month).strip():
         return span(year)
-    if number is None or not 1 <= number <= 12 or not re.fullmatch(r"\d{4}(\.0)?", str(year).strip()):
-        return f"{year} {month}", f"{year} {month}"  # left for the validator to reject, with the values
-    return span(f"{int(float(str(year)))}-{number}")
+    return month_span(year, month) or (f"{year} {month}", f"{year} {month}")  # left for the validator to reject
 
 
 def _periods(frame: pd.DataFrame, columns: list, claimed: dict[str, int], names: dict[str, str]) -> pd.DataFrame:

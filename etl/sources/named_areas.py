@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources.base import ReadError, ReadResult, Staged
-from etl.sources.tabular import csv_head, csv_rows, frame_below_header, normalise
+from etl.sources.headers import header_with, normalise
+from etl.sources.tabular import csv_head, csv_rows, frame_below_header
 from etl.sources.tidy import _citations
 
 KIND = "named-areas"
@@ -33,10 +34,7 @@ REQUIRED = ("area_pcode", "area_name_en", "member_pcode", "source_publisher", "s
 
 
 def _header(rows: list[list[str]]) -> int | None:
-    for index, row in enumerate(rows[:5]):
-        if set(REQUIRED) <= {normalise(c) for c in row}:
-            return index
-    return None
+    return header_with(rows, REQUIRED, limit=5, keyed=normalise)
 
 
 def detect(path: Path) -> bool:

@@ -46,11 +46,12 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
-from etl.sources.syria_admin import (
-    PCODE_SOURCE, governorate_pcode, governorate_rows, header_index, is_blank, is_dash, key, month_end, month_number,
-    workbook_rows,
-)
+from etl.sources.cells import is_blank, is_dash
+from etl.sources.headers import header_index, key
+from etl.sources.months import month_end, month_number, year_month
+from etl.sources.syria_admin import ADMIN_KINDS, PCODE_SOURCE, governorate_pcode, governorate_rows
 from etl.sources.tabular import frame_below_header
+from etl.sources.workbook import workbook_rows
 
 KIND = "ocha-idp-movements"
 DESCRIPTION = "Syria IDP Task Force / OCHA monthly IDP movements workbook (community flows, summaries, origin matrix)"
@@ -65,7 +66,6 @@ LEVEL_COLUMNS = {
     3: (("nahyapcode", "subdistrictpcode", "admin3pcode", "adm3pcode"), ("nahya", "subdistrict", "admin3nameen", "admin3name", "admin3")),
     4: (("communitypcode", "admin4pcode", "adm4pcode", "locationpcode"), ("community", "admin4nameen", "admin4name", "admin4", "location")),
 }
-KINDS = {1: "governorate", 2: "district", 3: "sub-district", 4: "community"}
 
 SOURCE = SourceInfo(
     publisher="OCHA Syria / IDP Task Force",
@@ -156,7 +156,7 @@ def _places(frame: pd.DataFrame, levels: dict[int, tuple[str, str]]) -> list[dic
                 continue
             parent = str(row[parent_col]).strip() if parent_col and row[parent_col] else (pcode[:4] if level > 1 and pcode.startswith("SY") else None)
             out.append({"_sheet": row["_sheet"], "_row": row["_row"], "pcode": pcode, "admin_level": level,
-                        "kind": KINDS[level], "parent_pcode": "SY" if level == 1 else parent,
+                        "kind": ADMIN_KINDS[level], "parent_pcode": "SY" if level == 1 else parent,
                         "name_en": row[name_col] if name_col else None, "source_id": SOURCE.source_id})
     return out
 
@@ -251,10 +251,10 @@ def _month_override(path: Path) -> date | None:
     text = os.environ.get(MONTH_ENV, "").strip()
     if not text:
         return None
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    found = year_month(text)
+    if found is None:
         raise ReadError(path, f"{MONTH_ENV}={text!r} is not a month (use YYYY-MM)")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    return date(*found, 1)
 
 
 # ------------------------------------------------------------------- matrix

@@ -1,4 +1,4 @@
-"""Helpers shared by the readers of Syria publications (OCHA, HNO, VDC).
+"""Syria's admin units as publishers name them: governorates, their P-codes and spellings.
 
 Why a shared table: publishers spell governorates differently ("Idleb",
 "Idlib", "Edlib", "إدلب"; "Rural Damascus", "Damascus Suburbs", "Rif Dimashq")
@@ -6,20 +6,13 @@ and some sheets give only the name, never the P-code. The P-codes below are
 OCHA's (COD-AB), checked against the `Admin3_Pco` prefixes and `Admin1_EN`
 names of the HNO 2018 sub-district boundaries (shared/data/real/geo/hno_2018.json)
 and the `Mohafaza PCODE` column of the IDP Task Force workbook.
-
-Also here: loose header matching (case, spaces, underscores ignored), month
-names, and the cell conventions of Excel exports (accounting dashes = 0).
 """
 from __future__ import annotations
 
-import calendar
-import re
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterable
 
-from etl.sources.base import ReadError, SourceInfo
+from etl.sources.base import SourceInfo
+from etl.sources.headers import key
 
 # P-code -> (OCHA English name, Arabic name, other spellings seen in publications)
 GOVERNORATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -39,11 +32,8 @@ GOVERNORATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "SY14": ("Quneitra", "القنيطرة", ("Al-Quneitra", "Qunaytirah", "Quneitera", "Al-Qunaitra")),
 }
 
-MONTHS: dict[str, int] = {}
-for _number in range(1, 13):
-    MONTHS[calendar.month_name[_number].lower()] = _number
-    MONTHS[calendar.month_abbr[_number].lower()] = _number
-MONTHS["sept"] = 9
+# Admin level -> what the warehouse calls a unit of that level.
+ADMIN_KINDS = {1: "governorate", 2: "district", 3: "sub-district", 4: "community"}
 
 PCODE_SOURCE = SourceInfo(
     publisher="OCHA Syria",
@@ -52,11 +42,6 @@ PCODE_SOURCE = SourceInfo(
     notes="Governorate names and P-codes known to the ETL (etl/sources/syria_admin.py), checked against "
           "hno_2018.json Admin3_Pco prefixes and Admin1_EN names.",
 )
-
-
-def key(text: object) -> str:
-    """Text compared loosely: lower case, letters and digits only (Arabic letters kept)."""
-    return re.sub(r"[\W_]+", "", str(text or "").lower())
 
 
 def _governorate_keys() -> dict[str, str]:
@@ -82,76 +67,7 @@ def governorate_rows(pcodes: Iterable[str], source_id: str, names: dict[str, str
     """Location rows for governorates, named as the file names them when it does."""
     names = names or {}
     return [
-        {"pcode": p, "admin_level": 1, "kind": "governorate", "parent_pcode": "SY",
+        {"pcode": p, "admin_level": 1, "kind": ADMIN_KINDS[1], "parent_pcode": "SY",
          "name_en": names.get(p) or GOVERNORATES[p][0], "name_ar": GOVERNORATES[p][1], "source_id": source_id}
         for p in sorted(set(pcodes)) if p in GOVERNORATES
     ]
-
-
-def header_index(rows: Sequence[Sequence[object]], accept: Callable[[list[str]], bool], limit: int = 30) -> int | None:
-    """First row (within `limit`) whose loosely-keyed cells satisfy `accept`."""
-    for index, row in enumerate(rows[:limit]):
-        if accept([key(c) for c in row]):
-            return index
-    return None
-
-
-def column(header: Sequence[object], *names: str) -> int | None:
-    """Position of the first header cell matching any of `names` loosely."""
-    wanted = [key(n) for n in names]
-    keyed = [key(c) for c in header]
-    for name in wanted:
-        if name in keyed:
-            return keyed.index(name)
-    return None
-
-
-def require_column(header: Sequence[object], path: Path, sheet: str | None, *names: str) -> int:
-    found = column(header, *names)
-    if found is None:
-        raise ReadError(path, f"no column named {' or '.join(repr(n) for n in names)}", sheet=sheet)
-    return found
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def month_number(text: object) -> int | None:
-    return MONTHS.get(str(text or "").strip().lower().rstrip("."))
-
-
-def is_blank(value: object) -> bool:
-    """Empty cell, or a text that only says 'no value'."""
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    return isinstance(value, str) and value.strip().lower() in {"", "na", "n/a", "nan", "none", "null", ".."}
-
-
-def is_dash(value: object) -> bool:
-    """An Excel accounting-format zero: a dash with padding ('   -  ')."""
-    return isinstance(value, str) and re.fullmatch(r"\s*[-\u2013\u2014]+\s*", value) is not None
-
-
-def workbook_rows(path: Path, limit: int | None = None) -> dict[str, list[tuple]]:
-    """Every sheet's cached cell values (one open of the workbook)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(path, f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from exc
-    try:
-        sheets = {}
-        for name in book.sheetnames:
-            rows = []
-            for index, row in enumerate(book[name].iter_rows(values_only=True)):
-                if limit is not None and index >= limit:
-                    break
-                rows.append(row)
-            sheets[name] = rows
-        return sheets
-    finally:
-        book.close()

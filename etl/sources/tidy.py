@@ -14,9 +14,9 @@ import pandas as pd
 
 
 from etl.sources.base import BulkRead, ReadResult, SourceInfo, Staged
-from etl.sources.tabular import (
-    csv_head, csv_rows, frame_below_header, is_hxl_row, normalise, xlsx_rows, xlsx_sheet_names,
-)
+from etl.sources.headers import header_index, is_hxl_row, normalise
+from etl.sources.tabular import csv_head, csv_rows, frame_below_header
+from etl.sources.workbook import xlsx_rows, xlsx_sheet_names
 from etl.specs import CITATION_COLUMNS, TABLES
 
 KIND = "tidy"
@@ -57,11 +57,9 @@ def _sheets(path: Path) -> list[tuple[str | None, list]]:
 
 
 def _header_index(rows: list) -> tuple[int, str] | None:
-    for index, row in enumerate(rows[:10]):
-        table = table_for(list(row))
-        if table:
-            return index, table
-    return None
+    """(header row, table) of the first of the first ten rows naming a table's columns."""
+    index = header_index(rows, lambda names: table_for(names) is not None, limit=10, keyed=normalise)
+    return None if index is None else (index, table_for(list(rows[index])))
 
 
 def detect(path: Path) -> bool:

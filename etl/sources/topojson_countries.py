@@ -17,9 +17,10 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from shapely.geometry import box, mapping, shape
+from shapely.geometry import box, shape
 
 from etl.geo import topojson
+from etl.geo.geojson import geojson_text
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged, read_json
 
 KIND = "topojson-countries"
@@ -28,7 +29,6 @@ SUFFIXES = (".json", ".topojson")
 MAX_BYTES = 100 * 1024 * 1024
 REGION = (25.0, 28.0, 50.0, 43.0)  # lon min, lat min, lon max, lat max
 SYRIA, TURKEY = "760", "792"
-DIGITS = 5
 
 SOURCE = SourceInfo(
     publisher="Natural Earth",
@@ -70,16 +70,6 @@ def priority(path: Path) -> int:
     return 5
 
 
-def _round(coords):
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
-        return [round(float(c), DIGITS) for c in coords]
-    return [_round(c) for c in coords]
-
-
-def _geojson(geometry: dict) -> str:
-    return json.dumps({"type": geometry["type"], "coordinates": _round(geometry["coordinates"])}, separators=(",", ":"))
-
-
 def _country_rows(topology: dict, name: str, arcs) -> list[dict]:
     region = box(*REGION)
     rows = []
@@ -93,7 +83,7 @@ def _country_rows(topology: dict, name: str, arcs) -> list[dict]:
         clipped = outline.intersection(region)
         label = (geom.get("properties") or {}).get("name") or str(geom.get("id"))
         rows.append({"_sheet": name, "_row": row, "layer": "countries", "name": label,
-                     "geojson": _geojson(mapping(clipped)), "source_id": SOURCE.source_id})
+                     "geojson": geojson_text(clipped), "source_id": SOURCE.source_id})
     return rows
 
 
@@ -105,7 +95,7 @@ def _border_row(topology: dict, name: str) -> list[dict]:
     if not border["coordinates"]:
         return []
     return [{"_sheet": name, "_row": None, "layer": "border_tr_sy", "name": "Syria–Turkey border",
-             "geojson": _geojson(border), "source_id": SOURCE.source_id}]
+             "geojson": geojson_text(border), "source_id": SOURCE.source_id}]
 
 
 def read(path: Path) -> ReadResult:

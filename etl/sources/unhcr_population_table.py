@@ -34,7 +34,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl.sources.base import ReadError, ReadResult, SourceInfo, Staged
-from etl.sources.cells import country_code, figure, year_end
+from etl.sources.cells import country_code, figure
+from etl.sources.months import year_end
 
 KIND = "unhcr-population-table"
 DESCRIPTION = "UNHCR end-year population table from UNHCR's R package (population.rda; Syrians' rows load)"

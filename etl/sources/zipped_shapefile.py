@@ -1,7 +1,7 @@
 """A shapefile as publishers often ship it: one `.zip` holding the `.shp` and its sidecars.
 
 The archive is checked before anything is inflated (sizes from its directory,
-etl.sources.tabular.check_zip_sizes; member names without folders climbing out
+etl.sources.workbook.check_zip_sizes; member names without folders climbing out
 or links), its one shapefile is extracted into a private temporary folder and
 read by the shapefile reader (etl.sources.cod_ab), so a zipped file loads to the
 same rows as the unzipped one. The kind stays the shapefile reader's.
@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from etl.sources import cod_ab
 from etl.sources.base import ReadError, ReadResult
-from etl.sources.tabular import check_zip_sizes
+from etl.sources.workbook import check_zip_sizes
 
 KIND = "zipped-shapefile"
 DESCRIPTION = "A .zip holding one shapefile (.shp, .dbf, .shx, .prj …), read as the shapefile inside"
