@@ -1,6 +1,6 @@
 """Hostile and broken input: clear refusals or rejects, bounded memory, nothing written.
 
-Every file is made by code (bench/soak_hostile.py, SYNTHETIC) and loaded by
+Every file is made by code (tests/soak_hostile.py, SYNTHETIC) and loaded by
 `python -m etl load` in its own process; peak memory is that process's
 ru_maxrss. Upload names and symbolic links are checked through etl.safety.
 """
@@ -12,12 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import soak_hostile
 
-from bench import soak_files, soak_hostile
 from etl.load import load_file
 from etl.safety import UnsafePath, open_upload, safe_upload_path
 from etl.sources.base import ReadError
 from etl.sources.tabular import check_zip_sizes
+from etl.synthetic import reliability
 
 MEMORY_BOUND_MB = 1536  # a memory bound, not a time: the zip bomb alone would take 3 GiB and more
 
@@ -27,7 +28,7 @@ def outcomes(tmp_path_factory) -> dict[str, soak_hostile.Outcome]:
     """Every hostile case, loaded in parallel (two at a time), each into its own copy of one warehouse."""
     root = tmp_path_factory.mktemp("hostile")
     start = root / "start.duckdb"
-    assert load_file(soak_files.locations(root), start).status == "loaded"
+    assert load_file(reliability.locations(root), start).status == "loaded"
 
     def one(index_case):
         index, case = index_case
@@ -83,7 +84,7 @@ def test_formulas_are_never_computed(outcomes):
 
 def test_formula_cached_values_are_the_figures_loaded(tmp_path):
     db = tmp_path / "w.duckdb"
-    assert load_file(soak_files.locations(tmp_path), db).status == "loaded"
+    assert load_file(reliability.locations(tmp_path), db).status == "loaded"
     report = load_file(soak_hostile.xlsx_formulas(tmp_path), db)
     from warehouse.queries.base import fetch_df
 
@@ -168,7 +169,7 @@ def test_a_link_swapped_in_after_the_check_makes_the_write_fail(tmp_path):
 def test_command_line_loads_the_path_the_officer_names_even_through_a_link(tmp_path):
     """The CLI is the officer's own tool on their machine: a linked file loads as named."""
     db = tmp_path / "w.duckdb"
-    real = soak_files.locations(tmp_path / "elsewhere")
+    real = reliability.locations(tmp_path / "elsewhere")
     link = tmp_path / "linked_locations.csv"
     link.symlink_to(real)
     assert load_file(link, db).status == "loaded"

@@ -1,14 +1,13 @@
 """Refresh during use: readers never fail and never see part of a load while loads publish.
 
-Fast version of the soak (bench/soak.py runs it longer): 2 reader threads, 2
+Fast version of the soak (tests/soak_refresh.py; bench/soak.py runs it longer): 2 reader threads, 2
 reader processes and a Streamlit session loop while `python -m etl load`
 publishes 3 times (A to B, back, and again), alternating two SYNTHETIC versions with known totals.
 """
 from __future__ import annotations
 
 import pytest
-
-from bench import soak_refresh
+import soak_refresh
 
 
 @pytest.fixture(scope="module")

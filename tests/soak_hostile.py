@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.soak_files import CITE_HEADER, PUBLISHER, SUB_DISTRICTS
+from etl.synthetic.reliability import CITE_HEADER, PUBLISHER, SUB_DISTRICTS
 
 ROOT = Path(__file__).resolve().parents[1]
 CITE = [PUBLISHER, "SYNTHETIC hostile input", "2020-02-01", ""]
