@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bench import etl_bench, load_test, site_bench
-from bench.synthetic import build_warehouse, write_tidy
+from etl.synthetic.at_scale import build_warehouse, write_tidy
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"

@@ -1,10 +1,11 @@
 """`make soak` / `python -m bench.soak`: the long reliability run, written to docs/reliability.md.
 
-Three parts, each a module anyone can rerun alone (tests run short versions):
-- bench.soak_refresh: readers (threads, processes, Streamlit sessions) while loads publish;
-- bench.soak_crash: kill -9 of `python -m etl load` in every stage, integrity after each;
-- bench.soak_hostile: hostile files, peak memory of the loading process, nothing written.
-All data is SYNTHETIC, made by code in a temporary folder that is removed afterwards.
+Three parts, the harnesses the tests run in short versions (tests/test_reliability_*.py,
+tests/test_hostile_input.py) and this runs long; the tests never import bench/:
+- tests/soak_refresh.py: readers (threads, processes, Streamlit sessions) while loads publish;
+- tests/soak_crash.py: kill -9 of `python -m etl load` in every stage, integrity after each;
+- tests/soak_hostile.py: hostile files, peak memory of the loading process, nothing written.
+All data is SYNTHETIC (etl/synthetic/), made by code in a temporary folder that is removed afterwards.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import soak_crash, soak_files, soak_hostile, soak_refresh
+from etl.synthetic import reliability
+from tests import soak_crash, soak_hostile, soak_refresh
 from etl.load import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +48,8 @@ def _crash_rows(result: soak_crash.CrashResult) -> list[str]:
     return [
         f"| Crash safety (kill -9) | kills | {result.kills} |",
         f"| | kills per stage | {stages} |",
+        f"| | kills in the middle of a stage / at its end (held before the next) | "
+        f"{result.kills - result.held} / {result.held} |",
         f"| | warehouse left as before / as after the load | {result.left_before} / {result.left_after} |",
         f"| | integrity problems, states neither before nor after, failed reruns | {len(result.problems)} |",
         f"| | rows lost | {result.rows_lost} |",
@@ -66,7 +70,7 @@ def _hostile_rows(outcomes: list[soak_hostile.Outcome]) -> list[str]:
 
 def run_hostile(folder: Path) -> list[soak_hostile.Outcome]:
     start = folder / "start.duckdb"
-    if load_file(soak_files.locations(folder), start).status != "loaded":
+    if load_file(reliability.locations(folder), start).status != "loaded":
         raise RuntimeError("could not build the hostile-input warehouse")
     outcomes = []
     for index, case in enumerate(soak_hostile.CASES):

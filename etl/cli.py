@@ -98,7 +98,7 @@ def load_cmd(paths, kind, dry_run, explain, reference_date, sheet, header_row, l
     read_options = options if options != ReadOptions() else None
     with _file_bar(len(files), "loading", enabled=_bar_wanted(as_json) and len(files) > 1) as tick:
         reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by,
-                                     progress=_per_file(tick, _progress_log()), read_options=read_options)
+                                     progress=_per_file(tick), read_options=read_options)
     _emit_reports(reports, as_json)
 
 
@@ -163,40 +163,12 @@ def _file_bar(total: int, what: str, enabled: bool):
         bar.update(task, completed=total, description=f"{what}: done")
 
 
-def _per_file(tick, stage_log):
+def _per_file(tick):
     """Adapt load_file's stage callback: a file starts with its 'reading' stage."""
     def progress(stage: str) -> None:
         if stage == "reading":
             tick("")
-        if stage_log:
-            stage_log(stage)
     return progress
-
-
-def _progress_log():
-    """Append each load stage to $DISPLACEMENT_PROGRESS_FILE (the crash soak kills loads by stage).
-
-    $DISPLACEMENT_TEST_PAUSE_AT=stage holds the load at the start of that stage for
-    $DISPLACEMENT_TEST_PAUSE_SECONDS (default 0.2), so that a kill can land in a stage
-    that otherwise lasts a few milliseconds. Tests only; unset in normal use.
-    """
-    import os
-    import time
-
-    target = os.environ.get("DISPLACEMENT_PROGRESS_FILE")
-    pause_at = os.environ.get("DISPLACEMENT_TEST_PAUSE_AT")
-    pause = float(os.environ.get("DISPLACEMENT_TEST_PAUSE_SECONDS", "0.2"))
-    if not target and not pause_at:
-        return None
-
-    def log(stage: str) -> None:
-        if target:
-            with open(target, "a", encoding="utf-8") as handle:
-                handle.write(stage + "\n")
-        if stage == pause_at:
-            time.sleep(pause)
-
-    return log
 
 
 @main.command("build-reference")

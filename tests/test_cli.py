@@ -135,7 +135,7 @@ def test_refresh_small_manifest_codes_and_summary(tmp_path, db):
 
 def test_progress_bar_steps_once_per_file(capsys):
     with cli._file_bar(3, "loading", enabled=True) as tick:
-        progress = cli._per_file(tick, None)
+        progress = cli._per_file(tick)
         for _ in range(3):
             for stage in ("reading", "validating", "writing"):
                 progress(stage)

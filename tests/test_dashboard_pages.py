@@ -3,15 +3,13 @@ warehouses, with no or an empty warehouse, and with filters set in the URL."""
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic  # noqa: E402
+import synthetic  # tests/synthetic.py: pytest puts the tests' folder on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")

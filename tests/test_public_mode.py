@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +15,7 @@ from streamlit.testing.v1 import AppTest
 from etl.load import load_file
 from warehouse.queries import Filters, camps, casualties, disclosure, timeline
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic  # noqa: E402
+import synthetic  # tests/synthetic.py: pytest puts the tests' folder on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 ATMA, DANA = (36.311, 36.686), (36.214, 36.770)  # CAMP-A's own point; its sub-district's centroid

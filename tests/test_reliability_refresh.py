@@ -1,14 +1,13 @@
 """Refresh during use: readers never fail and never see part of a load while loads publish.
 
-Fast version of the soak (bench/soak.py runs it longer): 2 reader threads, 2
+Fast version of the soak (tests/soak_refresh.py; bench/soak.py runs it longer): 2 reader threads, 2
 reader processes and a Streamlit session loop while `python -m etl load`
 publishes 3 times (A to B, back, and again), alternating two SYNTHETIC versions with known totals.
 """
 from __future__ import annotations
 
 import pytest
-
-from bench import soak_refresh
+import soak_refresh
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +31,18 @@ def test_no_torn_reads(refresh):
     assert refresh.queries.torn == 0, refresh.queries.messages
 
 
+@pytest.fixture(scope="module")
+def version_a(tmp_path_factory):
+    """A warehouse holding version A (read only by the detector tests)."""
+    db, _ = soak_refresh.prepare(tmp_path_factory.mktemp("version-a"))
+    return db
+
+
 @pytest.mark.parametrize(
     ("kind", "totals", "counts", "torn"),
     [(0, [4000.0], [40], 0), (0, [1.0], [40], 1), (1, [4000.0], [40], 0), (1, [4000.0], [41], 1), (2, [], [], 0)],
 )
-def test_torn_read_detector_can_fail(tmp_path, kind, totals, counts, torn):
+def test_torn_read_detector_can_fail(version_a, kind, totals, counts, torn):
     """The detector flags a total or row count that matches neither version (version A: 40 rows of 100)."""
-    db, _ = soak_refresh.prepare(tmp_path)
-    stats = soak_refresh.reader_loop(str(db), None, totals, counts, seed=kind)
+    stats = soak_refresh.reader_loop(str(version_a), None, totals, counts, seed=kind)
     assert (stats.reads, stats.errors, stats.torn) == (1, 0, torn)

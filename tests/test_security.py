@@ -14,7 +14,6 @@ import hashlib
 import importlib
 import inspect
 import pkgutil
-import sys
 from pathlib import Path
 
 import duckdb
@@ -28,8 +27,7 @@ from etl.load import load_file
 from warehouse import connect_read
 from warehouse.queries import Filters
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic  # noqa: E402
+import synthetic  # tests/synthetic.py: pytest puts the tests' folder on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "border", "map", "camps", "casualties", "refugees", "data"]

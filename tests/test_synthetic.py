@@ -6,7 +6,7 @@ import hashlib
 import duckdb
 import pytest
 
-from bench.synthetic import PUBLISHER, build_warehouse, real_shape, write_tidy
+from etl.synthetic.at_scale import PUBLISHER, build_warehouse, real_shape, write_tidy
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path, shape):
 
 
 def test_every_row_in_the_warehouse_is_marked_synthetic(tmp_path, shape, monkeypatch):
-    import bench.synthetic as synthetic
+    import etl.synthetic.at_scale as synthetic
 
     monkeypatch.setattr(synthetic, "real_shape", lambda *a, **k: shape)
     db = tmp_path / "w.duckdb"

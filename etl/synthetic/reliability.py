@@ -1,4 +1,4 @@
-"""SYNTHETIC tidy files for the reliability soak and its tests, made by code.
+"""SYNTHETIC tidy files for the reliability tests and the soak (bench/soak.py), made by code.
 
 Every row cites the publisher "SYNTHETIC reliability fixture" so that nobody
 can mistake these figures for real ones. Two versions of the same file (same

@@ -1,7 +1,7 @@
 """Refresh during use: readers keep reading while `python -m etl load` publishes.
 
 The publisher alternately loads versions A and B of the same SYNTHETIC file
-(bench/soak_files.py), so every consistent state is known: the displacement
+(etl/synthetic/reliability.py), so every consistent state is known: the displacement
 total is A's or B's, the row count is A's or B's, and the load audit agrees
 with the fact rows. Readers are the dashboard's own query functions (in
 threads and in separate processes) and real Streamlit sessions (AppTest).
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from bench import soak_files
+from etl.synthetic import reliability
 from etl.load import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,11 +146,11 @@ class RefreshResult:
     apps: ReaderStats
 
 
-def prepare(folder: Path) -> tuple[Path, tuple[soak_files.Version, soak_files.Version]]:
+def prepare(folder: Path) -> tuple[Path, tuple[reliability.Version, reliability.Version]]:
     """A warehouse holding the synthetic places and version A."""
     db = folder / "warehouse.duckdb"
-    versions = soak_files.two_versions(folder)
-    for path in (soak_files.locations(folder), versions[0].path):
+    versions = reliability.two_versions(folder)
+    for path in (reliability.locations(folder), versions[0].path):
         report = load_file(path, db)
         if report.status != "loaded":
             raise RuntimeError(report.message)
