@@ -31,7 +31,17 @@ from etl.sources.base import ReadError
 ARABIC_WINDOWS, LATIN = "cp1256", "latin-1"
 JSON_ENCODING = "utf-8-sig"  # JSON is UTF-8 (RFC 8259); a BOM, which Windows tools write, is tolerated
 _NAMES = {"cp1256": ARABIC_WINDOWS, "latin_1": LATIN}  # charset-normalizer's names -> Python's
+# Fewer non-ASCII bytes than this is too little for the detector: "ءذ" in cp1256 (bytes C1 D0) scored
+# as Latin-1 "ÁÐ" (found by hypothesis). Then a Windows-1256 reading with Arabic words and no word that
+# mixes Arabic and Latin letters is Arabic; Latin text read as cp1256 mixes them ("Île" -> "خle").
+MIN_EVIDENCE = 16
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
+_MIXED_WORD = re.compile(r"[A-Za-z][\u0600-\u06FF]|[\u0600-\u06FF][A-Za-z]")
+
+
+def _reads_as_arabic(data: bytes) -> bool:
+    text = data.decode(ARABIC_WINDOWS, errors="replace")
+    return bool(_ARABIC_LETTER.search(text)) and not _MIXED_WORD.search(text)
 
 
 def encoding_of(data: bytes) -> str:
@@ -41,10 +51,17 @@ def encoding_of(data: bytes) -> str:
         return "utf-8-sig"
     except UnicodeDecodeError:
         pass
+    if sum(b > 0x7F for b in data[:65536]) < MIN_EVIDENCE and _reads_as_arabic(data):
+        return ARABIC_WINDOWS  # a name or two in Arabic: too little for the detector, which may say Latin-1
     found = sorted(from_bytes(data, cp_isolation=list(_NAMES), preemptive_behaviour=False),
                    key=lambda m: (m.chaos, -m.coherence))
     if len(found) == 1 or (len(found) > 1 and (found[0].chaos, found[0].coherence) != (found[1].chaos, found[1].coherence)):
         return _NAMES[found[0].encoding]
+    return _by_users(data)
+
+
+def _by_users(data: bytes) -> str:
+    """No evidence either way: Windows-1256 when its reading holds an Arabic letter, else Latin-1."""
     return ARABIC_WINDOWS if _ARABIC_LETTER.search(data.decode(ARABIC_WINDOWS, errors="replace")) else LATIN
 
 
