@@ -11,8 +11,8 @@ Every file carries the citation publisher "SYNTHETIC benchmark data", a title
 saying synthetic and `source_is_synthetic = true`, so the warehouse marks every
 row as synthetic (sources.is_synthetic) wherever it shows.
 
-DuckDB is used here only as an in-memory CSV writer (10 M rows in seconds); it never
-opens a warehouse. The command line is bench/synthetic.py.
+The frames are written to CSV by warehouse/synthetic_files.py (DuckDB as an in-memory CSV
+writer: 10 M rows in seconds; SQL stays in warehouse/). The command line is bench/synthetic.py.
 """
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
+
+from warehouse import synthetic_files
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_DATA = ROOT.parent / "shared" / "data" / "real"
@@ -122,16 +123,6 @@ def movements(shape: Shape, rows: int, seed: int) -> pd.DataFrame:
                          "dirty": dirty}).iloc[order].reset_index(drop=True)
 
 
-def _write(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY ({sql}) TO '{path}' (HEADER, DELIMITER ',')")
-    return path
-
-
-def _cite_sql(table: str, rows: int, seed: int) -> str:
-    return ", ".join(f"'{v}' AS {k}" for k, v in _citation(table, rows, seed).items())
-
-
 def write_tidy(out_dir: Path, rows: int, seed: int = 7, shape: Shape | None = None) -> dict[str, Path]:
     """Write the tidy CSVs (locations, camps, displacement, casualties, camp_population, events)."""
     shape = shape or real_shape()
@@ -142,59 +133,11 @@ def write_tidy(out_dir: Path, rows: int, seed: int = 7, shape: Shape | None = No
     comm["lon"] = np.round(rng.uniform(36.2, 37.9, len(comm)), 4)
     days = pd.DataFrame({"d": np.arange(len(_days())), "day": _days()})
     kinds = pd.DataFrame({"k": range(6), "figure_type": FLOW_TYPES + STOCK_TYPES})
-    moves = movements(shape, rows, seed)
     subs = shape.places[shape.places["admin_level"] == 3].reset_index(drop=True)
-    camps = _camps(subs, rows, rng)
-    cas = _casualties(shape, subs, rows, rng)
-    with duckdb.connect() as con:
-        for name, frame in {"comm": comm, "days": days, "kinds": kinds, "moves": moves, "places": shape.places,
-                            "camps": camps, "cas": cas}.items():
-            con.register(name, frame)
-        files = {
-            "locations": _write(con, f"""
-                SELECT pcode, admin_level, kind, parent_pcode, name_en, NULL AS name_ar, NULL AS lat, NULL AS lon,
-                       {_cite_sql('places', rows, seed)} FROM places
-                UNION ALL
-                SELECT pcode, 4, 'community', parent_pcode, name_en, NULL, lat, lon, {_cite_sql('places', rows, seed)}
-                FROM comm ORDER BY admin_level, pcode""", out_dir / "locations.csv"),
-            "camps": _write(con, f"SELECT camp_id, name, location_pcode, lat, lon, capacity_individuals,"
-                                 f" {_cite_sql('camps', rows, seed)} FROM camps", out_dir / "camps.csv"),
-            "displacement": _write(con, _displacement_sql(rows, seed), out_dir / f"displacement_{rows}.csv"),
-            "casualties": _write(con, f"SELECT period_start, period_end, location_pcode, deaths_low, deaths_best,"
-                                      f" deaths_high, category, NULL AS note, {_cite_sql('casualties', rows, seed)}"
-                                      f" FROM cas ORDER BY period_start, location_pcode", out_dir / "casualties.csv"),
-            "camp_population": _write(con, f"""
-                SELECT camp_id, m AS period_start, last_day(m) AS period_end,
-                       round(capacity_individuals * (0.5 + 0.5 * ((hash(camp_id, m) % 1000) / 1000.0))) AS individuals,
-                       NULL AS households, {_cite_sql('camp population', rows, seed)}
-                FROM camps, range(DATE '{FIRST_DAY}', DATE '{LAST_DAY}', INTERVAL 1 MONTH) t(m)
-                ORDER BY m, camp_id""", out_dir / "camp_population.csv"),
-            "events": _write(con, f"""
-                SELECT DATE '{FIRST_DAY}' + CAST(i * 16 AS INTEGER) AS event_date, NULL AS end_date,
-                       'SYNTHETIC event ' || i AS title, 'Synthetic benchmark event, not a real event' AS description,
-                       NULL AS location_pcode, 'other' AS category, {_cite_sql('events', rows, seed)}
-                FROM range(200) t(i)""", out_dir / "events.csv"),
-        }
-    return files
-
-
-def _displacement_sql(rows: int, seed: int) -> str:
-    """Stocks are monthly (period = the month), flows daily. Dirty rows: '1,234' or an unknown P-code."""
-    return f"""
-        SELECT
-            CASE WHEN m.kind >= 4 THEN date_trunc('month', d.day)::DATE ELSE d.day::DATE END AS period_start,
-            CASE WHEN m.kind >= 4 THEN last_day(d.day) ELSE d.day::DATE END AS period_end,
-            CASE WHEN m.dirty = 2 AND m.kind < 4 THEN 'C99999X' ELSE o.pcode END AS origin_pcode,
-            t.pcode AS destination_pcode, k.figure_type,
-            CASE WHEN m.dirty = 1 THEN format('{{:,}}', m.people * 1000) ELSE CAST(m.people AS VARCHAR) END
-                AS individuals,
-            NULL AS note, {_cite_sql('displacement movements', rows, seed)}
-        FROM moves m
-        JOIN days d ON d.d = m.day
-        JOIN kinds k ON k.k = m.kind
-        JOIN comm t ON t.i = m.dest
-        LEFT JOIN comm o ON o.i = m.origin
-    """
+    frames = {"comm": comm, "days": days, "kinds": kinds, "moves": movements(shape, rows, seed),
+              "places": shape.places, "camps": _camps(subs, rows, rng), "cas": _casualties(shape, subs, rows, rng)}
+    return synthetic_files.write(frames, out_dir, lambda table: _citation(table, rows, seed),
+                                 FIRST_DAY, LAST_DAY, f"displacement_{rows}.csv")
 
 
 def _camps(subs: pd.DataFrame, rows: int, rng: np.random.Generator) -> pd.DataFrame:
