@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from dashboard import formats
+from dashboard import formats, i18n
+from dashboard.i18n import N_, _
 from dashboard.catalog import ChartData
 from warehouse.queries import Filters
 
-PROJECT = "Northwest Syria displacement dashboard"
+PROJECT = N_("Northwest Syria displacement dashboard")
 
 
 def day(value: date | None) -> str:
@@ -27,7 +28,7 @@ def day(value: date | None) -> str:
 
 def period_text(start: date | None, end: date | None) -> str:
     if not start and not end:
-        return "not stated"
+        return _("not stated")
     if start == end:
         return day(start)
     return f"{day(start)} – {day(end)}"
