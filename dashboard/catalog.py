@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import builders
+from dashboard import builders, drawing, i18n
 from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import Source, cite, with_links
 from dashboard.i18n import N_, _
@@ -96,6 +96,8 @@ def build(name: str, query: Query, filters: Filters) -> ChartData:
     chart = spec.build(query, filters)
     if chart.figure is not None and not chart.figure.layout.title.text:
         chart.figure.update_layout(title=_(spec.title))
+    if chart.figure is not None and i18n.is_rtl():  # Arabic: title on the right, every label right to left
+        drawing.rtl_text(drawing.right_to_left(chart.figure))
     references = chart.references
     if any(not s.url for s in references):
         references = with_links(references, query("admin.source_links"))

@@ -73,7 +73,8 @@ def band_name(band: object) -> str:
     if band == "unknown distance":
         return _("unknown distance")
     if band.startswith("spans "):
-        return _("spans {bands}").format(bands=band[len("spans "):])
+        bands = band[len("spans "):]
+        return _("spans {bands}").format(bands=bands.replace(" km", " " + _("km")) if i18n.language() != "en" else bands)
     return BAND_NAMES.get(band, band)
 
 

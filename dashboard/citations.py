@@ -86,7 +86,7 @@ def sources_line(sources: list[Source]) -> str:
     dates = [s.published for s in sources if s.published]
     span = period_text(min(dates), max(dates)) if dates else _("undated")
     reports = ngettext("{count} report", "{count} reports", len(sources)).format(count=i18n.number(len(sources)))
-    return f"{i18n.isolate(shown)} — {reports}, {span}"
+    return _("{publishers} — {reports}, {span}").format(publishers=i18n.isolate(shown), reports=reports, span=span)
 
 
 def sources_table(sources: list[Source]) -> pd.DataFrame:

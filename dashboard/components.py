@@ -115,7 +115,8 @@ def require_warehouse() -> None:
 
 def source_line(row: pd.Series) -> str:
     """'Publisher, Title (5 Mar 2020)' for a headline caption."""
-    text = i18n.isolate(f"{formats.text(row.get('source_publisher'), _('Unknown publisher'))}, "
-                        f"{formats.text(row.get('source_title'), _('untitled'))}")
+    publisher = formats.text(row.get("source_publisher"), _("Unknown publisher"))
+    title = formats.text(row.get("source_title"), _("untitled"))
+    text = i18n.isolate(f"{publisher}, {title}")
     published = row.get("source_date")
     return text + (f" ({day(published)})" if not formats.missing(published) else "")

@@ -238,6 +238,38 @@ def base_layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
     return right_to_left(fig)
 
 
+def _rtl_value(value):
+    if isinstance(value, str):
+        return i18n.rtl_line(value)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, str) for v in value):
+        return [i18n.rtl_line(v) for v in value]
+    return value
+
+
+def rtl_text(fig: go.Figure) -> go.Figure:
+    """Every Arabic text of a drawn chart (title, axis and colour-bar titles, notes, legend names,
+    hovers, Sankey labels) in right-to-left isolates; numbers and dates untouched. Arabic pages only."""
+    if not i18n.is_rtl():
+        return fig
+    layout = fig.layout
+    if layout.title.text:
+        layout.title.text = i18n.rtl_line(layout.title.text)
+    for axis in fig.select_xaxes():  # not the y titles: plotly misplaces a rotated title that starts with an isolate
+        if axis.title.text:
+            axis.title.text = i18n.rtl_line(axis.title.text)
+    for note in layout.annotations or ():
+        note.text = i18n.rtl_line(note.text)
+    for trace in fig.data:
+        for name in ("name", "hovertemplate", "hovertext", "text"):
+            if name in trace and getattr(trace, name) is not None:
+                setattr(trace, name, _rtl_value(getattr(trace, name)))
+        if trace.type == "sankey":
+            trace.node.label = _rtl_value(trace.node.label)
+        if "colorbar" in trace and trace.colorbar.title.text:
+            trace.colorbar.title.text = i18n.rtl_line(trace.colorbar.title.text)
+    return fig
+
+
 def right_to_left(fig: go.Figure) -> go.Figure:
     """An Arabic chart: title and legend read from the right, a font with Arabic letters, the value axis
     on the right; the time axis still runs left to right (as Arabic publications draw it)."""
@@ -245,6 +277,7 @@ def right_to_left(fig: go.Figure) -> go.Figure:
         return fig
     fig.update_layout(font={"family": "Noto Sans Arabic, Noto Naskh Arabic, DejaVu Sans, sans-serif"},
                       title={"x": 0.98, "xanchor": "right"}, legend={"xanchor": "right", "x": 1})
+    fig.update_yaxes(automargin=True)
     return fig
 
 

@@ -293,6 +293,11 @@ def sidebar(query) -> Filters:
         filters, notices = parse(_url_params(), options)
         _seed_widgets(filters, options)
         st.session_state["_filter_notices"] = notices
+    elif st.session_state.get("_filters_language", i18n.language()) != i18n.language():
+        # The language changed: the multiselects show other labels for the same P-codes, and the browser
+        # would send back the old labels; the filters chosen so far are put back into the widgets instead.
+        _seed_widgets(st.session_state.get(_STATE, Filters()), options)
+    st.session_state["_filters_language"] = i18n.language()
     for notice in st.session_state.get("_filter_notices", []):
         st.sidebar.warning(notice, icon="⚠️")
     filters = _widgets(options)

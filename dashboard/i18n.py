@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,6 +39,7 @@ RTL = {"ar"}
 DIGITS = ("latn", "arab")      # Western (default) or Arabic-Indic digits
 BABEL_LOCALES = {"en": "en_GB", "ar": "ar_SY"}  # Syrian Arabic: آذار, شباط … as Syrian publications write months
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
+RLI = "\u2067"                 # right-to-left isolate: an Arabic line inside a chart's left-to-right SVG text
 RLM = "\u200f"
 
 _language: ContextVar[str] = ContextVar("dashboard_language", default=DEFAULT)
@@ -228,6 +230,17 @@ def isolate(text: object) -> str:
     return f"{FSI}{text}{PDI}"
 
 
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def rtl_line(text: object) -> object:
+    """An Arabic label for a chart: each line in a right-to-left isolate, so plotly's SVG text (left to
+    right) keeps 'M4', numbers and English names in their Arabic order. Other values unchanged."""
+    if not isinstance(text, str) or not _ARABIC.search(text) or text.startswith(RLI):
+        return text
+    return "<br>".join(f"{RLI}{line}{PDI}" if line else line for line in text.split("<br>"))
+
+
 # ---------------------------------------------------------------- right-to-left page
 RTL_CSS = """
 <style>
@@ -239,7 +252,7 @@ RTL_CSS = """
 [data-testid="stMetricValue"], [data-testid="stMetricLabel"] { direction: rtl; text-align: right; justify-content: flex-end; }
 [data-testid="stExpander"] summary { flex-direction: row-reverse; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
-.js-plotly-plot, .stPlotlyChart, [data-testid="stDateInput"] input { direction: ltr; }
+.js-plotly-plot, .stPlotlyChart, [data-testid="stDateInput"] [data-baseweb="input"] { direction: ltr; }
 code { direction: ltr; unicode-bidi: isolate; }
 body, .stApp, .stMarkdown, p, h1, h2, h3, label, button, input {
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans", "DejaVu Sans", sans-serif; }

@@ -9,6 +9,7 @@ then `pybabel update`, without leaving the project's Python. tests/test_i18n.py 
 """
 from __future__ import annotations
 
+import io
 import re
 import sys
 from pathlib import Path
@@ -90,9 +91,20 @@ def update(lang: str) -> int:
     before = {_key(m) for m in target if m.id}
     target.update(source, no_fuzzy_matching=True)
     target.obsolete.clear()
-    with po_path(lang).open("wb") as handle:
-        write_po(handle, target, width=100, sort_output=True, include_previous=False)
+    write(lang, target)
     return len({_key(m) for m in target if m.id} - before)
+
+
+def write(lang: str, catalogue: Catalog) -> None:
+    """Write a .po keeping its header comment (glossary and references) exactly as written:
+    babel would re-wrap it and drop its indentation."""
+    path = po_path(lang)
+    header = path.read_text(encoding="utf-8").split('msgid ""', 1)[0] if path.exists() else ""
+    buffer = io.BytesIO()
+    write_po(buffer, catalogue, width=100, sort_output=True, include_previous=False, include_lineno=False)
+    body = buffer.getvalue().decode("utf-8")
+    body = body[body.index('msgid ""'):] if header else body
+    path.write_text(header + body, encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:

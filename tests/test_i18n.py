@@ -92,3 +92,14 @@ def test_compiled_catalogue_is_rebuilt_from_the_po(tmp_path, monkeypatch):
         assert (locale / "ar" / "LC_MESSAGES" / "messages.mo").exists()
     finally:
         i18n.translations.cache_clear()
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """Extraction cannot see _("...") inside an f-string: such a string would never reach the catalogue."""
+    import re
+    from pathlib import Path
+
+    hidden = re.compile(r"""\bf(["'])(?:(?!\1).)*\{[^}]*\b_\(\s*["']""")
+    found = [f"{path}:{n}" for path in Path(i18n.__file__).parent.rglob("*.py")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if hidden.search(line)]
+    assert not found, found
