@@ -259,6 +259,9 @@ def rtl_text(fig: go.Figure) -> go.Figure:
             axis.title.text = i18n.rtl_line(axis.title.text)
     for note in layout.annotations or ():
         note.text = i18n.rtl_line(note.text)
+    if layout.title.text and any(note.yref == "paper" and note.y == 1 for note in layout.annotations or ()):
+        # the title now sits on the right, above the latest key events' labels: one more row of room
+        fig.update_layout(margin={"t": (layout.margin.t or 60) + 24})
     for trace in fig.data:
         for name in ("name", "hovertemplate", "hovertext", "text"):
             if name in trace and getattr(trace, name) is not None:

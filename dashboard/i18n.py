@@ -252,7 +252,8 @@ RTL_CSS = """
 [data-testid="stMetricValue"], [data-testid="stMetricLabel"] { direction: rtl; text-align: right; justify-content: flex-end; }
 [data-testid="stExpander"] summary { flex-direction: row-reverse; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
-.js-plotly-plot, .stPlotlyChart, [data-testid="stDateInput"] [data-baseweb="input"] { direction: ltr; }
+.js-plotly-plot, .stPlotlyChart, #js-plotly-tester { direction: ltr; }
+[data-testid="stDateInput"] input { direction: ltr; text-align: left; unicode-bidi: plaintext; }
 code { direction: ltr; unicode-bidi: isolate; }
 body, .stApp, .stMarkdown, p, h1, h2, h3, label, button, input {
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans", "DejaVu Sans", sans-serif; }
