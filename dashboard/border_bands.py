@@ -72,7 +72,10 @@ def label_of(breakdown: Breakdown) -> str:
                f"{pd.Timestamp(breakdown.rows['period_end'].max()):%d %b %Y}"
     else:
         when = f"{i18n.day(breakdown.rows['period_start'].min())} – {i18n.day(breakdown.rows['period_end'].max())}"
-    return f"{FIGURE_LABELS.get(row['figure_type'], row['figure_type'])}, {isolate(row['source_publisher'])} ({when})"
+    figure = FIGURE_LABELS.get(row["figure_type"], row["figure_type"])
+    if i18n.language() == "en":
+        return f"{figure}, {row['source_publisher']} ({when})"
+    return _("{figure}, {publisher} ({when})").format(figure=figure, publisher=isolate(row["source_publisher"]), when=when)
 
 
 def reference_total(reports: pd.DataFrame) -> pd.Series | None:

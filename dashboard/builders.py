@@ -75,8 +75,10 @@ def _others_note(frame: pd.DataFrame, shown: pd.DataFrame) -> str:
 def _label(series: pd.DataFrame) -> str:
     if series.empty:
         return _("Displacement")
-    return f"{FIGURE_TYPE_LABELS.get(series['figure_type'].iloc[0], series['figure_type'].iloc[0])}, " \
-           f"{isolate(series['source_publisher'].iloc[0])}"
+    figure = FIGURE_TYPE_LABELS.get(series["figure_type"].iloc[0], series["figure_type"].iloc[0])
+    if i18n.language() == "en":
+        return f"{figure}, {series['source_publisher'].iloc[0]}"
+    return _("{figure}, {publisher}").format(figure=figure, publisher=isolate(series["source_publisher"].iloc[0]))
 
 
 def displacement_by_border_band(query: Query, filters: Filters) -> ChartData:

@@ -54,7 +54,7 @@ def _key_events(filters: Filters) -> None:
         st.caption(_("No events recorded for this selection."))
         return
     for event in events.itertuples():  # the publisher under each event, the report's title on hover
-        st.markdown(f"**{day(pd.Timestamp(event.event_date).date())}** — {plain(event.title)}")
+        st.markdown(f"**{day(pd.Timestamp(event.event_date).date())}** — {plain(i18n.isolate(event.title))}")
         st.caption(plain(_("Source: {publisher}").format(publisher=i18n.isolate(event.source_publisher))), help=plain(f"{event.source_publisher}, {event.source_title}"))
 
 
