@@ -130,7 +130,7 @@ def test_the_browser_language_chooses_when_the_link_says_nothing(server, browser
         arabic = context.new_page()
         arabic.goto(f"{server}/overview")
         _settle(arabic)
-        assert arabic.evaluate("document.documentElement.dir") == "rtl"
+        arabic.wait_for_function("document.documentElement.dir === 'rtl'", timeout=30000)  # set once the page has drawn
         assert arabic.locator("h1").first.inner_text() == "النزوح في شمال غرب سوريا"
     finally:
         context.close()
