@@ -5,14 +5,11 @@ screenshot of each page under test-artifacts/screenshots/ar-*.png to look at."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_browser import ARGS, CHROMIUM, SHOTS, serve  # noqa: E402
-from test_i18n_pages import data_values, english_phrases  # noqa: E402
+from test_browser import ARGS, CHROMIUM, SETTLE_MS, SHOTS, serve
+from test_i18n_pages import data_values, english_phrases
 
 pytestmark = [pytest.mark.browser]
 
@@ -58,8 +55,8 @@ def page(browser):
 
 
 def _settle(page, heading: str = "المرشحات") -> None:
-    page.wait_for_selector(f"[data-testid=stSidebar] >> text={heading}", timeout=60000)
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=120000)
+    page.wait_for_selector(f"[data-testid=stSidebar] >> text={heading}", timeout=SETTLE_MS)
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=SETTLE_MS)
 
 
 def _open(page, base: str, name: str, query: str = "lang=ar") -> None:
