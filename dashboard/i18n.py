@@ -251,7 +251,8 @@ RTL_CSS = """
 [data-testid="stWidgetLabel"], [data-testid="stSidebarNav"] { direction: rtl; text-align: right; }
 [data-testid="stMetricValue"], [data-testid="stMetricLabel"] { direction: rtl; text-align: right; justify-content: flex-end; }
 [data-testid="stExpander"] summary { flex-direction: row-reverse; }
-[data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
+[data-testid="stDataFrame"], [data-testid="stTable"], [data-baseweb="popover"] { direction: rtl; }
+[data-baseweb="popover"] li { text-align: right; }
 .js-plotly-plot, .stPlotlyChart, #js-plotly-tester { direction: ltr; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: left; unicode-bidi: plaintext; }
 code { direction: ltr; unicode-bidi: isolate; }
