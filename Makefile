@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= $(or $(DISPLACEMENT_DB),data/warehouse.duckdb)
-APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation nginx
+APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation fonts-noto-core nginx
 PORT ?= 8501
 PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
 MULTI_PORT ?= 8500
@@ -43,6 +43,7 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
 	[ -d /usr/share/fonts/truetype/liberation ] || missing="$$missing fonts-liberation"; \
+	[ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || missing="$$missing fonts-noto-core"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

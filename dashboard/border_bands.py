@@ -21,7 +21,9 @@ import plotly.graph_objects as go
 from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import cite
 from dashboard import drawing
-from dashboard.charts import BAND_COLOURS, FIGURE_LABELS
+from dashboard import i18n
+from dashboard.charts import BAND_COLOURS, FIGURE_LABELS, band_name
+from dashboard.i18n import _, isolate
 from warehouse.queries import Filters
 from warehouse.queries.areas import UNKNOWN_BAND, band_order, non_overlapping
 
@@ -65,9 +67,15 @@ def breakdowns(destinations: pd.DataFrame) -> list[Breakdown]:
 
 def label_of(breakdown: Breakdown) -> str:
     row = breakdown.rows.iloc[0]
-    when = f"{pd.Timestamp(breakdown.rows['period_start'].min()):%d %b %Y} – " \
-           f"{pd.Timestamp(breakdown.rows['period_end'].max()):%d %b %Y}"
-    return f"{FIGURE_LABELS.get(row['figure_type'], row['figure_type'])}, {row['source_publisher']} ({when})"
+    if i18n.language() == "en":
+        when = f"{pd.Timestamp(breakdown.rows['period_start'].min()):%d %b %Y} – " \
+               f"{pd.Timestamp(breakdown.rows['period_end'].max()):%d %b %Y}"
+    else:
+        when = f"{i18n.day(breakdown.rows['period_start'].min())} – {i18n.day(breakdown.rows['period_end'].max())}"
+    figure = FIGURE_LABELS.get(row["figure_type"], row["figure_type"])
+    if i18n.language() == "en":
+        return f"{figure}, {row['source_publisher']} ({when})"
+    return _("{figure}, {publisher} ({when})").format(figure=figure, publisher=isolate(row["source_publisher"]), when=when)
 
 
 def reference_total(reports: pd.DataFrame) -> pd.Series | None:
@@ -89,9 +97,11 @@ def split(breakdown: Breakdown, total: pd.Series | None) -> pd.DataFrame:
     total_value = float(total["individuals"]) if total is not None else None
     unknown = max(total_value - breakdown.placed, not_located) if total_value is not None else not_located
     if unknown > 0:
-        note = (f"{total_value:,.0f} displaced ({total['source_publisher']}, reference period to "
-                f"{pd.Timestamp(total['period_end']):%d %b %Y}) less the {breakdown.placed:,.0f} placed"
-                if total_value is not None else "destinations without a known distance")
+        note = (_("{total} displaced ({publisher}, reference period to {day}) less the {placed} placed").format(
+                    total=i18n.number(total_value), publisher=isolate(total["source_publisher"]),
+                    day=i18n.day(total["period_end"]) if i18n.language() != "en" else f"{pd.Timestamp(total['period_end']):%d %b %Y}",
+                    placed=i18n.number(breakdown.placed))
+                if total_value is not None else _("destinations without a known distance"))
         bands = pd.concat([bands, pd.DataFrame([{"destination_band": UNKNOWN_LABEL, "individuals": unknown,
                                                  "destinations": note}])], ignore_index=True)
     bands["share"] = (bands["individuals"] / bands["individuals"].sum()).round(4)
@@ -109,29 +119,30 @@ def figure(bands: pd.DataFrame, label: str) -> go.Figure:
     fig, colours = go.Figure(), drawing.ChartColours()
     for row in bands.itertuples(index=False):
         band = row.destination_band
-        name = band if band == UNKNOWN_LABEL or band.startswith("spans") else f"{band} from the border"
+        name = band_name(band) if band == UNKNOWN_LABEL or band.startswith("spans") else \
+            _("{band} from the border").format(band=band_name(band))
         colour = colours(name, BAND_COLOURS.get(band) or (BAND_COLOURS["unknown"] if band == UNKNOWN_LABEL
                                                           else SPANS_COLOUR))  # two spanning areas differ
         spans = band.startswith("spans")
-        share = "<1%" if 0 < row.share < 0.01 else f"{row.share:.0%}"
+        share = "<" + i18n.percent(0.01) if 0 < row.share < 0.01 else i18n.percent(row.share)
         where = f" — {row.destinations}" if band != UNKNOWN_LABEL and len(str(row.destinations)) < 60 else ""
         fig.add_trace(go.Bar(
             y=[name], x=[row.individuals], orientation="h", name=name, marker_color=colour,
             marker_pattern_shape="/" if spans else "", marker_pattern_fgcolor="#FFFFFF" if spans else None,
             marker_pattern_fgopacity=0.35 if spans else None, marker_pattern_size=14 if spans else None,
-            text=[f"{row.individuals:,.0f} ({share}){where}"], textposition="auto", insidetextanchor="start",
+            text=[f"{i18n.number(row.individuals)} ({share}){where}"], textposition="auto", insidetextanchor="start",
             customdata=[row.destinations],
-            hovertemplate=f"{name}: %{{x:,.0f}} people<br>%{{customdata}}<extra></extra>",
+            hovertemplate=_("{name}: %{{x:,.0f}} people<br>%{{customdata}}<extra></extra>").format(name=name),
         ))
     fig.update_layout(
-        title=f"Where they went, by distance to the Turkish border<br><sup>{label}</sup>",
+        title=_("Where they went, by distance to the Turkish border") + f"<br><sup>{label}</sup>",
         template="plotly_white", showlegend=False, separators=".,", bargap=0.3,
         margin={"l": 170, "r": 30, "t": 80, "b": 50}, height=120 + 55 * len(bands),
     )
-    fig.update_xaxes(title="People (as published; one breakdown, not a sum of reports)", tickformat=",d",
+    fig.update_xaxes(title=_("People (as published; one breakdown, not a sum of reports)"), tickformat=",d",
                      rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
-    return fig
+    return drawing.right_to_left(fig)
 
 
 def _picked(filters: Filters) -> str | None:
@@ -144,11 +155,16 @@ def build(query: Query, filters: Filters) -> ChartData:
     plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k != "breakdown"))
     found = breakdowns(query("border.destinations", plain))
     empty = ChartData(figure=None, data=pd.DataFrame(),
-                      empty_message="No displacement flows with a published destination (arrivals or newly "
-                                    "displaced with a destination) for this selection.")
+                      empty_message=_("No displacement flows with a published destination (arrivals or newly "
+                                      "displaced with a destination) for this selection."))
     if not found:
         return empty
     chosen = next((b for b in found if b.key == _picked(filters)), found[0])
+    if i18n.language() != "en":  # destinations by their Arabic names, English marked where none is known
+        from dashboard import places
+
+        chosen = replace(chosen, rows=places.rename(chosen.rows, places.arabic_names(query),
+                                                    {"destination_name": "destination_pcode"}))
     total = reference_total(query("border.displaced_reports", plain))
     bands = split(chosen, total)
     label = label_of(chosen)
@@ -157,9 +173,11 @@ def build(query: Query, filters: Filters) -> ChartData:
     cited = cite(bands) + ([c for c in cite(pd.DataFrame([total])) if c not in cite(bands)] if total is not None else [])
     return ChartData(
         figure=figure(bands, label), data=bands, references=cited, period=period_of(bands),
-        measure=(f"Flow: {label}. Each destination is banded by its distance to the Turkish border (a sub-district "
-                 f"by its centroid; an area or governorate by its sub-districts, 'spans …' when they lie in several "
-                 f"bands). 'Unknown distance' ({unknown:,.0f}) is the part of the largest displacement total "
-                 f"published for the period that this breakdown does not place; cumulative reports are never added "
-                 f"to each other." + (f" {others} other breakdown(s) loaded: pick one on the page." if others else "")),
+        measure=(_("Flow: {label}. Each destination is banded by its distance to the Turkish border (a sub-district "
+                   "by its centroid; an area or governorate by its sub-districts, 'spans …' when they lie in several "
+                   "bands). 'Unknown distance' ({unknown}) is the part of the largest displacement total "
+                   "published for the period that this breakdown does not place; cumulative reports are never added "
+                   "to each other.").format(label=label, unknown=i18n.number(unknown))
+                 + (" " + _("{count} other breakdown(s) loaded: pick one on the page.").format(count=i18n.number(others))
+                    if others else "")),
     )

@@ -17,6 +17,8 @@ from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import cite
 from dashboard.drawing import CASUALTY_LABELS
 from dashboard.drawing import FIGURE_LABELS as FIGURE_TYPE_LABELS
+from dashboard import i18n, places
+from dashboard.i18n import _, isolate
 from warehouse.queries import Filters
 
 FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
@@ -32,10 +34,10 @@ def displacement_timeline(query: Query, filters: Filters) -> ChartData:
     return ChartData(
         figure=charts.displacement_timeline(series, events) if not series.empty else None,
         data=series, references=cite(series, events), period=period_of(series),
-        measure="Bars span the period each report covers; a line joins only one publisher's cumulative series "
-                "('since 1 December'); flows, movements and stocks are on separate axes and never added together. "
-                "Hidden series are one legend click away.",
-        empty_message="No displacement figures for this selection.",
+        measure=_("Bars span the period each report covers; a line joins only one publisher's cumulative series "
+                  "('since 1 December'); flows, movements and stocks are on separate axes and never added together. "
+                  "Hidden series are one legend click away."),
+        empty_message=_("No displacement figures for this selection."),
     )
 
 
@@ -66,15 +68,17 @@ def _others_note(frame: pd.DataFrame, shown: pd.DataFrame) -> str:
     others = frame.drop(shown.index)[["figure_type", "source_publisher"]].drop_duplicates()
     if others.empty:
         return ""
-    names = "; ".join(f"{FIGURE_TYPE_LABELS.get(t, t)} — {p}" for t, p in others.itertuples(index=False))
-    return f" Other series loaded (pick them with the Figure type / Source filters): {names}."
+    names = "; ".join(f"{FIGURE_TYPE_LABELS.get(t, t)} — {isolate(p)}" for t, p in others.itertuples(index=False))
+    return " " + _("Other series loaded (pick them with the Figure type / Source filters): {names}.").format(names=names)
 
 
 def _label(series: pd.DataFrame) -> str:
     if series.empty:
-        return "Displacement"
-    return f"{FIGURE_TYPE_LABELS.get(series['figure_type'].iloc[0], series['figure_type'].iloc[0])}, " \
-           f"{series['source_publisher'].iloc[0]}"
+        return _("Displacement")
+    figure = FIGURE_TYPE_LABELS.get(series["figure_type"].iloc[0], series["figure_type"].iloc[0])
+    if i18n.language() == "en":
+        return f"{figure}, {series['source_publisher'].iloc[0]}"
+    return _("{figure}, {publisher}").format(figure=figure, publisher=isolate(series["source_publisher"].iloc[0]))
 
 
 def displacement_by_border_band(query: Query, filters: Filters) -> ChartData:
@@ -94,9 +98,10 @@ def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
     return ChartData(
         figure=charts.net_movement(placed, _events(query, filters), label) if not placed.empty else None,
         data=series.reset_index(drop=True), references=cite(series), period=period_of(series),
-        measure=f"Flow: {label}. 'Closer' = the destination is nearer the Turkish border than the origin. "
-                f"{series['unknown'].sum():,.0f} people whose origin or destination has no known distance are left out.",
-        empty_message="No flows with both origin and destination placed (distance to the border known) for this selection.",
+        measure=_("Flow: {label}. 'Closer' = the destination is nearer the Turkish border than the origin. "
+                  "{unknown} people whose origin or destination has no known distance are left out.").format(
+            label=label, unknown=i18n.number(series["unknown"].sum())),
+        empty_message=_("No flows with both origin and destination placed (distance to the border known) for this selection."),
     )
 
 
@@ -110,12 +115,17 @@ def flows_origin_destination(query: Query, filters: Filters) -> ChartData:
     pick = tuple(picked.split("|", 1)) if picked else primary_flow(frame.assign(rows=1))
     series = _one_series(frame, pick).head(30)
     label = _label(series)
+    if i18n.language() != "en" and not series.empty:  # Arabic place names on the Sankey, English marked where none
+        names = places.arabic_names(query)
+        series = places.rename(series, names, {"origin_name": "origin_pcode", "destination_name": "destination_pcode"})
+    level_text = {"published": _("with each end as published"), "district": _("by district"),
+                  "governorate": _("by governorate")}[level]
     return ChartData(
         figure=charts.flows_sankey(series, label) if not series.empty else None,
         data=series.reset_index(drop=True), references=cite(series), period=period_of(series),
-        measure=f"Flow: {label}, summed over the selected period "
-                + ("with each end as published" if level == "published" else f"by {level}") + " (largest 30 pairs).",
-        empty_message="No origin → destination flows for this selection.",
+        measure=_("Flow: {label}, summed over the selected period {level} (largest 30 pairs).").format(
+            label=label, level=level_text),
+        empty_message=_("No origin → destination flows for this selection."),
     )
 
 
@@ -133,8 +143,8 @@ def camps_occupancy(query: Query, filters: Filters) -> ChartData:
     return ChartData(
         figure=charts.camps_occupancy(frame) if not frame.empty else None,
         data=frame, references=cite(frame), period=period_of(frame),
-        measure="Stock: latest population count per camp in the period, against its stated capacity.",
-        empty_message="No camp population counts for this selection.",
+        measure=_("Stock: latest population count per camp in the period, against its stated capacity."),
+        empty_message=_("No camp population counts for this selection."),
     )
 
 
@@ -143,12 +153,12 @@ def camps_trend(query: Query, filters: Filters) -> ChartData:
     return ChartData(
         figure=charts.camps_trend(frame) if not frame.empty else None,
         data=frame, references=cite(frame), period=period_of(frame),
-        measure="Stock: total of the camps that reported on each date (the number of camps reporting varies).",
-        empty_message="No camp population counts for this selection.",
+        measure=_("Stock: total of the camps that reported on each date (the number of camps reporting varies)."),
+        empty_message=_("No camp population counts for this selection."),
     )
 
 
-REGION_WIDE = "Northwest Syria (not by governorate)"
+REGION_WIDE = i18n.N_("Northwest Syria (not by governorate)")
 
 
 def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
@@ -159,6 +169,10 @@ def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
                      if (deaths["category"] == c).any()), None)
     deaths = deaths[deaths["category"] == category] if category else deaths
     deaths = deaths.assign(governorate=deaths["governorate"].where(deaths["governorate_pcode"] != "unknown", REGION_WIDE))
+    if i18n.language() != "en" and not deaths.empty:  # the governorates in Arabic; the region-wide row too
+        deaths = places.rename(deaths, places.arabic_names(query), {"governorate": "governorate_pcode"})
+        deaths = deaths.assign(governorate=deaths["governorate"].where(deaths["governorate_pcode"] != "unknown",
+                                                                       _(REGION_WIDE)))
     series = query("timeline.displacement_series", filters)
     displaced = series[(series["measure"] == "flow") & (series["figure_type"] != "displacements")] if not series.empty else series
     events = _events(query, filters)
@@ -168,11 +182,11 @@ def casualties_vs_displacement(query: Query, filters: Filters) -> ChartData:
         data=pd.concat([deaths.assign(series="deaths"), displaced.assign(series="displacement")], ignore_index=True),
         references=cite(deaths, displaced),
         period=period_of(deaths),
-        measure=f"Deaths ({CASUALTY_LABELS.get(category or 'all', category)}, best estimate; whiskers = low–high where the "
-                "source gives one) from reports of a month or less, each drawn over the period it covers (daily records "
-                "gathered into months); two publishers' figures are shown side by side, not added. Below: displacement "
-                "flows as reported.",
-        empty_message="No casualty counts of a month or less for this selection.",
+        measure=_("Deaths ({category}, best estimate; whiskers = low–high where the "
+                  "source gives one) from reports of a month or less, each drawn over the period it covers (daily records "
+                  "gathered into months); two publishers' figures are shown side by side, not added. Below: displacement "
+                  "flows as reported.").format(category=CASUALTY_LABELS.get(category or "all", category)),
+        empty_message=_("No casualty counts of a month or less for this selection."),
     )
 
 
@@ -181,18 +195,37 @@ def casualty_reports(query: Query, filters: Filters) -> ChartData:
     return ChartData(
         figure=charts.casualty_reports(reports, _events(query, filters)) if not reports.empty else None,
         data=reports, references=cite(reports), period=period_of(reports),
-        measure="Each bar is one report over its own period (e.g. 'since the end of April 2019'); "
-                "overlapping reports are shown side by side, never added up.",
-        empty_message="No casualty reports covering more than a month for this selection.",
+        measure=_("Each bar is one report over its own period (e.g. 'since the end of April 2019'); "
+                  "overlapping reports are shown side by side, never added up."),
+        empty_message=_("No casualty reports covering more than a month for this selection."),
     )
 
 
 def country_names(codes) -> dict[str, str]:
+    """Host countries by name, in Arabic on an Arabic page (pycountry ships the ISO 3166 names in Arabic)."""
     names = {}
+    local = _country_translation(i18n.language())
     for code in codes:
         country = pycountry.countries.get(alpha_3=code)
-        names[code] = getattr(country, "common_name", None) or (country.name if country else code)
+        english = getattr(country, "common_name", None) or (country.name if country else code)
+        names[code] = local.gettext(country.name) if country is not None and local is not None else english
+        if local is not None and names[code] == getattr(country, "name", None):  # not in pycountry's Arabic names
+            names[code] = _(english)
     return names
+
+
+COUNTRIES_MISSING_IN_ARABIC = (i18n.N_("Türkiye"), i18n.N_("Turkey"))  # ISO renamed Turkey; pycountry has no Arabic yet
+
+
+def _country_translation(lang: str):
+    if lang == "en":
+        return None
+    import gettext
+
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return None
 
 
 def _main_series(frame: pd.DataFrame) -> str:
@@ -210,7 +243,7 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     a separate dashed line, so 'how many refugees does Turkey hold' has its latest answer."""
     everything = query("refugees.by_host", filters)
     if everything.empty:
-        return ChartData(figure=None, data=everything, empty_message="No refugee figures for this selection.")
+        return ChartData(figure=None, data=everything, empty_message=_("No refugee figures for this selection."))
     in_camps = everything[everything["population_type"] == "refugees_in_camps"]  # a part of the refugees, never added
     full = everything.drop(in_camps.index)
     main = _main_series(full) if full["source_id"].nunique() > 1 else None
@@ -231,16 +264,17 @@ def refugees_by_host_country(query: Query, filters: Filters, top: int = 8) -> Ch
     names = country_names(pd.concat([frame, extra, in_camps])["asylum_iso3"].unique())
     frame = pd.concat([
         frame.assign(series=frame["asylum_iso3"].map(names)),
-        extra.assign(series=names.get("TUR", "Turkey") + " — other reports"),
-        in_camps.assign(series=in_camps["asylum_iso3"].map(names).astype("string") + " — living in camps (part of the total)"),
+        extra.assign(series=names.get("TUR", "Turkey") + " — " + _("other reports")),
+        in_camps.assign(series=in_camps["asylum_iso3"].map(names).astype("string") + " — "
+                        + _("living in camps (part of the total)")),
     ], ignore_index=True)
     return ChartData(
         figure=charts.refugees_by_host(frame, names) if not frame.empty else None,
         data=frame.assign(host_country=frame["asylum_iso3"].map(names)), references=cite(frame), period=period_of(frame),
-        measure=f"Stock: refugees present at each reference date, the {top} largest hosts and Turkey; "
-                "open diamonds are Turkey in other reports (registered Syrians): separate reports, so points, "
-                "not joined and not added to the solid line.",
-        empty_message="No refugee figures for this selection.",
+        measure=_("Stock: refugees present at each reference date, the {top} largest hosts and Turkey; "
+                  "open diamonds are Turkey in other reports (registered Syrians): separate reports, so points, "
+                  "not joined and not added to the solid line.").format(top=i18n.number(top)),
+        empty_message=_("No refugee figures for this selection."),
     )
 
 
@@ -253,8 +287,9 @@ def asylum_applications(query: Query, filters: Filters, top: int = 8) -> ChartDa
     return ChartData(
         figure=charts.asylum_applications(frame, names) if not frame.empty else None,
         data=frame.assign(host_country=frame["asylum_iso3"].map(names)), references=cite(frame), period=period_of(frame),
-        measure=f"Flow: applications lodged in each period, the {top} countries with the most in the selection.",
-        empty_message="No asylum applications are loaded for this selection.",
+        measure=_("Flow: applications lodged in each period, the {top} countries with the most in the selection.").format(
+            top=i18n.number(top)),
+        empty_message=_("No asylum applications are loaded for this selection."),
     )
 
 
@@ -265,6 +300,6 @@ def idps_in_camps_reported(query: Query, filters: Filters) -> ChartData:
     figure = charts.displacement_timeline(series, events) if not series.empty else None
     return ChartData(
         figure=figure, data=series, references=cite(series), period=period_of(series),
-        measure="Stock: people living in camps or sites at each reference date, as each publisher reported it.",
-        empty_message="No reported figures of IDPs in camps and sites for this selection.",
+        measure=_("Stock: people living in camps or sites at each reference date, as each publisher reported it."),
+        empty_message=_("No reported figures of IDPs in camps and sites for this selection."),
     )

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import builders
+from dashboard import builders, drawing, i18n
 from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import Source, cite, with_links
+from dashboard.i18n import N_, _
 from warehouse.queries import Filters, run
 
 __all__ = ["CHARTS", "ChartData", "ChartSpec", "Query", "Source", "build", "cite", "direct_query", "period_of"]
@@ -27,7 +28,7 @@ class ChartSpec:
     """One chart, declared once."""
 
     name: str                 # stable id: URLs, `--chart NAME`, tests
-    title: str                # heading on the page and in every export
+    title: str                # heading on the page and in every export (English, N_(); shown through _())
     page: str                 # dashboard/views/<page>.py shows it
     queries: tuple[str, ...]  # warehouse.queries functions it reads (documentation and checks)
     build: Callable[[Query, Filters], ChartData]
@@ -39,32 +40,32 @@ class ChartSpec:
 
 
 SPECS = (
-    ChartSpec("displacement-timeline", "Displacement in Northwest Syria, as reported", "overview",
+    ChartSpec("displacement-timeline", N_("Displacement in Northwest Syria, as reported"), "overview",
               ("timeline.displacement_series", "timeline.events"), builders.displacement_timeline,
               "displacement-timeline"),
-    ChartSpec("displacement-by-border-band", "Displacement by distance to the Turkish border", "border",
+    ChartSpec("displacement-by-border-band", N_("Displacement by distance to the Turkish border"), "border",
               ("border.by_band", "timeline.events"), builders.displacement_by_border_band),
-    ChartSpec("net-movement-toward-border", "Net movement toward the border", "border",
+    ChartSpec("net-movement-toward-border", N_("Net movement toward the border"), "border",
               ("border.by_band", "border.net_movement", "timeline.events"), builders.net_movement_toward_border),
-    ChartSpec("flows-origin-destination", "Origin → destination flows", "border",
+    ChartSpec("flows-origin-destination", N_("Origin → destination flows"), "border",
               ("border.flows",), builders.flows_origin_destination),
-    ChartSpec("map-displacement", "Map of displacement by sub-district", "map",
+    ChartSpec("map-displacement", N_("Map of displacement by sub-district"), "map",
               ("maps.subdistrict_values", "maps.shapes", "maps.layers", "maps.m4_corridor", "maps.flow_lines",
                "camps.occupancy"), builders.map_displacement),
-    ChartSpec("camps-occupancy", "Camp population vs capacity", "camps",
+    ChartSpec("camps-occupancy", N_("Camp population vs capacity"), "camps",
               ("camps.occupancy",), builders.camps_occupancy),
-    ChartSpec("camps-trend", "People living in camps over time", "camps",
+    ChartSpec("camps-trend", N_("People living in camps over time"), "camps",
               ("camps.trend",), builders.camps_trend),
-    ChartSpec("idps-in-camps-reported", "IDPs living in camps and sites, as reported", "camps",
+    ChartSpec("idps-in-camps-reported", N_("IDPs living in camps and sites, as reported"), "camps",
               ("timeline.displacement_series", "timeline.events"), builders.idps_in_camps_reported),
-    ChartSpec("casualties-vs-displacement", "Deaths and displacement on one time axis", "casualties",
+    ChartSpec("casualties-vs-displacement", N_("Deaths and displacement on one time axis"), "casualties",
               ("casualties.monthly", "timeline.displacement_series", "timeline.events"),
               builders.casualties_vs_displacement),
-    ChartSpec("casualty-reports", "Deaths in reports covering more than a month", "casualties",
+    ChartSpec("casualty-reports", N_("Deaths in reports covering more than a month"), "casualties",
               ("casualty_reports.long_reports", "timeline.events"), builders.casualty_reports),
-    ChartSpec("refugees-by-host-country", "Syrian refugees by host country", "refugees",
+    ChartSpec("refugees-by-host-country", N_("Syrian refugees by host country"), "refugees",
               ("refugees.by_host",), builders.refugees_by_host_country),
-    ChartSpec("asylum-applications", "Asylum applications by Syrians", "refugees",
+    ChartSpec("asylum-applications", N_("Asylum applications by Syrians"), "refugees",
               ("refugees.applications",), builders.asylum_applications),
 )
 CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in SPECS}
@@ -94,9 +95,11 @@ def build(name: str, query: Query, filters: Filters) -> ChartData:
     spec = CHARTS[name]
     chart = spec.build(query, filters)
     if chart.figure is not None and not chart.figure.layout.title.text:
-        chart.figure.update_layout(title=spec.title)
+        chart.figure.update_layout(title=_(spec.title))
+    if chart.figure is not None and i18n.is_rtl():  # Arabic: title on the right, every label right to left
+        drawing.rtl_text(drawing.right_to_left(chart.figure))
     references = chart.references
     if any(not s.url for s in references):
         references = with_links(references, query("admin.source_links"))
-    return replace(chart, name=spec.name, title=spec.title, export_name=spec.file_stem, references=references,
+    return replace(chart, name=spec.name, title=_(spec.title), export_name=spec.file_stem, references=references,
                    sources=[str(s) for s in references] or chart.sources)

@@ -14,6 +14,8 @@ from dashboard.drawing import (  # noqa: F401  (OKABE_ITO, FIGURE_LABELS: import
     joined_within, panel_of, period_bars, period_hover, publisher_colour, short,
 )
 from dashboard.formats import PLOTLY_DAY, day
+from dashboard.i18n import N_, Labels, _, isolate
+from dashboard import i18n
 
 _base_layout = base_layout  # the name the older chart functions use
 
@@ -36,7 +38,7 @@ def _reported_panels(fig: go.Figure, series: pd.DataFrame, panels: list[str], co
                      first_row: int = 1, visible: int = 3) -> None:
     """Each panel's series with the shared rules; the `visible` series with most reports shown, the rest one click away."""
     shown: dict[str, int] = {}
-    for panel, _, rows in timeline_series(series):
+    for panel, _label, rows in timeline_series(series):
         if panel not in panels:
             continue
         rank = shown[panel] = shown.get(panel, -1) + 1
@@ -61,12 +63,27 @@ def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame, visible: i
 
 # ---------------------------------------------------------------- toward the border
 
+BAND_NAMES = Labels({"0–10 km": N_("0–10 km"), "10–25 km": N_("10–25 km"), "25–50 km": N_("25–50 km"),
+                     "over 50 km": N_("over 50 km"), "unknown": N_("distance unknown")})
+
+
+def band_name(band: object) -> str:
+    """A distance band as the page's language writes it ('spans 0–25 km' from the warehouse included)."""
+    band = str(band)
+    if band == "unknown distance":
+        return _("unknown distance")
+    if band.startswith("spans "):
+        bands = band[len("spans "):]
+        return _("spans {bands}").format(bands=bands.replace(" km", " " + _("km")) if i18n.language() != "en" else bands)
+    return BAND_NAMES.get(band, band)
+
+
 BAND_COLOURS = {  # nearest the border in the warmest colour (Okabe–Ito)
     "0–10 km": "#D55E00", "10–25 km": "#E69F00", "25–50 km": "#56B4E9", "over 50 km": "#0072B2",
     "unknown": "#BBBBBB",
 }
 TURKEY_COLOUR = HOST_COLOURS["TUR"]
-EMPTY_MESSAGE = "No figures for this selection."
+EMPTY_MESSAGE = N_("No figures for this selection.")
 
 
 def displacement_by_band(frame: pd.DataFrame, events: pd.DataFrame, label: str) -> go.Figure:
@@ -77,13 +94,14 @@ def displacement_by_band(frame: pd.DataFrame, events: pd.DataFrame, label: str) 
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            **period_bars(rows), y=rows["individuals"], name=f"Destination {band} from the border",
+            **period_bars(rows), y=rows["individuals"], name=_("Destination {band} from the border").format(band=band_name(band)),
             marker={"color": colour, "line": {"color": "white", "width": 0.5}}, customdata=period_hover(rows),
-            hovertemplate=f"{band}: %{{y:,.0f}} people<br>%{{customdata}}<extra></extra>",
+            hovertemplate=_("{band}: %{{y:,.0f}} people<br>%{{customdata}}<extra></extra>").format(band=band_name(band)),
         ))
-    base_layout(fig, f"{label} by the destination's distance to the Turkish border", "People (individuals, flow)")
+    base_layout(fig, _("{label} by the destination's distance to the Turkish border").format(label=isolate(label)),
+                _("People (individuals, flow)"))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Reference period (each bar spans its period)")
+    fig.update_xaxes(title=_("Reference period (each bar spans its period)"))
     fit_date_axis(fig)
     return add_events(fig, events)
 
@@ -94,40 +112,42 @@ def net_movement(frame: pd.DataFrame, events: pd.DataFrame, label: str) -> go.Fi
     bars = period_bars(rows)
     hover = period_hover(rows)
     fig = go.Figure()
-    fig.add_trace(go.Bar(**bars, y=rows["toward"], name="Moved closer to the border", marker_color="#D55E00",
-                         customdata=hover, hovertemplate="Closer: %{y:,.0f}<br>%{customdata}<extra></extra>"))
-    fig.add_trace(go.Bar(**bars, y=-rows["away"], name="Moved farther from the border", marker_color="#0072B2",
-                         customdata=hover, hovertemplate="Farther: %{y:,.0f}<br>%{customdata}<extra></extra>"))
+    fig.add_trace(go.Bar(**bars, y=rows["toward"], name=_("Moved closer to the border"), marker_color="#D55E00",
+                         customdata=hover, hovertemplate=_("Closer: %{y:,.0f}<br>%{customdata}<extra></extra>")))
+    fig.add_trace(go.Bar(**bars, y=-rows["away"], name=_("Moved farther from the border"), marker_color="#0072B2",
+                         customdata=hover, hovertemplate=_("Farther: %{y:,.0f}<br>%{customdata}<extra></extra>")))
     # The net of each period as a flat segment over that period: never a line joining two periods.
     start, end = pd.to_datetime(rows["period_start"]), pd.to_datetime(rows["period_end"]) + pd.Timedelta(days=1)
     xs, ys = [], []
     for s, e, v in zip(start, end, rows["net_toward"]):
         xs += [s, e, None]
         ys += [v, v, None]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="Net toward the border (over each period)",
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=_("Net toward the border (over each period)"),
                              line={"color": "#000000", "width": 3}, connectgaps=False,
-                             hovertemplate="Net: %{y:,.0f}<extra></extra>"))
-    base_layout(fig, f"Net movement toward the border — {label}", "People (flow); below 0 = away from the border")
+                             hovertemplate=_("Net: %{y:,.0f}<extra></extra>")))
+    base_layout(fig, _("Net movement toward the border — {label}").format(label=isolate(label)),
+                _("People (flow); below 0 = away from the border"))
     fig.update_layout(barmode="relative")
     fig.update_yaxes(rangemode="normal")
-    fig.update_xaxes(title="Reference period (each bar spans its period)")
+    fig.update_xaxes(title=_("Reference period (each bar spans its period)"))
     fit_date_axis(fig)
     return add_events(fig, events)
 
 
 def flows_sankey(frame: pd.DataFrame, label: str) -> go.Figure:
     """Origin area -> destination area (a Sankey; origins on the left, destinations on the right)."""
-    origins = [f"{n} (origin)" for n in frame["origin_name"]]
-    destinations = [f"{n} (destination)" for n in frame["destination_name"]]
+    origins = [_("{name} (origin)").format(name=n) for n in frame["origin_name"]]
+    destinations = [_("{name} (destination)").format(name=n) for n in frame["destination_name"]]
+    is_origin = set(origins)
     nodes = list(dict.fromkeys(origins + destinations))
     index = {n: i for i, n in enumerate(nodes)}
     fig = go.Figure(go.Sankey(
-        valueformat=",.0f", valuesuffix=" people",
-        node={"label": nodes, "pad": 14, "color": [OKABE_ITO[0] if "(origin)" in n else OKABE_ITO[1] for n in nodes]},
+        valueformat=",.0f", valuesuffix=" " + _("people"),
+        node={"label": nodes, "pad": 14, "color": [OKABE_ITO[0] if n in is_origin else OKABE_ITO[1] for n in nodes]},
         link={"source": [index[o] for o in origins], "target": [index[d] for d in destinations],
               "value": frame["individuals"].tolist(), "color": "rgba(0,114,178,0.25)"},
     ))
-    fig.update_layout(title=f"Where people came from and went — {label}", template="plotly_white",
+    fig.update_layout(title=_("Where people came from and went — {label}").format(label=isolate(label)), template="plotly_white",
                       margin={"l": 20, "r": 20, "t": 60, "b": 20}, separators=".,")
     return fig
 
@@ -138,7 +158,8 @@ NORTHWEST = {"Idleb", "Aleppo", "Northwest Syria"}  # drawn by default; other go
 
 
 def _death_series_name(governorate: str, publisher: str, publishers: int) -> str:
-    return f"{governorate}: deaths — {short(publisher)}" if publishers > 1 else f"{governorate}: deaths"
+    return _("{governorate}: deaths — {publisher}").format(governorate=governorate, publisher=isolate(short(publisher))) \
+        if publishers > 1 else _("{governorate}: deaths").format(governorate=governorate)
 
 
 def casualties_vs_displacement(deaths: pd.DataFrame, displaced: pd.DataFrame, events: pd.DataFrame,
@@ -154,7 +175,7 @@ def casualties_vs_displacement(deaths: pd.DataFrame, displaced: pd.DataFrame, ev
         name = _death_series_name(gov, publisher, publishers)
         colour = colours(name, governorate_colour(gov) if publishers == 1 or deaths["governorate"].nunique() > 1
                          else publisher_colour(publisher))
-        ranges = [f" (range {lo:,.0f}–{hi:,.0f})" if pd.notna(lo) and pd.notna(hi) else ""
+        ranges = [" " + _("(range {low}–{high})").format(low=i18n.number(lo), high=i18n.number(hi)) if pd.notna(lo) and pd.notna(hi) else ""
                   for lo, hi in zip(rows["deaths_low"], rows["deaths_high"])]
         fig.add_trace(go.Bar(
             **period_bars(rows), y=rows["deaths_best"], name=name,
@@ -165,16 +186,17 @@ def casualties_vs_displacement(deaths: pd.DataFrame, displaced: pd.DataFrame, ev
             if rows["deaths_low"].notna().any() and rows["deaths_high"].notna().any() else None,
             visible=True if not many or gov in NORTHWEST else "legendonly",
             customdata=list(zip(period_hover(rows), ranges)),
-            hovertemplate=f"{gov}: %{{y:,.0f}} deaths%{{customdata[1]}}<br>%{{customdata[0]}}<extra>{publisher}</extra>",
+            hovertemplate=_("{governorate}: %{{y:,.0f}} deaths%{{customdata[1]}}<br>%{{customdata[0]}}<extra>{publisher}</extra>").format(
+                governorate=gov, publisher=publisher),
         ), row=1, col=1)
     if not displaced.empty:
         _reported_panels(fig, displaced, ["deaths", "flow"], colours)
     fig.update_layout(template="plotly_white", separators=".,", height=760, barmode="overlay", bargap=0,
                       title="", legend={"orientation": "h", "yanchor": "top", "y": -0.06},
                       margin={"l": 60, "r": 20, "t": 80, "b": 130})
-    fig.update_yaxes(title=f"Deaths ({CASUALTY_LABELS.get(category, category or 'all')})",
+    fig.update_yaxes(title=_("Deaths ({category})").format(category=CASUALTY_LABELS.get(category or "all", category)),
                      tickformat=",d", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title="People displaced", tickformat=",d", rangemode="tozero", row=2, col=1)
+    fig.update_yaxes(title=_("People displaced"), tickformat=",d", rangemode="tozero", row=2, col=1)
     fit_date_axis(fig)
     add_events(fig, events)
     return fit_height(fig, 520)
@@ -187,16 +209,17 @@ def casualty_reports(reports: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
     """
     rows = reports.sort_values(["period_end", "deaths_best"]).reset_index(drop=True)
     start, end = pd.to_datetime(rows["period_start"]), pd.to_datetime(rows["period_end"]) + pd.Timedelta(days=1)
-    labels = [f"{r.deaths_best:,.0f} {CASUALTY_LABELS.get(r.category, r.category)} — {r.source_publisher[:40]} "
-              f"({day(r.period_end)})" for r in rows.itertuples()]
+    labels = [_("{count} {category} — {publisher} ({date})").format(
+        count=i18n.number(r.deaths_best), category=CASUALTY_LABELS.get(r.category, r.category),
+        publisher=isolate(r.source_publisher[:40]), date=day(r.period_end)) for r in rows.itertuples()]
     fig = go.Figure(go.Bar(
         base=start, x=(end - start).dt.total_seconds() * 1000, y=labels, orientation="h",
         marker_color=[CASUALTY_COLOURS.get(c, "#999999") for c in rows["category"]],
-        text=[f"{v:,.0f}" for v in rows["deaths_best"]], textposition="inside", insidetextanchor="start",
+        text=[i18n.number(v) for v in rows["deaths_best"]], textposition="inside", insidetextanchor="start",
         customdata=list(zip([day(s) for s in start], [day(e) for e in rows["period_end"]],
                             rows["source_title"].fillna(""), rows["note"].fillna(""))),
-        hovertemplate="%{text} deaths, %{customdata[0]} – %{customdata[1]}<br>%{customdata[3]}"
-                      "<br><i>%{customdata[2]}</i><extra></extra>",
+        hovertemplate=_("%{text} deaths, %{customdata[0]} – %{customdata[1]}<br>%{customdata[3]}"
+                        "<br><i>%{customdata[2]}</i><extra></extra>"),
         showlegend=False,
     ))
     fig.update_layout(template="plotly_white", title="", margin={"l": 20, "r": 20, "t": 60, "b": 40},
@@ -230,10 +253,10 @@ def refugees_by_host(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
             line={"color": colour, "width": 4 if turkey else 1.5, "dash": "dash" if again else "solid"},
             marker={"color": colour, "size": 9 if again else 6, "symbol": "diamond-open" if again else "circle"},
             opacity=1 if turkey else 0.8,
-            hovertemplate=f"{label}<br>%{{x|{PLOTLY_DAY}}}: %{{y:,.0f}} refugees<extra></extra>",
+            hovertemplate=_("{label}<br>%{{x|{day}}}: %{{y:,.0f}} refugees<extra></extra>").format(label=label, day=PLOTLY_DAY),
         ))
-    base_layout(fig, "Syrian refugees by host country (Turkey highlighted)", "Refugees present (stock, persons)")
-    fig.update_xaxes(title="Reference date")
+    base_layout(fig, _("Syrian refugees by host country (Turkey highlighted)"), _("Refugees present (stock, persons)"))
+    fig.update_xaxes(title=_("Reference date"))
     return fit_date_axis(fig)
 
 
@@ -246,10 +269,10 @@ def asylum_applications(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure
         fig.add_trace(go.Bar(**period_bars(rows), y=rows["persons"], name=name,
                              marker={"color": colours(name, HOST_COLOURS.get(iso3)), "line": {"color": "white", "width": 0.5}},
                              customdata=period_hover(rows),
-                             hovertemplate=f"{name}: %{{y:,.0f}} applications<br>%{{customdata}}<extra></extra>"))
-    base_layout(fig, "", "Applications in the period (flow)")
+                             hovertemplate=_("{name}: %{{y:,.0f}} applications<br>%{{customdata}}<extra></extra>").format(name=name)))
+    base_layout(fig, "", _("Applications in the period (flow)"))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Reference period (each bar spans its period)")
+    fig.update_xaxes(title=_("Reference period (each bar spans its period)"))
     return fit_date_axis(fig)
 
 
@@ -258,21 +281,22 @@ def asylum_applications(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure
 def camps_occupancy(frame: pd.DataFrame) -> go.Figure:
     """Each camp's population against its capacity; the occupancy ratio in the hover and labels."""
     rows = frame.sort_values("individuals").tail(40)
-    label = [f"{n} ({b:.0f} km)" if pd.notna(b) else n for n, b in zip(rows["name"], rows["border_km"])]
+    label = [_("{name} ({km} km)").format(name=n, km=i18n.number(b)) if pd.notna(b) else n
+             for n, b in zip(rows["name"], rows["border_km"])]
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=label, x=rows["capacity"], orientation="h", name="Capacity (individuals)",
-                         marker_color="#BBBBBB", hovertemplate="Capacity %{x:,.0f}<extra></extra>"))
+    fig.add_trace(go.Bar(y=label, x=rows["capacity"], orientation="h", name=_("Capacity (individuals)"),
+                         marker_color="#BBBBBB", hovertemplate=_("Capacity %{x:,.0f}<extra></extra>")))
     fig.add_trace(go.Bar(
-        y=label, x=rows["individuals"], orientation="h", name="Population (latest count; vermillion = over capacity)",
+        y=label, x=rows["individuals"], orientation="h", name=_("Population (latest count; vermillion = over capacity)"),
         width=0.4, marker_color=["#D55E00" if (o or 0) > 1 else "#0072B2" for o in rows["occupancy"].fillna(0)],
-        text=[f"{o:.0%}" if pd.notna(o) else "no capacity" for o in rows["occupancy"]], textposition="outside",
-        hovertemplate="Population %{x:,.0f}<br>occupancy %{text}<extra></extra>",
+        text=[i18n.percent(o) if pd.notna(o) else _("no capacity") for o in rows["occupancy"]], textposition="outside",
+        hovertemplate=_("Population %{x:,.0f}<br>occupancy %{text}<extra></extra>"),
     ))
-    fig.update_layout(title="Camp population vs capacity (vermillion = over capacity); km = distance to border",
+    fig.update_layout(title=_("Camp population vs capacity (vermillion = over capacity); km = distance to border"),
                       template="plotly_white", barmode="overlay", separators=".,",
                       height=max(320, 40 + 28 * len(rows)), margin={"l": 200, "r": 40, "t": 60, "b": 40},
                       legend={"orientation": "h", "yanchor": "top", "y": -0.1})
-    fig.update_xaxes(title="People (stock, latest count in the period)", tickformat=",d")
+    fig.update_xaxes(title=_("People (stock, latest count in the period)"), tickformat=",d")
     return fig
 
 
@@ -280,16 +304,16 @@ def camps_trend(frame: pd.DataFrame) -> go.Figure:
     """People in the camps reported, per publisher: points at each count's date, joined within one dataset."""
     fig, colours = go.Figure(), ChartColours()
     for publisher, rows in frame.groupby("source_publisher", sort=False):
-        name = f"People in camps — {publisher}"
+        name = _("People in camps — {publisher}").format(publisher=isolate(publisher))
         colour = colours(name, publisher_colour(publisher))
         rows = rows.sort_values("period_end")
         xs, ys = joined_within(rows, "source_id", "period_end", "individuals")
         camps = [c for part in rows.groupby("source_id", sort=False) for c in (list(part[1].sort_values("period_end")["camps"]) + [None])][:-1]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, connectgaps=False, customdata=camps,
                                  line={"color": colour}, marker={"color": colour, "size": 8},
-                                 hovertemplate=f"%{{x|{PLOTLY_DAY}}}: %{{y:,.0f}} people in %{{customdata}} camps<extra></extra>"))
-    base_layout(fig, "People living in the camps reported (stock)", "People (stock)")
-    fig.update_xaxes(title="Reporting date")
+                                 hovertemplate=_("%{{x|{day}}}: %{{y:,.0f}} people in %{{customdata}} camps<extra></extra>").format(day=PLOTLY_DAY)))
+    base_layout(fig, _("People living in the camps reported (stock)"), _("People (stock)"))
+    fig.update_xaxes(title=_("Reporting date"))
     return fit_date_axis(fig)
 
 

@@ -14,6 +14,8 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import i18n
+from dashboard.i18n import _, ngettext
 from dashboard.formats import day, missing, period_text
 
 
@@ -76,13 +78,15 @@ def short_name(publisher: str) -> str:
 def sources_line(sources: list[Source]) -> str:
     """'UN OCHA, WFP, REACH — 14 reports, 29 Dec 2019 – 22 Mar 2020' (publishers with the most reports first)."""
     if not sources:
-        return "No source recorded"
+        return _("No source recorded")
     publishers = Counter(short_name(s.publisher) for s in sources)
-    names = [p for p, _ in sorted(publishers.items(), key=lambda item: (-item[1], item[0]))]
-    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    names = [p for p, count in sorted(publishers.items(), key=lambda item: (-item[1], item[0]))]
+    shown = ", ".join(names[:4]) + (" " + _("and {count} more").format(count=i18n.number(len(names) - 4))
+                                    if len(names) > 4 else "")
     dates = [s.published for s in sources if s.published]
-    span = period_text(min(dates), max(dates)) if dates else "undated"
-    return f"{shown} — {len(sources):,} report{'s' if len(sources) != 1 else ''}, {span}"
+    span = period_text(min(dates), max(dates)) if dates else _("undated")
+    reports = ngettext("{count} report", "{count} reports", len(sources)).format(count=i18n.number(len(sources)))
+    return _("{publishers} — {reports}, {span}").format(publishers=i18n.isolate(shown), reports=reports, span=span)
 
 
 def sources_table(sources: list[Source]) -> pd.DataFrame:
@@ -90,6 +94,6 @@ def sources_table(sources: list[Source]) -> pd.DataFrame:
     return pd.DataFrame({
         "Publisher": [s.publisher for s in sources],
         "Title": [s.title for s in sources],
-        "Published": [day(s.published, "undated") for s in sources],
+        "Published": [day(s.published, _("undated")) for s in sources],
         "Link": [s.url for s in sources],  # "" not None: a grid prints None as "None"
     })

@@ -11,13 +11,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import formats
+from dashboard import formats, i18n
+from dashboard.i18n import N_, _
 from dashboard.catalog import ChartData
 from dashboard.citations import Source, sources_line, sources_table
 from dashboard.data import db_path, query
 from dashboard.shared_figure import shared
 from warehouse import WarehouseMissing
 
+SOURCE_COLUMNS = (N_("Publisher"), N_("Title"), N_("Published"), N_("Link"))  # citations.sources_table, shown via _()
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~$"})
 
 
@@ -37,7 +39,7 @@ def chart_caption(chart: ChartData) -> str:
     """What the chart shows and the period its figures cover (the sources are in the line below it)."""
     parts = []
     if period_text(chart.period):
-        parts.append("Reference period: " + period_text(chart.period))
+        parts.append(_("Reference period: {period}").format(period=period_text(chart.period)))
     if chart.measure:
         parts.append(chart.measure)
     return " · ".join(parts)
@@ -51,9 +53,10 @@ def chart_sources(chart: ChartData) -> list[Source]:
 def show_sources(chart: ChartData) -> None:
     """One short line under the chart that opens the full list: publisher, title, date, link."""
     sources = chart_sources(chart)
-    with st.expander(plain("Sources: " + sources_line(sources))):
-        st.dataframe(sources_table(sources), hide_index=True, width="stretch",
-                     column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")})
+    with st.expander(plain(_("Sources: {sources}").format(sources=i18n.isolate(sources_line(sources))))):
+        table = sources_table(sources)
+        st.dataframe(table.rename(columns=lambda c: _(c)), hide_index=True, width="stretch",
+                     column_config={_("Link"): st.column_config.LinkColumn(_("Link"), display_text=_("open"))})
 
 
 def _export_slot(chart: ChartData) -> None:
@@ -72,7 +75,7 @@ def show_chart(chart: ChartData, *, hint: str = "") -> None:
     """Render a catalogue chart, its sources and reference period under it, and the export slot."""
     st.subheader(chart.title)
     if chart.is_empty:
-        st.info(chart.empty_message + (" " + hint if hint else ""))
+        st.info(_(chart.empty_message) + (" " + _(hint) if hint else ""))
         return
     st.plotly_chart(shared(chart.figure), width="stretch", key=f"chart-{chart.name}")  # no copy per viewer
     st.caption(plain(chart_caption(chart)))
@@ -85,9 +88,9 @@ def metric(column, label: str, value: float | None, caption: str, *, unit: str =
     with column:
         if value is None or pd.isna(value):
             st.metric(label, "—", help=help or None)
-            st.caption(plain(caption) if caption else "Not loaded for this selection.")
+            st.caption(plain(caption) if caption else _("Not loaded for this selection."))
             return
-        st.metric(label, f"{formats.count(value)} {unit}".strip(), help=help or None)
+        st.metric(label, f"{formats.count(value)} {_(unit) if unit else ''}".strip(), help=help or None)
         st.caption(plain(caption))
 
 
@@ -96,22 +99,24 @@ def require_warehouse() -> None:
     try:
         counts = query("admin.table_counts")
     except WarehouseMissing:
-        st.warning(f"No warehouse at {db_path()}. Build one with `python -m etl build-reference` "
-                   f"or load files with `python -m etl load FILE`.")
+        st.warning(_("No warehouse at {path}. Build one with `python -m etl build-reference` "
+                     "or load files with `python -m etl load FILE`.").format(path=db_path()))
         st.stop()
     except Exception as exc:  # a file that is not a warehouse (empty, corrupt, another program's)
-        st.error(f"The warehouse at {db_path()} cannot be read ({type(exc).__name__}). "
-                 f"Rebuild it with `python -m etl build-reference --db {db_path()}`.")
+        st.error(_("The warehouse at {path} cannot be read ({error}). "
+                   "Rebuild it with `python -m etl build-reference --db {path}`.").format(path=db_path(), error=type(exc).__name__))
         st.stop()
     facts = counts[~counts["table_name"].isin(("sources", "loads", "rejects"))]["row_count"].sum()
     if facts == 0:
-        st.info("The warehouse is empty: no figures have been loaded yet. "
-                "Build it with `python -m etl build-reference` or load files with `python -m etl load FILE`.")
+        st.info(_("The warehouse is empty: no figures have been loaded yet. "
+                  "Build it with `python -m etl build-reference` or load files with `python -m etl load FILE`."))
         st.stop()
 
 
 def source_line(row: pd.Series) -> str:
     """'Publisher, Title (5 Mar 2020)' for a headline caption."""
-    text = f"{formats.text(row.get('source_publisher'), 'Unknown publisher')}, {formats.text(row.get('source_title'), 'untitled')}"
+    publisher = formats.text(row.get("source_publisher"), _("Unknown publisher"))
+    title = formats.text(row.get("source_title"), _("untitled"))
+    text = i18n.isolate(f"{publisher}, {title}")
     published = row.get("source_date")
     return text + (f" ({day(published)})" if not formats.missing(published) else "")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from dashboard import i18n
 from warehouse import resolve_db_path, warehouse_version
 from warehouse.queries import Filters, disclosure, run
 
@@ -45,11 +46,14 @@ def chart(name: str, filters: Filters) -> ChartData:
     figure and its rows are only read after they are built (exports copy them).
     """
     path = db_path()
-    return _cached_chart(name, str(path), warehouse_version(path), filters, disclosure.settings().token)
+    return _cached_chart(name, str(path), warehouse_version(path), filters, disclosure.settings().token,
+                         i18n.language(), i18n.digits())  # an Arabic chart is another chart
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _cached_chart(name: str, path: str, version_token: str, filters: Filters, disclosure_token: str) -> ChartData:
+def _cached_chart(name: str, path: str, version_token: str, filters: Filters, disclosure_token: str,
+                  language: str = i18n.DEFAULT, digits: str = "latn") -> ChartData:
     from dashboard import catalog
 
-    return catalog.build(name, query, filters)
+    with i18n.using(language, digits):
+        return catalog.build(name, query, filters)

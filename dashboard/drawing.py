@@ -26,7 +26,9 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import i18n
 from dashboard.formats import PLOTLY_DAY, day
+from dashboard.i18n import N_, Labels, _, isolate
 
 # ------------------------------------------------------------------ colours
 # Okabe–Ito (colour-blind safe), then Paul Tol's "muted" scheme (also colour-blind
@@ -107,34 +109,34 @@ class ChartColours:
 
 
 # ------------------------------------------------------------------ labels
-FIGURE_LABELS = {
-    "newly_displaced": "Newly displaced (flow)",
-    "arrivals": "IDP arrivals (flow)",
-    "departures": "IDP departures (flow)",
-    "returns": "Returns (flow)",
-    "displacements": "Displacement movements (flow; a person moving twice counts twice)",
-    "idp_stock": "IDPs present (stock)",
-    "idps_in_camps": "IDPs in camps and sites (stock)",
-    "idps_outside_camps": "IDPs outside camps and sites (stock)",
-    "returnees_stock": "Returnees present (stock)",
-}
-POPULATION_LABELS = {
-    "refugees": "refugees", "asylum_seekers": "asylum-seekers", "asylum_applications": "asylum applications",
-    "registered_refugees": "registered refugees", "returned_refugees": "returned refugees", "idps": "IDPs",
-    "returned_idps": "returned IDPs", "stateless": "stateless people", "others_of_concern": "others of concern",
-    "total": "all people of concern", "refugees_in_camps": "refugees living in camps",
-}
-CASUALTY_LABELS = {
-    "all": "all deaths", "civilians": "civilians", "children": "children", "combatants": "combatants",
-    "health_workers": "health workers", "military": "military personnel",
-}
+FIGURE_LABELS = Labels({  # declared in English, read in the page's language (dashboard/i18n.py)
+    "newly_displaced": N_("Newly displaced (flow)"),
+    "arrivals": N_("IDP arrivals (flow)"),
+    "departures": N_("IDP departures (flow)"),
+    "returns": N_("Returns (flow)"),
+    "displacements": N_("Displacement movements (flow; a person moving twice counts twice)"),
+    "idp_stock": N_("IDPs present (stock)"),
+    "idps_in_camps": N_("IDPs in camps and sites (stock)"),
+    "idps_outside_camps": N_("IDPs outside camps and sites (stock)"),
+    "returnees_stock": N_("Returnees present (stock)"),
+})
+POPULATION_LABELS = Labels({
+    "refugees": N_("refugees"), "asylum_seekers": N_("asylum-seekers"), "asylum_applications": N_("asylum applications"),
+    "registered_refugees": N_("registered refugees"), "returned_refugees": N_("returned refugees"), "idps": N_("IDPs"),
+    "returned_idps": N_("returned IDPs"), "stateless": N_("stateless people"), "others_of_concern": N_("others of concern"),
+    "total": N_("all people of concern"), "refugees_in_camps": N_("refugees living in camps"),
+})
+CASUALTY_LABELS = Labels({
+    "all": N_("all deaths"), "civilians": N_("civilians"), "children": N_("children"), "combatants": N_("combatants"),
+    "health_workers": N_("health workers"), "military": N_("military personnel"),
+})
 CASUALTY_COLOURS = {"civilians": "#D55E00", "children": "#CC79A7", "all": "#0072B2", "combatants": "#000000",
                     "military": "#999933", "health_workers": "#009E73"}
-EVENT_CATEGORY_LABELS = {
-    "offensive": "Offensives", "frontline": "Front-line changes", "strike": "Strikes", "agreement": "Agreements",
-    "patrol": "Patrols", "humanitarian": "Humanitarian", "border": "Border", "attack_on_health": "Attacks on health care",
-    "other": "Other events",
-}
+EVENT_CATEGORY_LABELS = Labels({
+    "offensive": N_("Offensives"), "frontline": N_("Front-line changes"), "strike": N_("Strikes"),
+    "agreement": N_("Agreements"), "patrol": N_("Patrols"), "humanitarian": N_("Humanitarian"), "border": N_("Border"),
+    "attack_on_health": N_("Attacks on health care"), "other": N_("Other events"),
+})
 EVENT_SYMBOLS = {  # one look per category (colour is the same quiet grey for all)
     "offensive": "triangle-down", "frontline": "diamond", "strike": "x", "agreement": "square",
     "patrol": "triangle-right", "humanitarian": "circle", "border": "hexagon", "attack_on_health": "cross",
@@ -142,13 +144,13 @@ EVENT_SYMBOLS = {  # one look per category (colour is the same quiet grey for al
 }
 
 # Panels of a timeline: counts of people over a period, counts of movements, people present.
-PANEL_TITLES = {
-    "flow": "People displaced, arriving or returning in each reported period",
-    "movements": "Displacement movements in each reported period (not people: one person can move twice)",
-    "stock": "People present at the reported date",
-}
-PANEL_AXES = {"flow": "People displaced in the period", "movements": "Movements in the period (not people)",
-              "stock": "People present at the date"}
+PANEL_TITLES = Labels({
+    "flow": N_("People displaced, arriving or returning in each reported period"),
+    "movements": N_("Displacement movements in each reported period (not people: one person can move twice)"),
+    "stock": N_("People present at the reported date"),
+})
+PANEL_AXES = Labels({"flow": N_("People displaced in the period"), "movements": N_("Movements in the period (not people)"),
+                     "stock": N_("People present at the date")})
 
 
 def panel_of(figure_type: str, measure: str) -> str:
@@ -200,7 +202,7 @@ def joined_within(rows: pd.DataFrame, key: str, x: str, y: str) -> tuple[list, l
     """x and y for one trace whose line joins points only within the same `key` (a None breaks it)."""
     xs: list = []
     ys: list = []
-    for _, part in rows.sort_values(x).groupby(key, sort=False, dropna=False):
+    for _key, part in rows.sort_values(x).groupby(key, sort=False, dropna=False):
         if xs:
             xs.append(None)
             ys.append(None)
@@ -217,6 +219,15 @@ TICK_STOPS = [
 ]
 
 
+# Arabic pages write dates on axes as numbers (5/3/2020, 3/2020): plotly has no Arabic month names offline.
+ARABIC_DAY = "%-d/%-m/%Y"
+ARABIC_TICK_STOPS = [
+    {"dtickrange": [None, 86_400_000 * 27], "value": ARABIC_DAY},
+    {"dtickrange": [86_400_000 * 27, 86_400_000 * 360], "value": "%-m/%Y"},
+    {"dtickrange": [86_400_000 * 360, None], "value": "%Y"},
+]
+
+
 def base_layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         title=title, template="plotly_white", colorway=OKABE_ITO, hovermode="closest",
@@ -224,6 +235,52 @@ def base_layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
         margin={"l": 60, "r": 20, "t": 60, "b": 90}, separators=".,",
     )
     fig.update_yaxes(title=y_title, tickformat=",d", rangemode="tozero")
+    return right_to_left(fig)
+
+
+def _rtl_value(value):
+    if isinstance(value, str):
+        return i18n.rtl_line(value)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, str) for v in value):
+        return [i18n.rtl_line(v) for v in value]
+    return value
+
+
+def rtl_text(fig: go.Figure) -> go.Figure:
+    """Every Arabic text of a drawn chart (title, axis and colour-bar titles, notes, legend names,
+    hovers, Sankey labels) in right-to-left isolates; numbers and dates untouched. Arabic pages only."""
+    if not i18n.is_rtl():
+        return fig
+    layout = fig.layout
+    if layout.title.text:
+        layout.title.text = i18n.rtl_line(layout.title.text)
+    for axis in fig.select_xaxes():  # not the y titles: plotly misplaces a rotated title that starts with an isolate
+        if axis.title.text:
+            axis.title.text = i18n.rtl_line(axis.title.text)
+    for note in layout.annotations or ():
+        note.text = i18n.rtl_line(note.text)
+    if layout.title.text and any(note.yref == "paper" and note.y == 1 for note in layout.annotations or ()):
+        # the title now sits on the right, above the latest key events' labels: one more row of room
+        fig.update_layout(margin={"t": (layout.margin.t or 60) + 24})
+    for trace in fig.data:
+        for name in ("name", "hovertemplate", "hovertext", "text"):
+            if name in trace and getattr(trace, name) is not None:
+                setattr(trace, name, _rtl_value(getattr(trace, name)))
+        if trace.type == "sankey":
+            trace.node.label = _rtl_value(trace.node.label)
+        if "colorbar" in trace and trace.colorbar.title.text:
+            trace.colorbar.title.text = i18n.rtl_line(trace.colorbar.title.text)
+    return fig
+
+
+def right_to_left(fig: go.Figure) -> go.Figure:
+    """An Arabic chart: title and legend read from the right, a font with Arabic letters, the value axis
+    on the right; the time axis still runs left to right (as Arabic publications draw it)."""
+    if not i18n.is_rtl():
+        return fig
+    fig.update_layout(font={"family": "Noto Sans Arabic, Noto Naskh Arabic, DejaVu Sans, sans-serif"},
+                      title={"x": 0.98, "xanchor": "right"}, legend={"xanchor": "right", "x": 1})
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -259,7 +316,9 @@ def date_extent(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 def fit_date_axis(fig: go.Figure, minimum_days: int = 28, **selector) -> go.Figure:
     """Dates written as dates ('5 Mar 2020', 'Mar 2020') and, for a single point or a short
     span, a range of at least `minimum_days` around it instead of plotly's milliseconds."""
-    fig.update_xaxes(type="date", tickformatstops=TICK_STOPS, hoverformat=PLOTLY_DAY, **selector)
+    stops, hover = (ARABIC_TICK_STOPS, ARABIC_DAY) if i18n.is_rtl() else (TICK_STOPS, PLOTLY_DAY)
+    fig.update_xaxes(type="date", tickformatstops=stops, hoverformat=hover, **selector)
+    right_to_left(fig)
     extent = date_extent(fig)
     if extent is not None:
         first, last = extent
@@ -285,42 +344,45 @@ def add_reported(fig: go.Figure, series: pd.DataFrame, colours: ChartColours, ro
     cumulative = cumulative_groups(series) if not series.empty else pd.Series(dtype=bool)
     for (figure_type, publisher, measure), rows in series.groupby(
             ["figure_type", "source_publisher", "measure"], sort=False, dropna=False):
-        label = f"{label_prefix}{figure_label(figure_type)} — {short(publisher)}"
+        label = f"{label_prefix}{figure_label(figure_type)} — {isolate(short(publisher))}"
         if measure == "stock":
             colour = colours(label, publisher_colour(publisher))
             xs, ys = joined_within(rows, "source_id", "period_end", "individuals")
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines+markers", name=label, visible=visible, connectgaps=False,
                 line={"color": colour, "width": 2}, marker={"color": colour, "size": 8, "symbol": "circle"},
-                hovertemplate=f"{label}<br>%{{y:,.0f}} people on %{{x|{PLOTLY_DAY}}}<extra></extra>",
+                hovertemplate=_("{label}<br>%{{y:,.0f}} people on %{{x|{day}}}<extra></extra>").format(
+                    label=label, day=ARABIC_DAY if i18n.is_rtl() else PLOTLY_DAY),
             ), **where)
             names.append(label)
             continue
         is_cumulative = cumulative.loc[rows.index]
         for start, part in rows[is_cumulative].groupby("period_start", sort=True):
             part = part.sort_values("period_end")
-            name = f"{label}, since {day(start)} (cumulative)"
+            name = _("{label}, since {day} (cumulative)").format(label=label, day=day(start))
             colour = colours(name, publisher_colour(publisher))
             fig.add_trace(go.Scatter(
                 x=pd.to_datetime(part["period_end"]), y=part["individuals"], mode="lines+markers", name=name,
                 visible=visible, line={"color": colour, "width": 2.5, "dash": "solid"},
                 marker={"color": colour, "size": 8, "symbol": "diamond"},
                 customdata=list(zip([day(start)] * len(part), part["note"])),
-                hovertemplate=f"%{{y:,.0f}} people since %{{customdata[0]}}, as of %{{x|{PLOTLY_DAY}}}"
-                              f"<br>%{{customdata[1]}}<extra>{publisher}</extra>",
+                hovertemplate=_("%{{y:,.0f}} people since %{{customdata[0]}}, as of %{{x|{day}}}"
+                                "<br>%{{customdata[1]}}<extra>{publisher}</extra>").format(
+                    day=ARABIC_DAY if i18n.is_rtl() else PLOTLY_DAY, publisher=publisher),
             ), **where)
             names.append(name)
         reports = rows[~is_cumulative].sort_values(["period_start", "period_end"])
         if not reports.empty:
-            colour = colours(f"{label}, each report over its period", publisher_colour(publisher))
+            each = _("{label}, each report over its period").format(label=label)
+            colour = colours(each, publisher_colour(publisher))
             fig.add_trace(go.Bar(
-                **period_bars(reports), y=reports["individuals"], name=f"{label}, each report over its period",
+                **period_bars(reports), y=reports["individuals"], name=each,
                 visible=visible, marker={"color": colour, "opacity": 0.55, "line": {"color": colour, "width": 1.5}},
                 customdata=list(zip(period_hover(reports), reports["note"])),
-                hovertemplate="%{y:,.0f} people, %{customdata[0]}<br>%{customdata[1]}"
-                              f"<extra>{publisher}</extra>",
+                hovertemplate=_("%{{y:,.0f}} people, %{{customdata[0]}}<br>%{{customdata[1]}}"
+                                "<extra>{publisher}</extra>").format(publisher=publisher),
             ), **where)
-            names.append(f"{label}, each report over its period")
+            names.append(each)
     return names
 
 
@@ -329,12 +391,12 @@ def add_reported(fig: go.Figure, series: pd.DataFrame, colours: ChartColours, ro
 # event is a small tick with a hover. One rule, here: an `importance` column equal to
 # "key" when the warehouse has one, else these dates and categories.
 KEY_EVENTS: dict[tuple[date, str], str] = {
-    (date(2019, 12, 19), "offensive"): "Ground offensive resumes",
-    (date(2020, 1, 28), "frontline"): "Maarrat an-Nu'man falls",
-    (date(2020, 2, 8), "frontline"): "Saraqib falls",
-    (date(2020, 2, 27), "strike"): "Strike kills 33 Turkish soldiers",
-    (date(2020, 3, 5), "agreement"): "Moscow agreement",
-    (date(2020, 3, 15), "patrol"): "First joint M4 patrol",
+    (date(2019, 12, 19), "offensive"): N_("Ground offensive resumes"),
+    (date(2020, 1, 28), "frontline"): N_("Maarrat an-Nu'man falls"),
+    (date(2020, 2, 8), "frontline"): N_("Saraqib falls"),
+    (date(2020, 2, 27), "strike"): N_("Strike kills 33 Turkish soldiers"),
+    (date(2020, 3, 5), "agreement"): N_("Moscow agreement"),
+    (date(2020, 3, 15), "patrol"): N_("First joint M4 patrol"),
 }
 
 
@@ -344,6 +406,7 @@ def key_event_label(event: pd.Series | dict) -> str | None:
     title = str(event.get("title") or "")
     when = pd.Timestamp(event["event_date"]).date()
     short_label = KEY_EVENTS.get((when, str(event.get("category") or "")))
+    short_label = _(short_label) if short_label else None
     if importance is not None and not pd.isna(importance):  # the warehouse says which events are key
         return (short_label or short(title, 40)) if str(importance).lower() == "key" else None
     return short_label
@@ -363,7 +426,8 @@ def _event_hover(events: pd.DataFrame) -> list[str]:
         return text if len(text) <= 160 else text[:157] + "…"
 
     return [f"<b>{clip(r['title'])}</b><br>{day(r['event_date'])}<br>{clip(r.get('description'))}"
-            f"<br><i>Source: {clip(r.get('source_publisher'))}, {clip(r.get('source_title'))}</i>"
+            + "<br><i>" + _("Source: {publisher}, {title}").format(publisher=isolate(clip(r.get('source_publisher'))),
+                                                                  title=isolate(clip(r.get('source_title')))) + "</i>"
             for r in events.to_dict("records")]
 
 
@@ -372,7 +436,7 @@ def _category_name(category: str, rows: pd.DataFrame) -> str:
     publishers = sorted({str(p) for p in rows.get("source_publisher", pd.Series(dtype=str)).dropna()})
     if category == "attack_on_health" and publishers:  # a different publisher's records: say whose
         name += f" ({', '.join(publishers[:2])})"
-    return f"Events: {name}"
+    return _("Events: {name}").format(name=name)
 
 
 LABEL_ROW_PX = 16
@@ -413,7 +477,7 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
         dates = pd.to_datetime(events["event_date"])
         extent = (min(extent[0], dates.min()), max(extent[1], dates.max()))
     lines, notes = [], []
-    for (_, event), (row, anchor) in zip(key.iterrows(), _label_rows(key, extent)):
+    for (_index, event), (row, anchor) in zip(key.iterrows(), _label_rows(key, extent)):
         when = pd.Timestamp(event["event_date"])
         lines.append({"type": "line", "xref": "x", "yref": "paper", "x0": when, "x1": when, "y0": 0, "y1": 1,
                       "line": {"dash": "dot", "color": KEY_EVENT_COLOUR, "width": 1.2}, "layer": "below"})
@@ -431,7 +495,7 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=pd.to_datetime(key["event_date"]), y=[0.99] * len(key), yaxis=f"y{number}", mode="markers",
             marker={"symbol": "line-ns-open", "size": 14, "color": KEY_EVENT_COLOUR, "line": {"width": 2}},
-            name="Key events", hovertext=_event_hover(key), hoverinfo="text",
+            name=_("Key events"), hovertext=_event_hover(key), hoverinfo="text",
         ))
     for category, rows in others.groupby(others["category"].fillna("other"), sort=True):
         dates, hover = _ticks(rows)
@@ -459,11 +523,12 @@ def _ticks(rows: pd.DataFrame) -> tuple[list, list[str]]:
     out_dates, hover = [], []
     for start, part in rows.groupby(buckets.values, sort=True):
         titles = "<br>".join(f"{day(d)}: {str(t)[:80]}" for d, t in zip(part["event_date"][:3], part["title"][:3]))
-        more = f"<br>… and {len(part) - 3:,} more" if len(part) > 3 else ""
+        more = "<br>" + _("… and {count} more").format(count=i18n.number(len(part) - 3)) if len(part) > 3 else ""
         publishers = ", ".join(sorted({str(p) for p in part["source_publisher"].dropna()}))[:80]
-        when = f"week of {day(start)}" if freq == "W-MON" else f"{pd.Timestamp(start):%B %Y}"
+        when = _("week of {day}").format(day=day(start)) if freq == "W-MON" else i18n.month(start)
         out_dates.append(pd.Timestamp(start))
-        hover.append(f"<b>{len(part):,} events, {when}</b><br>{titles}{more}<br><i>Source: {publishers}</i>")
+        hover.append(_("<b>{count} events, {when}</b><br>{titles}{more}<br><i>Source: {publishers}</i>").format(
+            count=i18n.number(len(part)), when=when, titles=titles, more=more, publishers=publishers))
     return out_dates, hover
 
 

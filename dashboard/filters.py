@@ -20,13 +20,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard import i18n, places
 from dashboard.charts import FIGURE_LABELS
+from dashboard.i18n import _
 from warehouse import WarehouseMissing
 from warehouse.queries import Filters
 from warehouse.queries.periods import DefaultPeriod, from_frame
 
 FIGURE_TYPE_LABELS = FIGURE_LABELS
-KEYS = ("start", "end", "period", "gov", "district", "source", "type")
+KEYS = ("start", "end", "period", "gov", "district", "source", "type", "lang", "digits")
 WHOLE_SPAN = "all"       # period=all in the URL
 OFFENSIVE = "offensive"  # the default: no period in the URL (period=offensive is read too)
 _STATE = "_dashboard_filters"
@@ -69,6 +71,8 @@ def load_options(query) -> Options | None:
         return None
     except Exception:  # an unreadable file: the page says so (components.require_warehouse)
         return None
+    names = places.arabic_names(query) if i18n.language() != "en" else {}
+    areas = places.rename(areas, names, {"name_en": "pcode"})  # Arabic names on an Arabic page
     govs = areas[areas["admin_level"] == 1]
     gov_names = dict(zip(govs["pcode"], govs["name_en"]))
     dists = areas[areas["admin_level"] == 2]
@@ -77,7 +81,7 @@ def load_options(query) -> Options | None:
         governorates=gov_names,
         districts={p: f"{n} ({gov_names.get(g, g)})" for p, n, g in zip(dists["pcode"], dists["name_en"], dists["governorate_pcode"])},
         sources={
-            s: f"{p} — {t}" + (" [synthetic]" if syn else "")
+            s: i18n.isolate(f"{p} — {t}") + (" " + _("[synthetic]") if syn else "")
             for s, p, t, syn in zip(sources["source_id"], sources["publisher"], sources["title"], sources["is_synthetic"])
         },
         first_day=None if pd.isna(first) else pd.Timestamp(first).date(),
@@ -105,11 +109,12 @@ def _date(params: Mapping, key: str, options: Options, notices: list[str]) -> da
     try:
         day = date.fromisoformat(values[0])
     except ValueError:
-        notices.append(f"Ignored {key}={_shown(values[0])}: not a date (YYYY-MM-DD).")
+        notices.append(_("Ignored {key}={value}: not a date (YYYY-MM-DD).").format(key=key, value=i18n.isolate(_shown(values[0]))))
         return None
     low, high = options.first_day, options.last_day
     if low and high and not (low <= day <= high):
-        notices.append(f"Ignored {key}={day}: outside the figures loaded ({low} – {high}).")
+        notices.append(_("Ignored {key}={day}: outside the figures loaded ({low} – {high}).").format(
+            key=key, day=i18n.isolate(day), low=i18n.isolate(low), high=i18n.isolate(high)))
         return None
     return day
 
@@ -120,7 +125,8 @@ def _known(params: Mapping, key: str, known: Mapping[str, str], what: str, notic
         if value in known:
             picked.append(value)
         else:
-            notices.append(f"Ignored {key}={_shown(value)}: no such {what} in the warehouse.")
+            notices.append(_("Ignored {key}={value}: no such {what} in the warehouse.").format(
+                key=key, value=i18n.isolate(_shown(value)), what=_(what)))
     return tuple(dict.fromkeys(picked))
 
 
@@ -129,17 +135,18 @@ def parse(params: Mapping[str, Sequence[str] | str], options: Options) -> tuple[
     notices: list[str] = []
     start, end = _date(params, "start", options, notices), _date(params, "end", options, notices)
     if start and end and start > end:
-        notices.append(f"Ignored the period {start} – {end}: it ends before it starts.")
+        notices.append(_("Ignored the period {start} – {end}: it ends before it starts.").format(
+            start=i18n.isolate(start), end=i18n.isolate(end)))
         start = end = None
     if not (_values(params, "start") or _values(params, "end")):  # dates in the link win, as they always did
         start, end = _named_period(params, options, notices)
-    districts = _known(params, "district", options.districts, "district", notices)
+    districts = _known(params, "district", options.districts, i18n.N_("district"), notices)
     filters = Filters(
         start=start,
         end=end,
-        governorates=_known(params, "gov", options.governorates, "governorate", notices),
-        sources=_known(params, "source", options.sources, "source", notices),
-        figure_types=_known(params, "type", FIGURE_TYPE_LABELS, "figure type", notices),
+        governorates=_known(params, "gov", options.governorates, i18n.N_("governorate"), notices),
+        sources=_known(params, "source", options.sources, i18n.N_("source"), notices),
+        figure_types=_known(params, "type", FIGURE_TYPE_LABELS, i18n.N_("figure type"), notices),
         extra=tuple(("district", d) for d in districts),
     )
     return filters, notices
@@ -151,7 +158,8 @@ def _named_period(params: Mapping, options: Options, notices: list[str]) -> tupl
     if named and named[0] == WHOLE_SPAN:
         return None, None
     if named and named[0] != OFFENSIVE:
-        notices.append(f"Ignored period={_shown(named[0])}: use period={WHOLE_SPAN} for the whole span.")
+        notices.append(_("Ignored period={value}: use period={whole} for the whole span.").format(
+            value=i18n.isolate(_shown(named[0])), whole=WHOLE_SPAN))
     return options.default_dates()
 
 
@@ -225,8 +233,20 @@ def _on_dates(options: Options) -> None:
 
 def _span_label(choice: str, options: Options) -> str:
     if choice == OFFENSIVE and options.default is not None:
-        return options.default.label
-    return f"Whole span {options.first_day.year} – {options.last_day.year}"
+        if i18n.language() == "en":
+            return options.default.label
+        return _("Offensive {start} – {end}").format(start=i18n.month(options.default.start), end=i18n.month(options.default.end))
+    return _("Whole span {first} – {last}").format(first=i18n.localise_digits(str(options.first_day.year)),
+                                                   last=i18n.localise_digits(str(options.last_day.year)))
+
+
+def _basis(options: Options) -> str:
+    """Where the default period's dates come from (the warehouse writes it in English)."""
+    if i18n.language() == "en" or options.default is None:
+        return options.default.basis if options.default else ""
+    return _("The offensive in Idleb, from the month of the first hostilities on the timeline to the end of "
+             "the month of the ceasefire (Moscow agreement, 5 March 2020).") if options.default.is_offensive else \
+        _("No figures for the offensive are loaded: the whole span of the data is shown.")
 
 
 def _period_widget(options: Options) -> tuple[date | None, date | None]:
@@ -235,30 +255,30 @@ def _period_widget(options: Options) -> tuple[date | None, date | None]:
         return None, None
     if options.offers_offensive():
         st.sidebar.segmented_control(
-            "Period", [OFFENSIVE, WHOLE_SPAN], key="f_span", on_change=_on_span, args=(options,),
+            _("Period"), [OFFENSIVE, WHOLE_SPAN], key="f_span", on_change=_on_span, args=(options,),
             format_func=lambda choice: _span_label(choice, options),
-            help=options.default.basis)
+            help=_basis(options))
     elif options.default is not None:  # the offensive has no figures here: say why the whole span shows
-        st.sidebar.info(options.default.basis, icon="ℹ️")
-    st.sidebar.date_input("Dates" if options.offers_offensive() else "Period", min_value=low, max_value=high,
+        st.sidebar.info(_basis(options), icon="ℹ️")
+    st.sidebar.date_input(_("Dates") if options.offers_offensive() else _("Period"), min_value=low, max_value=high,
                           key="f_period", on_change=_on_dates, args=(options,),
-                          help="Figures whose reference period overlaps this range.")
+                          help=_("Figures whose reference period overlaps this range."))
     return _picked_dates(options)
 
 
 def _widgets(options: Options) -> Filters:
-    st.sidebar.header("Filters")
+    st.sidebar.header(_("Filters"))
     start, end = _period_widget(options)
-    govs = st.sidebar.multiselect("Governorate", list(options.governorates), key="f_gov",
-                                  format_func=lambda p: options.governorates.get(p, p), placeholder="All governorates")
-    districts = st.sidebar.multiselect("District", list(options.districts), key="f_district",
-                                       format_func=lambda p: options.districts.get(p, p), placeholder="All districts")
-    sources = st.sidebar.multiselect("Source", list(options.sources), key="f_source",
-                                     format_func=lambda s: options.sources.get(s, s), placeholder="All sources")
-    types = st.sidebar.multiselect("Figure type", list(FIGURE_TYPE_LABELS), key="f_type",
-                                   format_func=FIGURE_TYPE_LABELS.get, placeholder="All figure types",
-                                   help="Flows (people moving in a period) and stocks (people present on a date) "
-                                        "are never added together.")
+    govs = st.sidebar.multiselect(_("Governorate"), list(options.governorates), key="f_gov",
+                                  format_func=lambda p: options.governorates.get(p, p), placeholder=_("All governorates"))
+    districts = st.sidebar.multiselect(_("District"), list(options.districts), key="f_district",
+                                       format_func=lambda p: options.districts.get(p, p), placeholder=_("All districts"))
+    sources = st.sidebar.multiselect(_("Source"), list(options.sources), key="f_source",
+                                     format_func=lambda s: options.sources.get(s, s), placeholder=_("All sources"))
+    types = st.sidebar.multiselect(_("Figure type"), list(FIGURE_TYPE_LABELS), key="f_type",
+                                   format_func=FIGURE_TYPE_LABELS.get, placeholder=_("All figure types"),
+                                   help=_("Flows (people moving in a period) and stocks (people present on a date) "
+                                          "are never added together."))
     return Filters(start=start, end=end, governorates=tuple(govs), sources=tuple(sources),
                    figure_types=tuple(types), extra=tuple(("district", d) for d in districts))
 
@@ -273,10 +293,17 @@ def sidebar(query) -> Filters:
         filters, notices = parse(_url_params(), options)
         _seed_widgets(filters, options)
         st.session_state["_filter_notices"] = notices
+    elif st.session_state.get("_filters_language", i18n.language()) != i18n.language():
+        # The language changed: the multiselects show other labels for the same P-codes, and the browser
+        # would send back the old labels; the filters chosen so far are put back into the widgets instead.
+        _seed_widgets(st.session_state.get(_STATE, Filters()), options)
+    st.session_state["_filters_language"] = i18n.language()
     for notice in st.session_state.get("_filter_notices", []):
         st.sidebar.warning(notice, icon="⚠️")
     filters = _widgets(options)
-    wanted = to_params(filters, options)
+    from dashboard import language  # the language is kept in the URL with the filters
+
+    wanted = {**to_params(filters, options), **language.url_params()}
     if {k: ",".join(v) for k, v in _url_params().items() if v} != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[_STATE] = filters

@@ -10,6 +10,8 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import i18n
+
 MISSING = "—"
 
 
@@ -25,13 +27,12 @@ def day(value: object, empty: str = "") -> str:
     """'5 Mar 2020' for a date, timestamp or ISO string; `empty` when there is none."""
     if missing(value):
         return empty
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day} {stamp:%b %Y}"
+    return i18n.day(value)  # '5 Mar 2020'; '5 آذار 2020' on an Arabic page
 
 
 def month(value: object) -> str:
     """'Mar 2020'."""
-    return "" if missing(value) else f"{pd.Timestamp(value):%b %Y}"
+    return "" if missing(value) else i18n.month(value)
 
 
 def period_text(start: object, end: object, empty: str = "") -> str:
@@ -45,7 +46,7 @@ def period_text(start: object, end: object, empty: str = "") -> str:
 
 def count(value: object, empty: str = MISSING) -> str:
     """12,345 (thousands separators, no decimals)."""
-    return empty if missing(value) else f"{float(value):,.0f}"
+    return empty if missing(value) else i18n.number(float(value))
 
 
 def text(value: object, empty: str = "") -> str:

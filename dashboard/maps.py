@@ -24,15 +24,19 @@ import plotly.graph_objects as go
 from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import cite
 from dashboard.charts import OKABE_ITO
+from dashboard.drawing import EVENT_CATEGORY_LABELS
+from dashboard import i18n, places
+from dashboard.charts import band_name
+from dashboard.i18n import N_, _, isolate
 from warehouse.queries import Filters
 
 # name and title: declared once in dashboard/catalog.py
 CENTRE = {"lat": 36.25, "lon": 36.85}  # Idleb and northern Aleppo, the border at the top
 LAYER_STYLE = {  # layer -> (maplibre type, colour, legend label)
     "countries": ("fill", "#EEEEEE", None),
-    "m4_corridor": ("fill", "rgba(204,121,167,0.30)", "M4 security corridor (6 km each side)"),
-    "border_tr_sy": ("line", "#000000", "Turkey–Syria border"),
-    "m4": ("line", "#CC79A7", "M4 highway"),
+    "m4_corridor": ("fill", "rgba(204,121,167,0.30)", N_("M4 security corridor (6 km each side)")),
+    "border_tr_sy": ("line", "#000000", N_("Turkey–Syria border")),
+    "m4": ("line", "#CC79A7", N_("M4 highway")),
 }
 RING_COLOUR = "#7F7F7F"
 AREA_COLOUR = "#6A3D9A"
@@ -85,18 +89,30 @@ def _key(fig: go.Figure, name: str, colour: str, kind: str = "lines", dash: str 
 def _legend_keys(fig: go.Figure, layers: pd.DataFrame, rings: pd.DataFrame, areas: pd.DataFrame) -> None:
     for layer, (kind, colour, label) in LAYER_STYLE.items():
         if label and (layers["layer"] == layer).any():
-            _key(fig, label, colour, "lines" if kind == "line" else "markers")
+            _key(fig, _(label), colour, "lines" if kind == "line" else "markers")
     if not rings.empty:
-        _key(fig, "Dotted: " + ", ".join(f"{km:g}" for km in rings["km"]) + " km from the border", RING_COLOUR)
+        _key(fig, _("Dotted: {distances} km from the border").format(
+            distances=", ".join(i18n.localise_digits(f"{km:g}") for km in rings["km"])), RING_COLOUR)
     if not areas.empty:
-        _key(fig, "Dashed purple: area a figure was published for", AREA_COLOUR)
+        _key(fig, _("Dashed purple: area a figure was published for"), AREA_COLOUR)
+
+
+def _place_text(english: object, arabic: object, pcode: object) -> str:
+    """'<b>Ariha</b> أريحا (SY070200)' on an English page; '<b>أريحا</b> (SY070200)' on an Arabic one,
+    the English name marked where no Arabic name is known."""
+    arabic = arabic if isinstance(arabic, str) and arabic.strip() else None
+    if i18n.language() == "en":
+        return f"<b>{english}</b> {arabic or ''} ({pcode})"
+    shown = arabic or places.english_marked(english)
+    return f"<b>{shown}</b> ({isolate(pcode)})"
 
 
 def _choropleth(fig: go.Figure, shapes: pd.DataFrame, values: pd.DataFrame, label: str) -> None:
     merged = shapes.merge(values, on="pcode", how="left")
     has = merged["individuals"].notna()
     text = [
-        f"<b>{n}</b> {a or ''} ({p})<br>{b}" + (f"<br>{v:,.0f} people — {label}" if ok else "")
+        f"{_place_text(n, a, p)}<br>{b}" + ("<br>" + _("{value} people — {label}").format(value=i18n.number(v), label=label)
+                                            if ok else "")
         for n, a, p, b, v, ok in zip(merged["name_en"], merged["name_ar"], merged["pcode"], merged["band"],
                                      merged["individuals"], has)
     ]
@@ -106,8 +122,8 @@ def _choropleth(fig: go.Figure, shapes: pd.DataFrame, values: pd.DataFrame, labe
         colorscale=[[0, "#FFFFFF"], [0.001, "#E8F1F8"], [1, "#0072B2"]], zmin=0,
         zmax=max(float(merged["individuals"].max()) if has.any() else 1.0, 1.0),
         marker={"line": {"width": 0.6, "color": "#777777"}, "opacity": 0.85},
-        colorbar={"title": {"text": "People placed<br>in the sub-district"}, "tickformat": ",d", "len": 0.6},
-        name="Sub-districts (OCHA COD-AB)", text=text, hovertemplate="%{text}<extra></extra>",
+        colorbar={"title": {"text": _("People placed<br>in the sub-district")}, "tickformat": ",d", "len": 0.6},
+        name=_("Sub-districts (OCHA COD-AB)"), text=text, hovertemplate="%{text}<extra></extra>",
         showscale=bool(has.any()),
     ))
 
@@ -121,10 +137,13 @@ def _areas(fig: go.Figure, areas: pd.DataFrame, figures: pd.DataFrame, label: st
     for row in rows.itertuples():
         fig.add_trace(go.Scattermap(
             lon=[row.lon], lat=[row.lat], mode="markers",
-            name=f"{row.name_en}: {row.individuals:,.0f} people ({row.band})",
+            name=_("{name}: {value} people ({band})").format(
+                name=row.name_en if i18n.language() == "en" else (row.name_ar or places.english_marked(row.name_en)),
+                value=i18n.number(row.individuals), band=band_name(row.band)),
             marker={"size": 12 + 28 * np.sqrt(row.individuals / top), "color": AREA_COLOUR, "opacity": 0.75},
-            hovertext=[f"<b>{row.name_en}</b> {row.name_ar or ''}: {row.individuals:,.0f} people — {label}"
-                       f"<br>{row.band}<br>covers the sub-districts {row.members}"],
+            hovertext=[_("{place}: {value} people — {label}<br>{band}<br>covers the sub-districts {members}").format(
+                place=_place_text(row.name_en, row.name_ar, row.pcode), value=i18n.number(row.individuals), label=label,
+                band=band_name(row.band), members=row.members)],
             hoverinfo="text",
         ))
 
@@ -133,11 +152,12 @@ def _events(fig: go.Figure, events: pd.DataFrame) -> None:
     """Geocoded events as small markers, one legend entry per publisher (the label the brief asks for)."""
     for i, (publisher, rows) in enumerate(events.groupby("source_publisher", sort=True)):
         synthetic = bool(rows["is_synthetic"].fillna(False).any())
-        name = f"Events: {publisher}" + (" (synthetic)" if synthetic else "")
+        name = _("Events: {name}").format(name=isolate(publisher)) + (" " + _("(synthetic)") if synthetic else "")
         fig.add_trace(go.Scattermap(
             lon=rows["lon"], lat=rows["lat"], mode="markers", name=name,
             marker={"size": 7, "color": EVENT_COLOURS[i % len(EVENT_COLOURS)], "opacity": 0.9},
-            hovertext=[f"{pd.Timestamp(d):%d %b %Y}: {t}<br>{publisher}" + (f" — {c}" if isinstance(c, str) else "")
+            hovertext=[f"{i18n.day(d) if i18n.language() != 'en' else format(pd.Timestamp(d), '%d %b %Y')}: {t}<br>{publisher}"
+                       + (f" — {EVENT_CATEGORY_LABELS.get(c, c)}" if isinstance(c, str) else "")
                        for d, t, c in zip(rows["event_date"], rows["title"], rows["category"])],
             hoverinfo="text",
         ))
@@ -149,9 +169,10 @@ def _camps(fig: go.Figure, camps: pd.DataFrame) -> None:
         return
     size = 6 + 24 * np.sqrt(camps["individuals"] / camps["individuals"].max())
     fig.add_trace(go.Scattermap(
-        lon=camps["lon"], lat=camps["lat"], mode="markers", name="Camps (size = population)",
+        lon=camps["lon"], lat=camps["lat"], mode="markers", name=_("Camps (size = population)"),
         marker={"size": size, "color": "#009E73", "opacity": 0.8},
-        hovertext=[f"{n}: {p:,.0f} people" + (f" of {c:,.0f} capacity" if pd.notna(c) else "")
+        hovertext=[_("{name}: {value} people").format(name=n, value=i18n.number(p))
+                   + (" " + _("of {capacity} capacity").format(capacity=i18n.number(c)) if pd.notna(c) else "")
                    for n, p, c in zip(camps["name"], camps["individuals"], camps["capacity"])],
         hoverinfo="text",
     ))
@@ -172,8 +193,9 @@ def displacement_map(shapes: pd.DataFrame, values: pd.DataFrame, areas: pd.DataF
     fig.update_layout(
         map={"style": "white-bg", "center": CENTRE, "zoom": 7.6,
              "layers": _layers(layers, outlines, rings, areas)},
-        title=f"Where the displaced went — {label}", margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=700,
-        legend={"orientation": "v", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top",
+        title=_("Where the displaced went — {label}").format(label=isolate(label)), margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=700,
+        legend={"orientation": "v", "x": 0.99 if i18n.is_rtl() else 0.01, "y": 0.99,
+                "xanchor": "right" if i18n.is_rtl() else "left", "yanchor": "top",
                 "bgcolor": "rgba(255,255,255,0.88)", "font": {"size": 11}},
         colorway=OKABE_ITO, separators=".,",
     )
@@ -197,7 +219,8 @@ def build(query: Query, filters: Filters) -> ChartData:
     shapes = query("maps.shapes", plain)
     bands = query("maps.subdistrict_bands")
     shapes = shapes.merge(bands, on="pcode", how="left")
-    shapes["band"] = [f"{b} from the border ({km:.0f} km)" if pd.notna(km) else "distance unknown"
+    shapes["band"] = [_("{band} from the border ({km} km)").format(band=band_name(b), km=i18n.number(km))
+                      if pd.notna(km) else _("distance unknown")
                       for b, km in zip(shapes["band"], shapes["border_km"])]
     areas = query("maps.area_outlines", None, pcodes=tuple(sorted(figures.loc[~is_sub, "pcode"])))
     layers = pd.concat([query("maps.layers"), query("maps.m4_corridor")], ignore_index=True)
@@ -205,7 +228,7 @@ def build(query: Query, filters: Filters) -> ChartData:
     rings = query("maps.band_rings")
     events = query("maps.events", plain)
     camps = query("camps.occupancy", plain)
-    label = border_bands.label_of(chosen) if chosen is not None else "Sub-districts (no destination figures)"
+    label = border_bands.label_of(chosen) if chosen is not None else _("Sub-districts (no destination figures)")
     has_map = not shapes.empty or not layers.empty
     data = rows.reset_index(drop=True) if not rows.empty else shapes.drop(columns="geojson")
     placed_areas = figures.loc[~is_sub, "pcode"].isin(areas["pcode"]).sum()
@@ -214,9 +237,10 @@ def build(query: Query, filters: Filters) -> ChartData:
                                 layers, outlines, rings, events, camps, label) if has_map else None,
         data=data, references=cite(rows) + [s for s in cite(pd.concat([layers, events])) if s not in cite(rows)],
         period=period_of(rows),
-        measure=(f"Flow: {label}. Sub-districts shaded by the people the breakdown placed in them; "
-                 f"{placed_areas} figure(s) published for an area drawn over the sub-districts the area covers. "
-                 f"Dotted lines: 10, 25 and 50 km from the Turkish border."
-                 if chosen is not None else "No destination figures for this selection: boundaries only."),
-        empty_message="No sub-district boundaries or map layers are loaded.",
+        measure=(_("Flow: {label}. Sub-districts shaded by the people the breakdown placed in them; "
+                   "{areas} figure(s) published for an area drawn over the sub-districts the area covers. "
+                   "Dotted lines: 10, 25 and 50 km from the Turkish border.").format(
+                       label=label, areas=i18n.number(placed_areas))
+                 if chosen is not None else _("No destination figures for this selection: boundaries only.")),
+        empty_message=_("No sub-district boundaries or map layers are loaded."),
     )

@@ -15,7 +15,10 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import i18n
 from dashboard.catalog import ChartData, Query
+from dashboard.drawing import CASUALTY_LABELS, POPULATION_LABELS
+from dashboard.i18n import N_, _
 from warehouse.queries import Filters
 
 MAP_CHART = "map-displacement"
@@ -30,16 +33,16 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("displacement", "How many fled", ("displacement-timeline",),
-            "Figures as each publisher reported them: cumulative 'since 1 December' counts are their own line."),
-    Section("destinations", "Where people went", (MAP_CHART, "displacement-by-border-band", "flows-origin-destination"),
-            "Destinations against the Turkish border and the M4 corridor, by distance to the border."),
-    Section("casualties", "Casualties", ("casualties-vs-displacement",),
-            "Deaths per reporting period, on the same time axis as displacement."),
-    Section("refugees", "Syrians in Turkey", ("refugees-by-host-country",),
-            "Refugees present at each reference date; Turkey hosts the largest number."),
-    Section("camps", "Camps and sites", ("camps-trend", "idps-in-camps-reported"),
-            "People living in camps and sites, as counted or reported."),
+    Section("displacement", N_("How many fled"), ("displacement-timeline",),
+            N_("Figures as each publisher reported them: cumulative 'since 1 December' counts are their own line.")),
+    Section("destinations", N_("Where people went"), (MAP_CHART, "displacement-by-border-band", "flows-origin-destination"),
+            N_("Destinations against the Turkish border and the M4 corridor, by distance to the border.")),
+    Section("casualties", N_("Casualties"), ("casualties-vs-displacement",),
+            N_("Deaths per reporting period, on the same time axis as displacement.")),
+    Section("refugees", N_("Syrians in Turkey"), ("refugees-by-host-country",),
+            N_("Refugees present at each reference date; Turkey hosts the largest number.")),
+    Section("camps", N_("Camps and sites"), ("camps-trend", "idps-in-camps-reported"),
+            N_("People living in camps and sites, as counted or reported.")),
 )
 
 
@@ -104,19 +107,19 @@ def _date(value) -> date | None:
 
 
 def _cite(row: pd.Series) -> dict:
-    return {"publisher": str(row.get("source_publisher") or "Source not recorded"),
+    return {"publisher": str(row.get("source_publisher") or _("Source not recorded")),
             "title": str(row.get("source_title") or ""), "published": _date(row.get("source_date"))}
 
 
 def _reports(row: pd.Series) -> str:
     """'sum of 2 non-overlapping reports' when the headline query added several."""
     if pd.notna(row.get("reports")) and int(row["reports"]) > 1:
-        return f"sum of {int(row['reports'])} non-overlapping reports"
+        return _("sum of {count} non-overlapping reports").format(count=i18n.number(int(row["reports"])))
     return ""
 
 
 def _displaced(row: pd.Series) -> Headline:
-    label = "People newly displaced" if row["figure_type"] == "newly_displaced" else "IDP arrivals"
+    label = _("People newly displaced") if row["figure_type"] == "newly_displaced" else _("IDP arrivals")
     return Headline(label, row["value"], (_date(row["period_start"]), _date(row["period_end"])), **_cite(row),
                     note=_reports(row))
 
@@ -124,25 +127,29 @@ def _displaced(row: pd.Series) -> Headline:
 def _near_border(row: pd.Series) -> Headline | None:
     if not row.get("placed"):
         return None  # no IDP place has a known distance: a 0 here would be misleading
-    return Headline(f"IDPs within {row['km']:g} km of the Turkish border", row["value"], (None, _date(row["period_end"])),
-                    **_cite(row), note=f"of {row['total']:,.0f} IDPs reported on that date")
+    return Headline(_("IDPs within {km} km of the Turkish border").format(km=i18n.localise_digits(f"{row['km']:g}")),
+                    row["value"], (None, _date(row["period_end"])),
+                    **_cite(row), note=_("of {total} IDPs reported on that date").format(total=i18n.number(row["total"])))
 
 
 def _refugees(row: pd.Series) -> Headline:
-    kind = str(row["population_type"]).replace("_", " ")
-    return Headline("Syrian refugees in Turkey", row["value"], (None, _date(row["period_end"])), **_cite(row), note=kind)
+    kind = str(row["population_type"]).replace("_", " ") if i18n.language() == "en" else \
+        POPULATION_LABELS.get(row["population_type"], str(row["population_type"]))
+    return Headline(_("Syrian refugees in Turkey"), row["value"], (None, _date(row["period_end"])), **_cite(row), note=kind)
 
 
 def _deaths(row: pd.Series) -> Headline:
-    spread = f"range {row['low']:,.0f}–{row['high']:,.0f}" if pd.notna(row.get("low")) and pd.notna(row.get("high")) else ""
+    spread = _("range {low}–{high}").format(low=i18n.number(row["low"]), high=i18n.number(row["high"])) if pd.notna(row.get("low")) and pd.notna(row.get("high")) else ""
     note = "; ".join(part for part in (_reports(row), spread) if part)
-    return Headline(f"Deaths recorded ({row['category']})", row["value"],
+    category = row["category"] if i18n.language() == "en" else CASUALTY_LABELS.get(row["category"], row["category"])
+    return Headline(_("Deaths recorded ({category})").format(category=category), row["value"],
                     (_date(row["period_start"]), _date(row["period_end"])), **_cite(row), note=note)
 
 
 def _camps(row: pd.Series) -> Headline:
-    capacity = f"stated capacity {row['capacity']:,.0f}" if pd.notna(row.get("capacity")) else ""
-    return Headline(f"People in {int(row['camps']):,} camps", row["value"],
+    capacity = _("stated capacity {capacity}").format(capacity=i18n.number(row["capacity"])) \
+        if pd.notna(row.get("capacity")) else ""
+    return Headline(_("People in {count} camps").format(count=i18n.number(int(row["camps"]))), row["value"],
                     (None, _date(row["period_end"])), **_cite(row), note=capacity)
 
 

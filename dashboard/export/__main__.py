@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from dashboard import i18n
 from dashboard import catalog
 from dashboard.export import files, images
 from warehouse import WarehouseMissing, resolve_db_path
@@ -41,7 +42,8 @@ def _day(ctx, param, value: str | None) -> date | None:
 @click.option("--site", type=click.Path(path_type=Path, file_okay=False),
               help="Write every page as a static HTML snapshot into this folder (opens from file:// or any web server).")
 @click.option("--lang", type=click.Choice(("en", "ar")), default="en", show_default=True,
-              help="With --site: the language of the snapshot's pages around the charts.")
+              help="The language of the export: the briefing pack, a chart's title, legend and source footer, "
+                   "and with --site the snapshot's pages (Arabic: right to left).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), envvar="EXPORT_FORMAT",
               help="File format; default: from the --out suffix.")
 @click.option("--out", type=click.Path(path_type=Path), envvar="EXPORT_OUT",
@@ -71,14 +73,15 @@ def main(list_charts, chart, brief, site, lang, fmt, out, start, end, whole_span
             start, end = _default_period(db_path)
         filters = Filters(start=start, end=end, governorates=tuple(governorate), sources=tuple(source),
                           figure_types=tuple(figure_type))
-        if site:
-            written = _site(site, filters, db_path, lang)
-        elif brief:
-            written = _brief(filters, db_path, fmt, out)
-        elif chart:
-            written = _chart(chart, filters, db_path, fmt, out)
-        else:
-            raise click.UsageError("name a chart with --chart NAME, or use --brief, --site DIR or --list")
+        with i18n.using(lang):
+            if site:
+                written = _site(site, filters, db_path, lang)
+            elif brief:
+                written = _brief(filters, db_path, fmt, out)
+            elif chart:
+                written = _chart(chart, filters, db_path, fmt, out)
+            else:
+                raise click.UsageError("name a chart with --chart NAME, or use --brief, --site DIR or --list")
     except (WarehouseMissing, images.ImageExportUnavailable) as error:
         raise click.ClickException(str(error)) from None
     for path in written:

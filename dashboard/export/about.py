@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from dashboard import formats
+from dashboard import formats, i18n
+from dashboard.i18n import N_, _
 from dashboard.catalog import ChartData
 from warehouse.queries import Filters
 
-PROJECT = "Northwest Syria displacement dashboard"
+PROJECT = N_("Northwest Syria displacement dashboard")
 
 
 def day(value: date | None) -> str:
@@ -27,7 +28,7 @@ def day(value: date | None) -> str:
 
 def period_text(start: date | None, end: date | None) -> str:
     if not start and not end:
-        return "not stated"
+        return _("not stated")
     if start == end:
         return day(start)
     return f"{day(start)} – {day(end)}"
@@ -41,17 +42,24 @@ def describe_filters(filters: Filters, names: Mapping[str, str] | None = None) -
     names = names or {}
     parts = []
     if filters.start or filters.end:
-        parts.append(f"Period: {day(filters.start) if filters.start else 'any'} – {day(filters.end) if filters.end else 'any'}")
-    labelled = (("Governorates", filters.governorates), ("Sources", filters.sources), ("Figure types", filters.figure_types))
+        parts.append(_("Period: {start} – {end}").format(start=day(filters.start) if filters.start else _("any"),
+                                                        end=day(filters.end) if filters.end else _("any")))
+    labelled = ((N_("Governorates"), filters.governorates), (N_("Sources"), filters.sources),
+                (N_("Figure types"), filters.figure_types))
     for label, values in labelled:
         if values:
-            parts.append(f"{label}: " + ", ".join(_named(v, names) for v in values))
-    parts.extend(f"{key.replace('_', ' ').capitalize()}: {_named(value, names)}" for key, value in filters.extra)
-    return " · ".join(parts) or "No filters: every figure in the warehouse"
+            parts.append(f"{_(label)}: " + ", ".join(_named(v, names) for v in values))
+    parts.extend(f"{_(EXTRA_LABELS.get(key, key.replace('_', ' ').capitalize()))}: {_named(value, names)}"
+                 for key, value in filters.extra)
+    return " · ".join(parts) or _("No filters: every figure in the warehouse")
+
+
+EXTRA_LABELS = {"District": N_("District"), "district": N_("District"), "breakdown": N_("Breakdown"),
+                "level": N_("Level"), "month": N_("Month")}
 
 
 def _named(code: str, names: Mapping[str, str]) -> str:
-    return f"{names[code]} ({code})" if code in names and names[code] != code else code
+    return f"{names[code]} ({i18n.isolate(code)})" if code in names and names[code] != code else code
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ class About:
 
     @property
     def sources_text(self) -> str:
-        return "; ".join(self.sources) or "no source recorded"
+        return "; ".join(self.sources) or _("no source recorded")
 
     def sources_brief(self, limit: int = 500) -> str:
         """The sources, short enough for an image footer.
@@ -84,37 +92,48 @@ class About:
         if len(self.sources_text) <= limit:
             return self.sources_text
         counts = Counter(source.split(", ", 1)[0] for source in self.sources)
-        named = [f"{p} ({n} documents)" if n > 1 else p for p, n in counts.most_common()]
+        named = [_("{publisher} ({count} documents)").format(publisher=p, count=i18n.number(n)) if n > 1 else p
+                 for p, n in counts.most_common()]
         shown = []
         for item in named:
             if len("; ".join(shown + [item])) > limit:
                 break
             shown.append(item)
-        more = f"; and {len(named) - len(shown)} more publishers" if len(shown) < len(named) else ""
-        return (f"{'; '.join(shown)}{more}. Titles and dates of all {len(self.sources)} documents: "
-                "the About sheet of the XLSX export and the briefing pack.")
+        more = "; " + _("and {count} more publishers").format(count=i18n.number(len(named) - len(shown))) \
+            if len(shown) < len(named) else ""
+        return _("{publishers}{more}. Titles and dates of all {count} documents: "
+                 "the About sheet of the XLSX export and the briefing pack.").format(
+            publishers="; ".join(shown), more=more, count=i18n.number(len(self.sources)))
 
     def footer_lines(self) -> list[str]:
         """The three lines an image carries under the plot."""
+        if i18n.language() == "en":
+            return [
+                f"Sources: {self.sources_brief()}",
+                f"Reference period: {self.period_text}." + (f" {self.measure}" if self.measure else ""),
+                f"Exported {self.exported_on:%Y-%m-%d} from the {PROJECT}"
+                + (f" (warehouse: {self.warehouse_version})" if self.warehouse_version else "") + ".",
+            ]
         return [
-            f"Sources: {self.sources_brief()}",
-            f"Reference period: {self.period_text}." + (f" {self.measure}" if self.measure else ""),
-            f"Exported {self.exported_on:%Y-%m-%d} from the {PROJECT}"
-            + (f" (warehouse: {self.warehouse_version})" if self.warehouse_version else "") + ".",
+            _("Sources: {sources}").format(sources=i18n.isolate(self.sources_brief())),
+            _("Reference period: {period}").format(period=self.period_text) + "." + (f" {self.measure}" if self.measure else ""),
+            _("Exported {day} from the {project}").format(day=day(self.exported_on), project=_(PROJECT))
+            + (" " + _("(warehouse: {version})").format(version=i18n.isolate(self.warehouse_version))
+               if self.warehouse_version else "") + ".",
         ]
 
     def rows(self) -> list[tuple[str, str]]:
         """Label/value pairs for the XLSX About sheet and the CSV sidecar."""
         return [
-            ("Title", self.title),
-            ("Filters", self.filters),
-            ("Sources", self.sources_text),
-            ("Reference period", self.period_text),
-            ("Measure", self.measure),
-            ("Export date", f"{self.exported_on:%Y-%m-%d}"),
-            ("Warehouse version", self.warehouse_version),
-            ("Produced by", PROJECT),
-            *(("Note", n) for n in self.notes),
+            (_("Title"), self.title),
+            (_("Filters"), self.filters),
+            (_("Sources"), self.sources_text),
+            (_("Reference period"), self.period_text),
+            (_("Measure"), self.measure),
+            (_("Export date"), f"{self.exported_on:%Y-%m-%d}"),
+            (_("Warehouse version"), self.warehouse_version),
+            (_("Produced by"), _(PROJECT)),
+            *((_("Note"), n) for n in self.notes),
         ]
 
     def text(self) -> str:

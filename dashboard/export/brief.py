@@ -17,21 +17,22 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import catalog, story
+from dashboard import catalog, i18n, story
 from dashboard.catalog import ChartData, Query
 from dashboard.export import images, printed
 from dashboard.export.about import PROJECT, About, day, describe_filters, file_stem, period_text
 from dashboard.export.files import about_for, filter_names, version_label
 from dashboard.export.references import Reference, References, label
 from dashboard.story import Headline
+from dashboard.i18n import N_, _
 from warehouse.queries import Filters
 
-TITLE = "Displacement in Northwest Syria"
-KICKER = "Northwest Syria · Briefing"
-SUBTITLE = "Idleb and northern Aleppo, against the conflict timeline of the 2019–2020 offensive"
+TITLE = N_("Displacement in Northwest Syria")   # English here; every use reads _(TITLE), the pack's language
+KICKER = N_("Northwest Syria · Briefing")
+SUBTITLE = N_("Idleb and northern Aleppo, against the conflict timeline of the 2019–2020 offensive")
 PNG_SCALE = 2      # 1920 px for 180 mm: about 270 dpi on paper
 MAX_PAGES = 6
-METHODOLOGY = (
+METHODOLOGY = N_(
     "Figures are shown as each publisher reported them, over the period each report covers. Flows (people "
     "displaced during a period) and stocks (people present at a date) are never added together, figures from "
     "different publishers are never summed, and cumulative reports ('since 1 December') are drawn as their own "
@@ -53,7 +54,7 @@ class PackChart:
 
     @property
     def caption(self) -> str:
-        when = f"Reference period: {self.about.period_text}." if any(self.about.period) else ""
+        when = _("Reference period: {period}").format(period=self.about.period_text) + "." if any(self.about.period) else ""
         return " ".join(part for part in (when, self.about.measure) if part)
 
 
@@ -72,11 +73,16 @@ class Pack:
     charts: list[PackChart]
     not_shown: list[str]
     references: list[Reference] = field(default_factory=list)
+    language: str = i18n.DEFAULT   # the pack's language: Arabic packs are laid out right to left
 
     @property
     def footer_lines(self) -> list[str]:
-        return [f"Exported {day(self.exported_on)} from the {PROJECT} · warehouse: {self.version}",
-                f"Filters: {self.filters_text}"]
+        if self.language == "en":
+            return [f"Exported {day(self.exported_on)} from the {PROJECT} · warehouse: {self.version}",
+                    f"Filters: {self.filters_text}"]
+        return [_("Exported {day} from the {project} · warehouse: {version}").format(
+                    day=day(self.exported_on), project=_(PROJECT), version=i18n.isolate(self.version)),
+                _("Filters: {filters}").format(filters=self.filters_text)]
 
 
 # --- gathering ----------------------------------------------------------------
@@ -100,7 +106,7 @@ def _period_text(query: Query, filters: Filters) -> str:
         return period_text(filters.start, filters.end)
     span = query("options.date_span", None)
     if span.empty or pd.isna(span.iloc[0]["first_day"]):
-        return "All dates"
+        return _("All dates")
     return period_text(pd.Timestamp(span.iloc[0]["first_day"]).date(), pd.Timestamp(span.iloc[0]["last_day"]).date())
 
 
@@ -132,7 +138,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
             continue
         cited = getattr(chart, "references", None) or chart.sources  # records with links, else text
         item = PackChart(chart, about_for(chart, filters, query=query, exported_on=exported_on),
-                         section.heading if section else "", refs.cite(cited))
+                         _(section.heading) if section else "", refs.cite(cited))
         if pictures:
             item.picture = start_picture(chart)
         if is_map:
@@ -143,18 +149,18 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
         filters=filters, filters_text=describe_filters(filters, filter_names(query, filters)),
         period_text=_period_text(query, filters), exported_on=exported_on, version=version_label(query),
         headlines=headlines, events=numbered_events, map=the_map, charts=drawn, not_shown=not_shown,
-        references=refs.entries,
+        references=refs.entries, language=i18n.language(),
     )
 
 
 def headline_parts(headline: Headline) -> tuple[str, str, str]:
     """(number, label, 'when · note') as a key-figure box shows them."""
-    when = f"as of {day(headline.period[1])}" if headline.is_stock else period_text(*headline.period)
-    return f"{headline.value:,.0f}", headline.label, when + (f" · {headline.note}" if headline.note else "")
+    when = _("as of {day}").format(day=day(headline.period[1])) if headline.is_stock else period_text(*headline.period)
+    return i18n.number(headline.value), headline.label, when + (f" · {headline.note}" if headline.note else "")
 
 
 def event_line(event: pd.Series) -> str:
-    return f"{day(pd.Timestamp(event['event_date']).date())} — {event['title']}"
+    return f"{day(pd.Timestamp(event['event_date']).date())} — {i18n.isolate(event['title'])}"
 
 
 # --- PDF ----------------------------------------------------------------------
@@ -181,6 +187,12 @@ ol.sources{font-size:.85em;list-style:none;padding-left:0}ol.sources li{margin:.
 footer.pack{font-size:.8em;color:#555;border-top:1px solid #ccc;margin-top:2em;padding-top:.5em}
 @media print{.band{margin:0}}
 """
+RTL_CSS = """
+body{font-family:'Noto Sans Arabic','DejaVu Sans',Arial,sans-serif}
+.when{text-align:left}.figure{border-left:none;border-right:4px solid #005EB8}
+ol.sources{padding-right:0}ol.sources li{padding-left:0;padding-right:2.6em}
+.label{text-transform:none;letter-spacing:0}
+"""
 
 
 def _refs_html(numbers: list[int]) -> str:
@@ -194,18 +206,23 @@ def _figure_html(item: PackChart, first: bool) -> str:
 
 
 def _chart_html(item: PackChart, first: bool) -> str:
+    sources = html.escape(_("Sources:"))
     return (f"<section class='chart'><h3>{html.escape(item.chart.title)}</h3>{_figure_html(item, first)}"
-            f"<p class='small'>{html.escape(item.caption)} Sources: {_refs_html(item.refs)}</p></section>")
+            f"<p class='small'>{html.escape(item.caption)} {sources} {_refs_html(item.refs)}</p></section>")
 
 
 def to_html(pack: Pack) -> bytes:
     """The pack as one self-contained page: plotly.js embedded once, interactive charts."""
-    parts = [f"<style>{CSS}</style><header class='band'><div><div class='kicker'>{html.escape(KICKER.upper())}</div>"
-             f"<h1>{html.escape(TITLE)}</h1><div>{html.escape(SUBTITLE)}</div></div>"
-             f"<div class='when'><b>{html.escape(pack.period_text)}</b><br>Issued {day(pack.exported_on)}</div></header>"]
-    parts.append("<h2 class='label'>Key figures</h2>")
+    issued, key_figures = _("Issued {day}").format(day=day(pack.exported_on)), _("Key figures")
+    no_figures, key_events = _("No headline figures for this selection."), _("Key events")
+    parts = [f"<style>{CSS}{RTL_CSS if pack.language in i18n.RTL else ''}</style><header class='band'><div>"
+             f"<div class='kicker'>{html.escape(_(KICKER).upper())}</div>"
+             f"<h1>{html.escape(_(TITLE))}</h1><div>{html.escape(_(SUBTITLE))}</div></div>"
+             f"<div class='when'><b>{html.escape(pack.period_text)}</b><br>"
+             f"{html.escape(issued)}</div></header>"]
+    parts.append(f"<h2 class='label'>{html.escape(key_figures)}</h2>")
     if not pack.headlines:
-        parts.append("<p>No headline figures for this selection.</p>")
+        parts.append(f"<p>{html.escape(no_figures)}</p>")
     boxes = "".join(
         f"<div class='figure'><div class='n'>{html.escape(n)}</div><div class='what'>{html.escape(what)}</div>"
         f"<div class='fwhen'>{html.escape(when)} {_refs_html([ref])}</div></div>"
@@ -213,7 +230,7 @@ def to_html(pack: Pack) -> bytes:
     parts.append(f"<div class='figures'>{boxes}</div>")
     if pack.events:
         items = "".join(f"<li>{html.escape(event_line(e))} {_refs_html([ref])}</li>" for e, ref in pack.events)
-        parts.append(f"<h2 class='label'>Key events</h2><ul>{items}</ul>")
+        parts.append(f"<h2 class='label'>{html.escape(key_events)}</h2><ul>{items}</ul>")
     first = True
     sections = ([(pack.map.section, pack.map)] if pack.map else []) + [(c.section, c) for c in pack.charts]
     current = None
@@ -224,11 +241,13 @@ def to_html(pack: Pack) -> bytes:
         parts.append(_chart_html(item, first))
         first = False
     if pack.not_shown:
-        parts.append(f"<p class='small'><b>Not shown</b> (no figures for this selection): "
-                     f"{html.escape('; '.join(pack.not_shown))}.</p>")
+        not_shown = _("Not shown")
+        why = _("(no figures for this selection): {charts}.").format(charts="; ".join(pack.not_shown))
+        parts.append(f"<p class='small'><b>{html.escape(not_shown)}</b> {html.escape(why)}</p>")
     parts.append(_sources_html(pack.references))
     parts.append("<footer class='pack'>" + "<br>".join(html.escape(line) for line in pack.footer_lines) + "</footer>")
-    return images.html_page(f"{TITLE} — briefing, {pack.period_text}", "".join(parts)).encode("utf-8")
+    return images.html_page(_("{title} — briefing, {period}").format(title=_(TITLE), period=pack.period_text),
+                            "".join(parts)).encode("utf-8")
 
 
 def _sources_html(references: list[Reference]) -> str:
@@ -236,7 +255,8 @@ def _sources_html(references: list[Reference]) -> str:
     for ref in references:
         link = f" <a href='{html.escape(ref.url)}'>{html.escape(ref.url)}</a>" if ref.url else ""
         items.append(f"<li id='ref-{ref.number}'><b>[{ref.number}]</b> {html.escape(ref.text)}{link}</li>")
-    return (f"<h2 class='label'>Sources</h2><p class='small'>{html.escape(METHODOLOGY)}</p>"
+    heading, methodology = _("Sources"), _(METHODOLOGY)
+    return (f"<h2 class='label'>{html.escape(heading)}</h2><p class='small'>{html.escape(methodology)}</p>"
             f"<ol class='sources'>{''.join(items)}</ol>")
 
 

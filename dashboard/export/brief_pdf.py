@@ -7,12 +7,14 @@ keeps their text readable), so a busy period still prints in a few pages.
 """
 from __future__ import annotations
 
+from dashboard import i18n
 from dashboard.export import images
 from dashboard.export.brief import (
     KICKER, METHODOLOGY, SUBTITLE, TITLE, Pack, PackChart, event_line, headline_parts, start_picture,
 )
 from dashboard.export.pdf import BriefPDF, fit
 from dashboard.export.references import label
+from dashboard.i18n import _
 
 CHART_HEIGHTS_MM = (118, 100, 86)   # largest chart picture, tried in turn until the pack fits
 MAP_MIN_MM = 90
@@ -27,12 +29,12 @@ def _pictures(pack: Pack) -> dict[str, bytes | str]:
         if picture is None:
             picture = item.picture = start_picture(item.chart)
         if isinstance(picture, images.ImageExportUnavailable):
-            out[item.chart.name] = f"Chart image unavailable: {picture} The HTML briefing pack shows it."
+            out[item.chart.name] = _("Chart image unavailable: {reason} The HTML briefing pack shows it.").format(reason=picture)
             continue
         try:
             out[item.chart.name] = images.collect(picture)
         except Exception as error:  # noqa: BLE001 - one chart that fails to draw must not sink the pack
-            out[item.chart.name] = f"Chart image could not be drawn ({type(error).__name__}: {error})."
+            out[item.chart.name] = _("Chart image could not be drawn ({error}).").format(error=f"{type(error).__name__}: {error}")
     return out
 
 
@@ -46,7 +48,7 @@ def write(pack: Pack, max_pages: int) -> bytes:
 
 
 def _layout(pack: Pack, pictures: dict[str, bytes | str], chart_mm: float) -> BriefPDF:
-    pdf = BriefPDF(pack.footer_lines)
+    pdf = BriefPDF(pack.footer_lines, rtl=pack.language in i18n.RTL, page_label=_("Page {page} of {pages}"))
     _first_page(pdf, pack, pictures)
     current = None
     for item in pack.charts:
@@ -59,19 +61,21 @@ def _layout(pack: Pack, pictures: dict[str, bytes | str], chart_mm: float) -> Br
 
 def _first_page(pdf: BriefPDF, pack: Pack, pictures: dict[str, bytes | str]) -> None:
     pdf.add_page()
-    pdf.title_band(KICKER, TITLE, [pack.period_text, f"Issued {pack.exported_on.day} {pack.exported_on:%b %Y}"])
-    pdf.paragraph(SUBTITLE + ". Numbers in brackets refer to the sources listed at the end.", size=8.5, grey=True)
+    issued = f"Issued {pack.exported_on.day} {pack.exported_on:%b %Y}" if pack.language == "en" else \
+        _("Issued {day}").format(day=i18n.day(pack.exported_on))
+    pdf.title_band(_(KICKER), _(TITLE), [pack.period_text, issued])
+    pdf.paragraph(_(SUBTITLE) + ". " + _("Numbers in brackets refer to the sources listed at the end."), size=8.5, grey=True)
     if pdf.font_note:
         pdf.paragraph(pdf.font_note, size=8)
-    pdf.label("Key figures")
+    pdf.label(_("Key figures"))
     if not pack.headlines:
-        pdf.paragraph("No headline figures for this selection.", size=9)
+        pdf.paragraph(_("No headline figures for this selection."), size=9)
     boxes = [(n, what, f"{when} {label([ref])}") for (n, what, when), ref in
              ((headline_parts(h), ref) for h, ref in pack.headlines)]
     for start in range(0, len(boxes), BOXES_PER_ROW):
         pdf.key_figures(boxes[start:start + BOXES_PER_ROW])
     if pack.events:
-        pdf.label("Key events")
+        pdf.label(_("Key events"))
         for event, ref in pack.events:
             pdf.bullet(f"{event_line(event)} {label([ref])}")
         pdf.ln(1)
@@ -81,9 +85,9 @@ def _first_page(pdf: BriefPDF, pack: Pack, pictures: dict[str, bytes | str]) -> 
 
 def _map_block(pdf: BriefPDF, item: PackChart, picture: bytes | str) -> None:
     """The map fills what is left of the first page (it is never pushed to page 2)."""
-    pdf.label(item.section or "Where people went")
+    pdf.label(item.section or _("Where people went"))
     pdf.heading(item.chart.title, size=10.5)
-    caption = f"{item.caption} Sources: {label(item.refs)}"
+    caption = " ".join((item.caption, _("Sources:"), label(item.refs)))
     room = pdf.bottom - pdf.get_y() - _caption_mm(pdf, caption) - 2
     if isinstance(picture, str):
         pdf.paragraph(picture, size=9)
@@ -102,7 +106,7 @@ def _caption_mm(pdf: BriefPDF, text: str, size: float = 7.5) -> float:
 
 def _chart_block(pdf: BriefPDF, item: PackChart, picture: bytes | str, chart_mm: float, current: str | None) -> str:
     """Section label (when the section changes), title, picture, caption with references: on one page."""
-    caption = f"{item.caption} Sources: {label(item.refs)}"
+    caption = " ".join((item.caption, _("Sources:"), label(item.refs)))
     picture_mm = fit(picture, pdf.epw, chart_mm)[1] if isinstance(picture, bytes) else 12
     needed = (9 if item.section != current else 0) + 7 + picture_mm + _caption_mm(pdf, caption) + 3
     if pdf.get_y() + needed > pdf.bottom:
@@ -126,13 +130,13 @@ def _closing(pdf: BriefPDF, pack: Pack) -> None:
     if pack.not_shown:
         if pdf.get_y() + 12 > pdf.bottom:
             pdf.add_page()
-        pdf.paragraph("Not shown (no figures for this selection): " + "; ".join(pack.not_shown) + ".",
+        pdf.paragraph(_("Not shown (no figures for this selection): {charts}.").format(charts="; ".join(pack.not_shown)),
                       size=8, bold_label=True)
     if pdf.get_y() + 40 > pdf.bottom:
         pdf.add_page()
     pdf.ln(2)
-    pdf.label("Sources")
-    pdf.paragraph(METHODOLOGY, size=7.5, grey=True)
+    pdf.label(_("Sources"))
+    pdf.paragraph(_(METHODOLOGY), size=7.5, grey=True)
     for ref in pack.references:
         _reference(pdf, ref)
 
@@ -140,9 +144,11 @@ def _closing(pdf: BriefPDF, pack: Pack) -> None:
 def _reference(pdf: BriefPDF, ref) -> None:
     size, line = 7.2, 3.2
     pdf.set_font(pdf.family, "B", size)
-    pdf.set_x(pdf.l_margin)
-    pdf.cell(9, line, f"[{ref.number}]")
+    top = pdf.get_y()
+    pdf.set_x(pdf.w - pdf.r_margin - 9 if pdf.rtl else pdf.l_margin)
+    pdf.cell(9, line, f"[{ref.number}]", align="R" if pdf.rtl else "L")
     pdf.set_font(pdf.family, "", size)
     text = ref.text + (f" {ref.url}" if ref.url else "")
-    pdf.multi_cell(pdf.epw - 9, line, pdf.clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin if pdf.rtl else pdf.l_margin + 9, top)
+    pdf.multi_cell(pdf.epw - 9, line, pdf.clean(text), align=pdf.align, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(0.5)

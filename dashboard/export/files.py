@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard import catalog
 from dashboard.catalog import ChartData, Query
-from dashboard.export import images, tabular
+from dashboard.export import headers, images, tabular
 from dashboard.export.about import About, about_chart, file_stem
 from warehouse.queries import Filters
 
@@ -67,16 +67,18 @@ def about_for(chart: ChartData, filters: Filters, *, query: Query | None = None,
     )
 
 
-def export_chart(chart: ChartData, filters: Filters, fmt: str, about: About) -> Exported:
-    """The chart in one format. Image formats raise images.ImageExportUnavailable without Chromium."""
+def export_chart(chart: ChartData, filters: Filters, fmt: str, about: About, *, arabic_headers: bool = False) -> Exported:
+    """The chart in one format. Image formats raise images.ImageExportUnavailable without Chromium.
+    `arabic_headers`: CSV and Excel columns named in the page's language (an Arabic page's option)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     extension, mime = FORMATS[fmt]
     name = f"{file_stem(chart.export_name or chart.name, filters, chart.period)}.{extension}"
+    rows = headers.arabic_headers(chart.data) if arabic_headers else chart.data
     if fmt == "csv":
-        data = tabular.to_csv(chart.data)
+        data = tabular.to_csv(rows)
     elif fmt == "xlsx":
-        data = tabular.to_xlsx(chart.data, about)
+        data = tabular.to_xlsx(rows, about)
     elif fmt == "about":
         data = about.text().encode("utf-8")
     elif fmt == "html":

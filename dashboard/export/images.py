@@ -24,6 +24,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from dashboard import i18n
 from dashboard.catalog import ChartData
 from dashboard.export.about import About
 
@@ -98,6 +99,18 @@ def decorate(chart: ChartData, about: About, width: int = WIDTH, height: int = H
         xref="paper", x=0, xanchor="left", xshift=-60, yref="paper", y=0, yanchor="top",
         yshift=-(bottom - footer_px), font={"size": FOOTER_FONT, "color": "#333"},
     )
+    return _right_to_left(fig) if i18n.is_rtl() else fig
+
+
+def _right_to_left(fig: go.Figure) -> go.Figure:
+    """An Arabic export: title, filters, legend and the source footer read from the right."""
+    title = fig.layout.title
+    fig.update_layout(title={"x": 0.99, "xanchor": "right", "text": i18n.rtl_line(title.text),
+                             "subtitle": {"text": i18n.rtl_line(title.subtitle.text)}},
+                      legend={"x": 1, "xanchor": "right"},
+                      font={"family": "Noto Sans Arabic, DejaVu Sans, sans-serif"})
+    footer = fig.layout.annotations[-1]
+    footer.update(text=i18n.rtl_line(footer.text), align="right", x=1, xanchor="right", xshift=20)
     return fig
 
 
@@ -113,13 +126,18 @@ def about_html(about: About) -> str:
 
 
 def html_page(title: str, body: str) -> str:
+    """A standalone page in the language of the export (right to left in Arabic; charts stay left to right)."""
+    lang = i18n.language()
+    direction = "rtl" if i18n.is_rtl() else "ltr"
+    rtl = ("body{font-family:'Noto Sans Arabic','DejaVu Sans',Arial,sans-serif}td,th{text-align:right}"
+           "dd{margin-left:0;margin-right:1em}.plotly-graph-div,.js-plotly-plot{direction:ltr}") if direction == "rtl" else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{direction}\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(title)}</title>"
         "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#222;max-width:1250px}"
         "dt{font-weight:bold;margin-top:.4em}dd{margin-left:1em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-        ".about{font-size:90%;color:#333;border-top:1px solid #ccc;margin-top:1em}</style>"
+        ".about{font-size:90%;color:#333;border-top:1px solid #ccc;margin-top:1em}" + rtl + "</style>"
         f"</head><body>{body}</body></html>\n"
     )
 

@@ -32,8 +32,11 @@ class BriefPDF(FPDF):
     RULE = (200, 200, 200)
     FOOTER_H = 14               # mm kept free at the bottom of every page
 
-    def __init__(self, footer_lines: list[str] | str) -> None:
+    def __init__(self, footer_lines: list[str] | str, *, rtl: bool = False, page_label: str = "Page {page} of {pages}") -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
+        self.rtl = rtl                            # an Arabic pack: text aligned right, boxes mirrored
+        self.align = "R" if rtl else "L"
+        self.page_label = page_label
         self.footer_lines = [footer_lines] if isinstance(footer_lines, str) else list(footer_lines)
         self.set_auto_page_break(auto=True, margin=self.FOOTER_H + 4)
         self.set_margins(15, 14, 15)
@@ -89,9 +92,11 @@ class BriefPDF(FPDF):
         self.set_xy(self.l_margin, top + 1.2)
         width = self.epw - 22
         for line in self.footer_lines:
-            self.multi_cell(width, 3, self.clean(line), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_xy(self.w - self.r_margin - 22, top + 1.2)
-        self.cell(22, 3, f"Page {self.page_no()} of {{nb}}", align="R")
+            self.set_x(self.l_margin + (22 if self.rtl else 0))
+            self.multi_cell(width, 3, self.clean(line), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_xy(self.l_margin if self.rtl else self.w - self.r_margin - 22, top + 1.2)
+        self.cell(22, 3, self.clean(self.page_label.format(page=self.page_no(), pages="{nb}")),
+                  align="L" if self.rtl else "R")
         self.set_text_color(0)
 
     def title_band(self, kicker: str, title: str, right: list[str]) -> None:
@@ -100,17 +105,18 @@ class BriefPDF(FPDF):
         self.set_fill_color(*self.ACCENT)
         self.rect(0, 0, self.w, height, style="F")
         self.set_text_color(255)
-        self.set_xy(self.l_margin, 6)
+        title_x = self.w - self.r_margin - 130 if self.rtl else self.l_margin  # Arabic: the title on the right
+        self.set_xy(title_x, 6)
         self.set_font(self.family, "B", 8.5)
-        self.cell(130, 4, self.clean(kicker.upper()))
-        self.set_xy(self.l_margin, 12)
+        self.cell(130, 4, self.clean(kicker.upper()), align=self.align)
+        self.set_xy(title_x, 12)
         self.set_font(self.family, "B", 19)
-        self.multi_cell(130, 8, self.clean(title), align="L")
+        self.multi_cell(130, 8, self.clean(title), align=self.align)
         self.set_font(self.family, "", 9)
         for i, line in enumerate(right):
             self.set_font(self.family, "B" if i == 0 else "", 10 if i == 0 else 8.5)
-            self.set_xy(self.w - self.r_margin - 60, 7 + 5.5 * i)
-            self.cell(60, 5, self.clean(line), align="R")
+            self.set_xy(self.l_margin if self.rtl else self.w - self.r_margin - 60, 7 + 5.5 * i)
+            self.cell(60, 5, self.clean(line), align="L" if self.rtl else "R")
         self.set_text_color(0)
         self.set_y(height + 4)
 
@@ -118,7 +124,7 @@ class BriefPDF(FPDF):
         """A section label in capitals with a thin rule under it."""
         self.set_font(self.family, "B", 9)
         self.set_text_color(*self.ACCENT)
-        self.cell(0, 5, self.clean(text.upper()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5, self.clean(text.upper()), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(*self.ACCENT)
         self.set_line_width(0.3)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
@@ -139,31 +145,41 @@ class BriefPDF(FPDF):
             self.set_xy(x + 2.5, top + 2)
             self.set_text_color(*self.ACCENT)
             self.set_font(self.family, "B", 17 if len(boxes) < 5 else 14)
-            self.cell(width - 5, 8, self.clean(number), new_x=XPos.LEFT, new_y=YPos.NEXT)
+            if self.rtl:  # the first box on the right
+                x = self.w - self.r_margin - width - i * (width + gap)
+                self.set_xy(x + 2.5, top + 2)
+            self.cell(width - 5, 8, self.clean(number), align=self.align, new_x=XPos.LEFT, new_y=YPos.NEXT)
             self.set_text_color(0)
             self.set_font(self.family, "B", 8.5)
-            self.multi_cell(width - 5, 3.8, self.clean(text), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.multi_cell(width - 5, 3.8, self.clean(text), align=self.align, new_x=XPos.LEFT, new_y=YPos.NEXT)
             self.set_text_color(*self.GREY)
             self.set_font(self.family, "", 7)
-            self.multi_cell(width - 5, 3.2, self.clean(small), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.multi_cell(width - 5, 3.2, self.clean(small), align=self.align, new_x=XPos.LEFT, new_y=YPos.NEXT)
             self.set_text_color(0)
             heights.append(self.get_y() - top + 2)
         height = max(heights)
         self.set_fill_color(*self.ACCENT)
-        for i in range(len(boxes)):  # a coloured stripe on the left of each box, as flash updates have
-            self.rect(self.l_margin + i * (width + gap), top, 1.0, height, style="F")
+        for i in range(len(boxes)):  # a coloured stripe on the left of each box (the right in Arabic)
+            left = self.l_margin + i * (width + gap)
+            self.rect(self.w - self.r_margin - i * (width + gap) - 1.0 if self.rtl else left, top, 1.0, height, style="F")
         self.set_y(top + height + 3)
 
     def bullet(self, text: str, size: float = 8.5) -> None:
         self.set_font(self.family, "", size)
-        self.set_x(self.l_margin)
-        self.cell(4, size * 0.45, "•")
-        self.multi_cell(self.epw - 4, size * 0.45, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.rtl:  # the bullet on the right, the text to its left
+            top = self.get_y()
+            self.set_xy(self.w - self.r_margin - 4, top)
+            self.cell(4, size * 0.45, "•", align="R")
+            self.set_xy(self.l_margin, top)
+        else:
+            self.set_x(self.l_margin)
+            self.cell(4, size * 0.45, "•")
+        self.multi_cell(self.epw - 4, size * 0.45, self.clean(text), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(0.6)
 
     def heading(self, text: str, size: float = 14) -> None:
         self.set_font(self.family, "B", size)
-        self.multi_cell(0, size * 0.5, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, self.clean(text), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1.5)
 
     def paragraph(self, text: str, size: float = 10, bold: bool = False, bold_label: bool = False,
@@ -172,7 +188,7 @@ class BriefPDF(FPDF):
         family = self.mono if mono else self.family
         if grey:
             self.set_text_color(*self.GREY)
-        if bold_label and ":" in text:
+        if bold_label and ":" in text and not self.rtl:
             label, rest = text.split(":", 1)
             self.set_font(family, "B", size)
             self.write(size * 0.45, self.clean(label + ":"))
@@ -181,7 +197,7 @@ class BriefPDF(FPDF):
             self.ln(size * 0.45)
         else:
             self.set_font(family, "B" if bold else "", size)
-            self.multi_cell(0, size * 0.45, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, size * 0.45, self.clean(text), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
         self.ln(1.2)
 

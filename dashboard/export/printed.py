@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from dashboard import i18n
 from dashboard.catalog import ChartData
+from dashboard.i18n import _
 
 WIDTH_PX = 960            # 180 mm of A4 text width: 1 px = 0.19 mm
 FONT_PX = 15              # 2.8 mm ≈ 8 pt on paper
@@ -34,11 +36,12 @@ def _legend_rows(fig: go.Figure) -> int:
 
 def _one_entry_for_event_ticks(fig: go.Figure) -> None:
     """On paper a legend entry per event category cannot be clicked: one entry for all the ticks."""
-    ticks = [t for t in fig.data if str(getattr(t, "name", "") or "").startswith(EVENT_TICKS)]
+    prefix = _("Events: {name}").format(name="")
+    ticks = [t for t in fig.data if str(getattr(t, "name", "") or "").lstrip(i18n.RLI).startswith((EVENT_TICKS, prefix))]
     for i, trace in enumerate(ticks):
         trace.showlegend = i == 0
         if i == 0:
-            trace.name = "Other events (the dashboard lists them)"
+            trace.name = i18n.rtl_line(_("Other events (the dashboard lists them)"))
 
 
 def is_map(fig: go.Figure) -> bool:

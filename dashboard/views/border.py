@@ -8,40 +8,45 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from dashboard import i18n
+from dashboard.i18n import _
+
 from dashboard import border_bands
+from dashboard.charts import band_name
 from dashboard.components import require_warehouse, show_chart
 from dashboard.data import chart, query
 from dashboard.filters import current
 
-st.title("Toward the border")
-st.caption("Distance bands: 0–10, 10–25, 25–50 and over 50 km from the Turkey–Syria border, measured from each "
-           "destination's sub-district (an area over several bands is shown as spanning them). Cumulative reports "
-           "('displaced since 1 December') are never added to each other.")
+st.title(_("Toward the border"))
+st.caption(_("Distance bands: 0–10, 10–25, 25–50 and over 50 km from the Turkey–Syria border, measured from each "
+             "destination's sub-district (an area over several bands is shown as spanning them). Cumulative reports "
+             "('displaced since 1 December') are never added to each other."))
 require_warehouse()
 filters = current()
 
 found = border_bands.breakdowns(query("border.destinations", filters))
 picked = found[0].key if found else None
 if len(found) > 1:
-    labels = {b.key: f"{border_bands.label_of(b)} — {b.placed:,.0f} placed" for b in found}
-    picked = st.selectbox("Destination breakdown (one publisher's report; reports are not added)", list(labels),
+    labels = {b.key: _("{breakdown} — {placed} placed").format(breakdown=border_bands.label_of(b), placed=i18n.number(b.placed))
+              for b in found}
+    picked = st.selectbox(_("Destination breakdown (one publisher's report; reports are not added)"), list(labels),
                           format_func=labels.get, key="border_breakdown")
 chosen = replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ()))
 show_chart(chart("displacement-by-border-band", chosen))
 if len(found) > 1:
-    with st.expander(f"All {len(found)} destination breakdowns loaded for this period"):
+    with st.expander(_("All {count} destination breakdowns loaded for this period").format(count=i18n.number(len(found)))):
         table = pd.DataFrame([{
-            "breakdown": border_bands.label_of(b), "people placed": b.placed,
-            "by band": "; ".join(f"{band}: {value:,.0f}" for band, value in
-                                 b.rows.groupby("destination_band")["individuals"].sum().items()),
+            _("breakdown"): border_bands.label_of(b), _("people placed"): b.placed,
+            _("by band"): "; ".join(f"{band_name(band)}: {i18n.number(value)}" for band, value in
+                                    b.rows.groupby("destination_band")["individuals"].sum().items()),
         } for b in found])
         st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={"people placed": st.column_config.NumberColumn(format="%,d")})
+                     column_config={_("people placed"): st.column_config.NumberColumn(format="%,d")})
 
 show_chart(chart("net-movement-toward-border", filters))
-level = st.radio("Show origin → destination flows", ["as published", "by governorate", "by district"],
-                 horizontal=True, key="flow_level")
-by = {"as published": "published", "by governorate": "governorate", "by district": "district"}[level]
+LEVELS = {"published": _("as published"), "governorate": _("by governorate"), "district": _("by district")}
+by = st.radio(_("Show origin → destination flows"), list(LEVELS), format_func=LEVELS.get,
+              horizontal=True, key="flow_level_by")
 flow_extra = (((("level", by),) if by != "governorate" else ())
               + ((("breakdown", picked),) if by == "published" and picked else ()))
 show_chart(chart("flows-origin-destination", replace(filters, extra=filters.extra + flow_extra)))

@@ -3,30 +3,33 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import i18n
+from dashboard.i18n import _
+
 from dashboard.components import require_warehouse, show_chart
 from dashboard.data import chart, query
 from dashboard.filters import current
 
-st.title("Camps and sites")
+st.title(_("Camps and sites"))
 require_warehouse()
 filters = current()
 
 reported = chart("idps-in-camps-reported", filters)  # situation-report totals, camp list or not
 if query("camps.camp_count") == 0:
     show_chart(reported)
-    st.info("No camp list is loaded, so there is no population against capacity per camp. Fill in the camps "
-            "template (`python -m etl template camps`) from a CCCM site list and load it with "
-            "`python -m etl load FILE`.")
+    st.info(_("No camp list is loaded, so there is no population against capacity per camp. Fill in the camps "
+              "template (`python -m etl template camps`) from a CCCM site list and load it with "
+              "`python -m etl load FILE`."))
     st.stop()
 
 occupancy = chart("camps-occupancy", filters)
 if not occupancy.is_empty:
     over = occupancy.data[occupancy.data["occupancy"] > 1]
     cols = st.columns(3)
-    cols[0].metric("Camps reporting", f"{len(occupancy.data):,}")
-    cols[1].metric("Over capacity", f"{len(over):,}")
+    cols[0].metric(_("Camps reporting"), i18n.number(len(occupancy.data)))
+    cols[1].metric(_("Over capacity"), i18n.number(len(over)))
     near = occupancy.data[occupancy.data["border_km"] < 10]
-    cols[2].metric("People in camps < 10 km from the border", f"{near['individuals'].sum():,.0f}")
+    cols[2].metric(_("People in camps < 10 km from the border"), i18n.number(near["individuals"].sum()))
 show_chart(occupancy)
 show_chart(chart("camps-trend", filters))
 if not reported.is_empty:

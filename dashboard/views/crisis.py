@@ -11,6 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import i18n
+from dashboard.i18n import _
+
 from dashboard import story
 from dashboard.catalog import ChartData
 from dashboard.components import plain, require_warehouse, show_chart
@@ -25,33 +28,34 @@ MAP_HEIGHT = 560   # the whole map and its legend on a 768-pixel-high laptop scr
 
 
 def _period(filters: Filters) -> str:
-    return period_text(filters.start, filters.end) if (filters.start or filters.end) else "the whole span of the data"
+    return period_text(filters.start, filters.end) if (filters.start or filters.end) else _("the whole span of the data")
 
 
 def _headlines(filters: Filters) -> None:
     figures = story.headline_figures(query, filters)
     if not figures:
-        st.info("No headline figures for this selection.")
+        st.info(_("No headline figures for this selection."))
         return
     for column, item in zip(st.columns(len(figures)), figures):
-        when = f"As of {day(item.period[1])}" if item.is_stock else period_text(*item.period)
+        when = _("As of {day}").format(day=day(item.period[1])) if item.is_stock else period_text(*item.period)
         published = f" ({day(item.published)})" if item.published else ""
         title = item.title if len(item.title) <= TITLE_CHARS else item.title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
         with column:
-            st.metric(item.label, f"{item.value:,.0f}", help=item.note or None)
-            st.caption(plain(f"{when}. Source: {item.publisher}, {title}{published}"),
+            st.metric(item.label, i18n.number(item.value), help=item.note or None)
+            st.caption(plain(_("{when}. Source: {source}{published}").format(
+                           when=when, source=i18n.isolate(f"{item.publisher}, {title}"), published=published)),
                        help=plain(f"{item.publisher}, {item.title}{published}") if title != item.title else None)
 
 
 def _key_events(filters: Filters) -> None:
     events = story.key_events(query("timeline.events", filters))
-    st.markdown("**Key events**")
+    st.markdown("**" + _("Key events") + "**")
     if events.empty:
-        st.caption("No events recorded for this selection.")
+        st.caption(_("No events recorded for this selection."))
         return
     for event in events.itertuples():  # the publisher under each event, the report's title on hover
-        st.markdown(f"**{day(pd.Timestamp(event.event_date).date())}** — {plain(event.title)}")
-        st.caption(plain(f"Source: {event.source_publisher}"), help=plain(f"{event.source_publisher}, {event.source_title}"))
+        st.markdown(f"**{day(pd.Timestamp(event.event_date).date())}** — {plain(i18n.isolate(event.title))}")
+        st.caption(plain(_("Source: {publisher}").format(publisher=i18n.isolate(event.source_publisher))), help=plain(f"{event.source_publisher}, {event.source_title}"))
 
 
 def _map(item: ChartData) -> ChartData:
@@ -72,8 +76,8 @@ def _section(section: story.Section, filters: Filters, not_shown: list[str]) -> 
             drawn.append(item)
     if not drawn:
         return
-    st.header(section.heading, divider="gray")
-    st.caption(section.lead)
+    st.header(_(section.heading), divider="gray")
+    st.caption(_(section.lead))
     if section.key == "displacement":
         left, right = st.columns([3, 1])
         with left:
@@ -85,17 +89,18 @@ def _section(section: story.Section, filters: Filters, not_shown: list[str]) -> 
         show_chart(_map(item) if item.name == story.MAP_CHART else story.on_period(item, filters))
 
 
-st.title("Displacement in Northwest Syria")
+st.title(_("Displacement in Northwest Syria"))
 require_warehouse()
 filters = current()
-st.markdown(f"**Crisis briefing · {_period(filters)}** · Idleb and northern Aleppo. Each figure names its "
-            "publisher and the period it covers; figures from different publishers are never added together.")
+st.markdown(_("**Crisis briefing · {period}** · Idleb and northern Aleppo. Each figure names its "
+              "publisher and the period it covers; figures from different publishers are never added together.").format(
+                  period=_period(filters)))
 _headlines(filters)
 missing: list[str] = []
 for part in story.SECTIONS:
     _section(part, filters, missing)
 if missing:
-    st.caption(plain("Not shown (no figures for this selection): " + "; ".join(missing) + "."))
+    st.caption(plain(_("Not shown (no figures for this selection): {charts}.").format(charts="; ".join(missing))))
 
 with st.sidebar:  # the same story as a printable pack, for briefings
     briefing_buttons(filters)

@@ -4,72 +4,77 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import i18n
+from dashboard.i18n import _
+
 from dashboard.components import require_warehouse
 from dashboard.data import query
 from dashboard.formats import readable
 
-st.title("Data and sources")
+st.title(_("Data and sources"))
 require_warehouse()
 
-st.subheader("Sources")
+st.subheader(_("Sources"))
 sources = query("admin.sources")
 shown = sources[["publisher", "title", "published", "licence", "url", "is_synthetic", "fact_rows", "last_loaded"]]
 st.dataframe(
-    readable(shown.assign(licence=shown["licence"].fillna("not stated"), published=shown["published"]), empty="not stated"),
+    readable(shown.assign(licence=shown["licence"].fillna(_("not stated")), published=shown["published"]), empty=_("not stated")),
     hide_index=True, width="stretch",
-    column_config={"url": st.column_config.LinkColumn("Link", display_text="open"), "published": "Published",
-                   "is_synthetic": st.column_config.CheckboxColumn("Synthetic"),
-                   "fact_rows": st.column_config.NumberColumn("Rows", format="localized"),
-                   "licence": "Licence", "publisher": "Publisher", "title": "Title", "last_loaded": "Last loaded"},
+    column_config={"url": st.column_config.LinkColumn(_("Link"), display_text=_("open")), "published": _("Published"),
+                   "is_synthetic": st.column_config.CheckboxColumn(_("Synthetic")),
+                   "fact_rows": st.column_config.NumberColumn(_("Rows"), format="localized"),
+                   "licence": _("Licence"), "publisher": _("Publisher"), "title": _("Title"), "last_loaded": _("Last loaded")},
 )
 if sources["licence"].isna().any():
-    st.caption(f"{sources['licence'].isna().sum()} source(s) state no licence.")
+    st.caption(_("{count} source(s) state no licence.").format(count=i18n.number(sources["licence"].isna().sum())))
 
-st.subheader("Freshness: how old each source's latest figure is")
+st.subheader(_("Freshness: how old each source's latest figure is"))
 freshness = query("freshness.by_source")  # expected update intervals: warehouse/queries/freshness.py
 if freshness.empty:
-    st.info("No figures are loaded yet.")
+    st.info(_("No figures are loaded yet."))
 else:
     overdue = int(freshness["overdue"].sum())
     if overdue:
-        st.warning(f"{overdue} source(s) are overdue: their latest figure is older than the publisher's "
-                   "usual update interval plus publication delay.")
-    st.dataframe(readable(freshness.drop(columns=["kinds"]), empty="not stated"), hide_index=True, width="stretch",
-                 column_config={"publisher": "Publisher", "title": "Title",
-                                "published": "Published",
-                                "days_old": st.column_config.NumberColumn("Days since latest figure", format="localized"),
-                                "latest_figure": "Latest figure covers",
-                                "status": "Status", "expected_update": "Expected update",
-                                "max_age_days": "Overdue after (days)", "overdue": st.column_config.CheckboxColumn("Overdue")})
+        st.warning(_("{count} source(s) are overdue: their latest figure is older than the publisher's "
+                     "usual update interval plus publication delay.").format(count=i18n.number(overdue)))
+    st.dataframe(readable(freshness.drop(columns=["kinds"]), empty=_("not stated")), hide_index=True, width="stretch",
+                 column_config={"publisher": _("Publisher"), "title": _("Title"),
+                                "published": _("Published"),
+                                "days_old": st.column_config.NumberColumn(_("Days since latest figure"), format="localized"),
+                                "latest_figure": _("Latest figure covers"),
+                                "status": _("Status"), "expected_update": _("Expected update"),
+                                "max_age_days": _("Overdue after (days)"), "overdue": st.column_config.CheckboxColumn(_("Overdue"))})
 
-st.subheader("Other figures: people in need, severity, key figures")
+st.subheader(_("Other figures: people in need, severity, key figures"))
 indicators = query("admin.indicators")
 if indicators.empty:
-    st.info("No figures outside the fact tables are loaded. A recipe for a key-figures file keeps them here.")
+    st.info(_("No figures outside the fact tables are loaded. A recipe for a key-figures file keeps them here."))
 else:
-    st.caption("Figures a publisher reports that no chart draws yet, each with its source and reference period. "
-               "They are never added to the displacement figures.")
+    st.caption(_("Figures a publisher reports that no chart draws yet, each with its source and reference period. "
+                 "They are never added to the displacement figures."))
     st.dataframe(indicators, hide_index=True, width="stretch",
-                 column_config={"indicator": "Indicator", "value": st.column_config.NumberColumn("Value", format="localized"),
-                                "unit": "Unit", "period_start": st.column_config.DateColumn("From"),
-                                "period_end": st.column_config.DateColumn("To"), "location_pcode": "P-code",
-                                "place": "Place", "publisher": "Publisher", "title": "Title", "note": "Note"})
+                 column_config={"indicator": _("Indicator"), "value": st.column_config.NumberColumn(_("Value"), format="localized"),
+                                "unit": _("Unit"), "period_start": st.column_config.DateColumn(_("From")),
+                                "period_end": st.column_config.DateColumn(_("To")), "location_pcode": _("P-code"),
+                                "place": _("Place"), "publisher": _("Publisher"), "title": _("Title"), "note": _("Note")})
 
-st.subheader("Load history")
-HISTORY_COLUMNS = {
-    "load_id": "Load", "file_name": "File", "kind": "Format", "status": "Status", "rows_read": "Rows read",
-    "rows_loaded": "Loaded", "rows_rejected": "Rejected", "started_at": "Started", "finished_at": "Finished",
-    "loaded_by": "Loaded by", "replaces_load_id": "Replaces load", "rolled_back_by": "Rolled back by",
-    "rolled_back_at": "Rolled back", "file_sha256": "File SHA-256",
-}
-st.dataframe(readable(query("admin.load_history")).rename(columns=HISTORY_COLUMNS), hide_index=True, width="stretch")
+st.subheader(_("Load history"))
+HISTORY_COLUMNS = i18n.Labels({
+    "load_id": i18n.N_("Load"), "file_name": i18n.N_("File"), "kind": i18n.N_("Format"), "status": i18n.N_("Status"),
+    "rows_read": i18n.N_("Rows read"), "rows_loaded": i18n.N_("Loaded"), "rows_rejected": i18n.N_("Rejected"),
+    "started_at": i18n.N_("Started"), "finished_at": i18n.N_("Finished"), "loaded_by": i18n.N_("Loaded by"),
+    "replaces_load_id": i18n.N_("Replaces load"), "rolled_back_by": i18n.N_("Rolled back by"),
+    "rolled_back_at": i18n.N_("Rolled back"), "file_sha256": i18n.N_("File SHA-256"),
+})
+st.dataframe(readable(query("admin.load_history")).rename(columns=dict(HISTORY_COLUMNS)), hide_index=True, width="stretch")
 
-st.subheader("Rejected rows of the last loads")
+st.subheader(_("Rejected rows of the last loads"))
 rejects = query("admin.load_rejects", limit=500)
 if rejects.empty:
-    st.info("No rows were rejected.")
+    st.info(_("No rows were rejected."))
 else:
-    st.caption(f"{len(rejects):,} rejected row(s) shown, newest load first, with the reason for each.")
+    st.caption(_("{count} rejected row(s) shown, newest load first, with the reason for each.").format(
+        count=i18n.number(len(rejects))))
     st.dataframe(readable(rejects).rename(columns={
-        "load_id": "Load", "file_name": "File", "sheet": "Sheet", "row_number": "Row", "column_name": "Column",
-        "reason": "Reason", "raw": "Row as read"}), hide_index=True, width="stretch")
+        "load_id": _("Load"), "file_name": _("File"), "sheet": _("Sheet"), "row_number": _("Row"), "column_name": _("Column"),
+        "reason": _("Reason"), "raw": _("Row as read")}), hide_index=True, width="stretch")

@@ -5,15 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.drawing import FIGURE_LABELS, POPULATION_LABELS
+from dashboard import i18n
+from dashboard.i18n import _
+
+from dashboard.drawing import CASUALTY_LABELS, FIGURE_LABELS, POPULATION_LABELS
 from dashboard.components import day, metric, require_warehouse, show_chart, source_line
 from dashboard.data import chart, query
 from dashboard.export.buttons import briefing_buttons
 from dashboard.filters import current
 from warehouse.queries.headlines import NEAR_BORDER_KM
 
-st.title("Displacement in Northwest Syria")
-st.caption("Idleb and northern Aleppo, seen against the conflict timeline of the 2019–2020 offensive.")
+st.title(_("Displacement in Northwest Syria"))
+st.caption(_("Idleb and northern Aleppo, seen against the conflict timeline of the 2019–2020 offensive."))
 require_warehouse()
 filters = current()
 
@@ -29,45 +32,51 @@ def _span(row: pd.Series) -> str:
 
 cols = [*st.columns(3), *st.columns(3)]  # two rows: five headlines stay readable on a laptop
 row = _first(query("headlines.displaced", filters))
-metric(cols[0], "Newly displaced" if row is None else FIGURE_LABELS.get(row["figure_type"], row["figure_type"]),
+metric(cols[0], _("Newly displaced") if row is None else FIGURE_LABELS.get(row["figure_type"], row["figure_type"]),
        None if row is None else row["value"],
-       "" if row is None else f"{_span(row)}; {row['reports']} non-overlapping report(s) of "
-                              f"{row['reports_offered']}. Source: {source_line(row)}",
-       help="A flow. Overlapping cumulative reports are not added together.")
+       "" if row is None else _("{span}; {reports} non-overlapping report(s) of {offered}. Source: {source}").format(
+           span=_span(row), reports=i18n.number(row["reports"]), offered=i18n.number(row["reports_offered"]),
+           source=source_line(row)),
+       help=_("A flow. Overlapping cumulative reports are not added together."))
 
 row = _first(query("headlines.idps_near_border", filters))
 if row is not None and not row["placed"]:  # a region-wide total says nothing about distance to the border
     row = None
-metric(cols[1], f"IDPs < {NEAR_BORDER_KM:.0f} km from the border", None if row is None else row["value"],
-       "No IDP figures for places with a known distance to the border in this selection "
-       "(load the HNO community estimates)." if row is None else
-       f"As of {day(row['period_end'])}: {row['value']:,.0f} of {row['placed']:,.0f} IDPs "
-       f"at places with a known distance ({row['total']:,.0f} in all). Source: {source_line(row)}",
-       help="A stock: IDPs present at places less than 25 km from the Turkish border.")
+metric(cols[1], _("IDPs < {km} km from the border").format(km=i18n.number(NEAR_BORDER_KM)),
+       None if row is None else row["value"],
+       _("No IDP figures for places with a known distance to the border in this selection "
+         "(load the HNO community estimates).") if row is None else
+       _("As of {day}: {value} of {placed} IDPs at places with a known distance ({total} in all). Source: {source}").format(
+           day=day(row["period_end"]), value=i18n.number(row["value"]), placed=i18n.number(row["placed"]),
+           total=i18n.number(row["total"]), source=source_line(row)),
+       help=_("A stock: IDPs present at places less than 25 km from the Turkish border."))
 
 row = _first(query("headlines.refugees_in_turkey", filters))
-metric(cols[2], "Syrian refugees in Turkey", None if row is None else row["value"],
-       "" if row is None else f"As of {day(row['period_end'])} ({POPULATION_LABELS.get(row['population_type'], row['population_type'])}). "
-                              f"Source: {source_line(row)}", help="A stock, at the latest date in the period.")
+metric(cols[2], _("Syrian refugees in Turkey"), None if row is None else row["value"],
+       "" if row is None else _("As of {day} ({population}). Source: {source}").format(
+           day=day(row["period_end"]), population=POPULATION_LABELS.get(row["population_type"], row["population_type"]),
+           source=source_line(row)), help=_("A stock, at the latest date in the period."))
 
 row = _first(query("headlines.deaths", filters))
 rng = "" if row is None or pd.isna(row.get("low")) or pd.isna(row.get("high")) else \
-    f" (range {row['low']:,.0f}–{row['high']:,.0f})"
-metric(cols[3], "Recorded deaths" + ("" if row is None else f" ({row['category']})"),
+    " " + _("(range {low}–{high})").format(low=i18n.number(row["low"]), high=i18n.number(row["high"]))
+metric(cols[3], _("Recorded deaths") + ("" if row is None else f" ({row['category'] if i18n.language() == 'en' else CASUALTY_LABELS.get(row['category'], row['category'])})"),
        None if row is None else row["value"],
-       "" if row is None else f"{_span(row)}{rng}; {row['reports']} non-overlapping report(s). Source: {source_line(row)}",
+       "" if row is None else _("{span}{range}; {reports} non-overlapping report(s). Source: {source}").format(
+           span=_span(row), range=rng, reports=i18n.number(row["reports"]), source=source_line(row)),
        unit="")
 
 row = _first(query("headlines.camp_occupancy", filters))
 capacity = "" if row is None or pd.isna(row["capacity"]) or not row["capacity"] else \
-    f" — {row['population_with_capacity'] / row['capacity']:.0%} of the stated capacity of {row['capacity']:,.0f}"
-metric(cols[4], "People in camps", None if row is None else row["value"],
-       "" if row is None else f"{row['camps']:,} camps, latest count up to {day(row['period_end'])}{capacity}. "
-                              f"Source: {source_line(row)}",
-       help="A stock. Camps are loaded with `python -m etl template camps`.")
+    " — " + _("{share} of the stated capacity of {capacity}").format(
+        share=i18n.percent(row["population_with_capacity"] / row["capacity"]), capacity=i18n.number(row["capacity"]))
+metric(cols[4], _("People in camps"), None if row is None else row["value"],
+       "" if row is None else _("{camps} camps, latest count up to {day}{capacity}. Source: {source}").format(
+           camps=i18n.number(row["camps"]), day=day(row["period_end"]), capacity=capacity, source=source_line(row)),
+       help=_("A stock. Camps are loaded with `python -m etl template camps`."))
 
 show_chart(chart("displacement-timeline", filters),
-           hint="Load figures with `python -m etl load FILE`.")
+           hint=_("Load figures with `python -m etl load FILE`."))
 
 with st.sidebar:  # the whole current view, for briefings: PDF and self-contained HTML
     briefing_buttons(filters)

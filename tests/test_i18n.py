@@ -1,0 +1,105 @@
+"""The translation core (dashboard/i18n.py) and the catalogue check (dashboard/translations.py)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from dashboard import formats, i18n
+from dashboard.drawing import FIGURE_LABELS
+from dashboard.translations import extract, problems, read
+
+
+def test_catalogue_has_every_string_of_the_code_in_arabic():
+    """Extracts the strings the code marks (_(), N_(), ngettext) and fails on a missing, stale or
+    untranslated entry, or a translation that lost a placeholder."""
+    assert problems("ar") == []
+
+
+def test_extraction_finds_the_pages_and_charts_strings():
+    found = {m.id for m in extract() if isinstance(m.id, str)}
+    assert {"Overview", "Map", "Displacement in Northwest Syria, as reported", "Filters", "IDPs present (stock)",
+            "Sources: {sources}"} <= found
+
+
+def test_every_arabic_entry_is_arabic():
+    for message in read("ar"):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        for text in strings:  # Arabic, or the same as English (a format name), or placeholders only
+            words = re.sub(r"\{[^}]*\}|<[^>]+>", "", text)
+            assert re.search("[\u0600-\u06ff]", text) or text == message.id or not re.search("[A-Za-z]", words), message.id
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("ar-SY,ar;q=0.9,en;q=0.8", "ar"),
+    ("en-GB,en;q=0.9,ar;q=0.8", "en"),
+    ("fr-FR,fr;q=0.9,ar;q=0.5", "ar"),
+    ("fr-FR", None),
+    ("", None),
+    ("ar;q=0", None),
+])
+def test_accept_language_picks_the_first_language_spoken(header, expected):
+    assert i18n.from_accept_language(header) == expected
+
+
+def test_the_link_wins_over_the_browser():
+    assert i18n.choose("en", "ar") == "en"
+    assert i18n.choose(None, "ar-SY") == "ar"
+    assert i18n.choose("xx", None) == "en"
+
+
+def test_translation_follows_the_language_of_the_run():
+    assert i18n._("Overview") == "Overview"
+    with i18n.using("ar"):
+        assert i18n._("Overview") == "نظرة عامة"
+        assert FIGURE_LABELS["idp_stock"] == "النازحون داخلياً الموجودون (عدد قائم)"
+    assert FIGURE_LABELS["idp_stock"] == "IDPs present (stock)"
+
+
+def test_numbers_and_dates_western_digits_by_default_arabic_indic_as_a_setting():
+    assert formats.count(1234567) == "1,234,567"
+    assert formats.day(date(2020, 3, 5)) == "5 Mar 2020"
+    with i18n.using("ar"):
+        assert formats.count(1234567) == "1,234,567"
+        assert formats.day(date(2020, 3, 5)) == "5 آذار 2020"
+        assert i18n.month(date(2019, 12, 1)) == "كانون الأول 2019"
+    with i18n.using("ar", "arab"):
+        assert formats.count(1234567) == "١٬٢٣٤٬٥٦٧"
+        assert formats.day(date(2020, 3, 5)) == "٥ آذار ٢٠٢٠"
+
+
+def test_latin_runs_are_isolated_in_arabic_only():
+    assert i18n.isolate("SY070200") == "SY070200"
+    with i18n.using("ar"):
+        assert i18n.isolate("SY070200") == "\u2068SY070200\u2069"
+        assert i18n.isolate(i18n.isolate("x")) == "\u2068x\u2069"
+
+
+def test_compiled_catalogue_is_rebuilt_from_the_po(tmp_path, monkeypatch):
+    """A fresh clone has no .mo: it is compiled from the .po at first use."""
+    import shutil
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    i18n.translations.cache_clear()
+    try:
+        with i18n.using("ar"):
+            assert i18n._("Map") == "الخريطة"
+        assert (locale / "ar" / "LC_MESSAGES" / "messages.mo").exists()
+    finally:
+        i18n.translations.cache_clear()
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """Extraction cannot see _("...") inside an f-string: such a string would never reach the catalogue."""
+    import re
+    from pathlib import Path
+
+    hidden = re.compile(r"""\bf(["'])(?:(?!\1).)*\{[^}]*\b_\(\s*["']""")
+    found = [f"{path}:{n}" for path in Path(i18n.__file__).parent.rglob("*.py")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if hidden.search(line)]
+    assert not found, found

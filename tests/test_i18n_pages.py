@@ -1,0 +1,146 @@
+"""Every page in Arabic through AppTest (issue 16): the visible text of the page (titles,
+captions, notices, metrics, widget labels and options, chart titles, axes, legends and
+hovers) walked against the catalogue, so an interface string left in English fails."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import i18n
+from dashboard.translations import read
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+_FIELD = re.compile(r"\{[^{}]*\}|%\{\{?[^}]*\}\}?|<[^>]+>|`[^`]*`")
+
+
+def _harness(page_file: str) -> None:
+    """What dashboard/app.py does around a page: the language, the switch, the filters, the page."""
+    import runpy
+
+    from dashboard import filters, language
+    from dashboard.data import query
+
+    language.choose()
+    language.switch()
+    filters.sidebar(query)
+    runpy.run_path(page_file, run_name="__main__")
+
+
+def english_phrases() -> list[str]:
+    """The English interface phrases of the catalogue: the literal parts of every msgid whose
+    Arabic differs, long enough (two words or more) that data cannot contain them by chance."""
+    phrases = set()
+    for message in read("ar"):
+        if not message.id or isinstance(message.id, (list, tuple)) or message.string == message.id:
+            continue
+        for part in _FIELD.split(message.id):
+            part = part.strip(" .,;:()—–-·*'\"")
+            if len(part) >= 12 and len(part.split()) >= 2:
+                phrases.add(part)
+    return sorted(phrases, key=len, reverse=True)
+
+
+def _figure_text(spec: str) -> list[str]:
+    figure = json.loads(spec)
+    layout = figure.get("layout", {})
+    texts = [str((layout.get("title") or {}).get("text", ""))]
+    for key, value in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            texts.append(str((value.get("title") or {}).get("text", "")))
+    texts += [str(note.get("text", "")) for note in layout.get("annotations", [])]
+    texts.append(str(((layout.get("coloraxis") or {}).get("colorbar") or {}).get("title", "")))
+    for trace in figure.get("data", []):
+        texts += [str(trace.get("name") or ""), str(trace.get("hovertemplate") or "")]
+        hover = trace.get("hovertext")
+        texts += [str(h) for h in hover] if isinstance(hover, list) else [str(hover or "")]
+        node = trace.get("node") or {}
+        texts += [str(label) for label in node.get("label", [])]
+    return [t for t in texts if t]
+
+
+def visible_text(at: AppTest) -> dict[str, list[str]]:
+    """The page's text by kind: interface elements apart from what the data fills in."""
+    interface = [e.value for kind in ("title", "header", "subheader") for e in at.get(kind)]
+    interface += [e.label for e in at.get("metric")] + [e.label for e in at.get("expandable")]
+    for kind in ("selectbox", "multiselect", "radio", "date_input", "checkbox", "toggle", "segmented_control"):
+        interface += [w.label for w in at.get(kind)]
+    prose = [e.value for kind in ("caption", "markdown", "info", "warning", "error", "success") for e in at.get(kind)]
+    charts = [t for e in at.get("plotly_chart") for t in _figure_text(e.proto.spec)]
+    return {"interface": interface, "prose": prose, "charts": charts}
+
+
+def data_values(db: Path) -> list[str]:
+    """Text the publishers wrote (event titles and descriptions, report titles, publisher names):
+    it keeps its language on an Arabic page, so it is taken out before the walk."""
+    from warehouse.queries import Filters, run
+
+    events = run(db, "timeline.events", Filters())
+    sources = run(db, "admin.sources")
+    values = [*events["title"].dropna(), *events.get("description", events["title"]).dropna(),
+              *sources["title"].dropna(), *sources["publisher"].dropna()]
+    return sorted({str(v) for v in values if str(v).strip()}, key=len, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def reference_db(tmp_path_factory) -> Path:
+    from etl.load import build_reference
+
+    path = tmp_path_factory.mktemp("arabic-pages") / "warehouse.duckdb"
+    build_reference(path)
+    return path
+
+
+def run_arabic(db: Path, page: str, monkeypatch) -> AppTest:
+    monkeypatch.setenv("DISPLACEMENT_DB", str(db))
+    at = AppTest.from_function(_harness, args=(str(ROOT / "dashboard" / "views" / f"{page}.py"),), default_timeout=90)
+    at.query_params["lang"] = "ar"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_in_arabic_has_no_english_interface_string(reference_db, monkeypatch, page):
+    at = run_arabic(reference_db, page, monkeypatch)
+    text = visible_text(at)
+    everything = "\n".join(t for part in text.values() for t in part)
+    for value in data_values(reference_db):
+        everything = everything.replace(value, "")
+    left = [phrase for phrase in english_phrases() if phrase in everything]
+    assert not left, f"{page}: English interface text on the Arabic page: {left[:10]}"
+    # every heading, label and chart title is Arabic (data may fill in English titles, never a label alone)
+    bare = [t for t in text["interface"] if t and not ARABIC.search(t) and t != "Language · اللغة"]
+    assert not bare, f"{page}: labels without Arabic: {bare}"
+    assert at.session_state["ui_lang"] == "ar"
+
+
+def test_english_stays_the_default(reference_db, monkeypatch):
+    monkeypatch.setenv("DISPLACEMENT_DB", str(reference_db))
+    at = AppTest.from_function(_harness, args=(str(ROOT / "dashboard" / "views" / "overview.py"),), default_timeout=90)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Displacement in Northwest Syria"
+    assert "lang" not in at.query_params
+
+
+def test_filters_show_arabic_place_names(reference_db, monkeypatch):
+    at = run_arabic(reference_db, "overview", monkeypatch)
+    governorates = next(w for w in at.multiselect if w.key == "f_gov")
+    shown = [governorates.format_func(option) for option in governorates.options]
+    assert "إدلب" in " ".join(shown) and "حلب" in " ".join(shown), shown
+
+
+def test_switch_keeps_the_language_in_the_url(reference_db, monkeypatch):
+    at = run_arabic(reference_db, "overview", monkeypatch)
+    assert at.query_params.get("lang") in ("ar", ["ar"])
+    with i18n.using("en"):
+        pass
+    at.session_state["ui_lang"] = "en"
+    at.run()
+    assert at.title[0].value == "Displacement in Northwest Syria"
