@@ -112,8 +112,10 @@ def digests() -> dict[tuple[str, str, str], tuple]:
         old = pd.read_csv(DIGESTS, dtype=str, keep_default_na=False) if DIGESTS.exists() else None
         rows = [[*key, *value] for key, value in sorted(found.items())]
         new = pd.DataFrame(rows, columns=DIGEST_COLUMNS)
-        if old is not None:  # keep the other warehouse's rows when only one was run
-            new = pd.concat([old[~old["warehouse"].isin(new["warehouse"])], new]).sort_values(DIGEST_COLUMNS[:3])
+        if old is not None:  # keep the rows of the queries and warehouses not run this time
+            keys = DIGEST_COLUMNS[:3]
+            kept = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
+            new = pd.concat([kept.astype({"rows": int}), new]).sort_values(keys)
         new.to_csv(DIGESTS, index=False)
 
 
