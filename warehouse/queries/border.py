@@ -29,7 +29,8 @@ def by_band(db_path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = flow_where(filters)
     sql = f"""
         SELECT min(r.period_start) AS period_start, max(r.period_end) AS period_end, r.figure_type, r.source_id,
-               any_value(COLUMNS(citations.* EXCLUDE (source_id))), r.destination_band, sum(r.individuals) AS individuals,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               r.destination_band, sum(r.individuals) AS individuals,
                sum(r.row_count)::BIGINT AS rows
         FROM displacement_buckets r LEFT JOIN citations USING (source_id)
         WHERE {clause}
@@ -49,7 +50,8 @@ def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = flow_where(filters)
     sql = f"""
         SELECT min(r.period_start) AS period_start, max(r.period_end) AS period_end, r.figure_type, r.source_id,
-               any_value(COLUMNS(citations.* EXCLUDE (source_id))), sum(r.toward) AS toward, sum(r.away) AS away, sum(r.same) AS same,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               sum(r.toward) AS toward, sum(r.away) AS away, sum(r.same) AS same,
                sum(r.unknown) AS unknown, sum(r.toward) - sum(r.away) AS net_toward
         FROM displacement_buckets r LEFT JOIN citations USING (source_id)
         WHERE {clause}

@@ -50,7 +50,8 @@ def trend(db_path: Path, filters: Filters) -> pd.DataFrame:
         SELECT p.period_end, p.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                min(p.period_start) AS period_start,
                sum(p.individuals) AS individuals, count(DISTINCT p.camp_id) AS camps
-        FROM camp_population p JOIN camps_placed k USING (camp_id) LEFT JOIN citations ON citations.source_id = p.source_id
+        FROM camp_population p JOIN camps_placed k USING (camp_id)
+            LEFT JOIN citations ON citations.source_id = p.source_id
         WHERE {clause}
         GROUP BY p.period_end, p.source_id
         ORDER BY p.period_end

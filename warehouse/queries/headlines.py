@@ -69,7 +69,8 @@ def displaced(db_path: Path, filters: Filters) -> pd.DataFrame:
         in_list("r.figure_type", types),
     )
     sql = f"""
-        SELECT r.figure_type, r.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))), min(r.period_start) AS period_start,
+        SELECT r.figure_type, r.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               min(r.period_start) AS period_start,
                max(r.period_end) AS period_end, sum(r.individuals) AS value, {_REPORTS_AND_DAYS}
         FROM displacement_buckets r LEFT JOIN citations USING (source_id)
         WHERE {clause}
@@ -105,7 +106,8 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
     sql = f"""
         WITH rows AS (SELECT r.* FROM {relation} r WHERE {clause}),
         latest AS (SELECT figure_type, source_id, max(period_end) AS period_end FROM rows GROUP BY ALL)
-        SELECT r.figure_type, r.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))), min(r.period_start) AS period_start, r.period_end,
+        SELECT r.figure_type, r.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               min(r.period_start) AS period_start, r.period_end,
                coalesce(sum(r.individuals) FILTER (WHERE {nearer}), 0) AS value,
                coalesce(sum(r.individuals) FILTER (WHERE r.destination_band <> '{UNKNOWN_BAND}'), 0) AS placed,
                sum(r.individuals) AS total, $km AS km
@@ -151,7 +153,8 @@ def deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
         filters.sources_clause("r.source_id"),
     )
     sql = f"""
-        SELECT r.category, r.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))), min(r.period_start) AS period_start,
+        SELECT r.category, r.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               min(r.period_start) AS period_start,
                max(r.period_end) AS period_end, sum(r.deaths_best) AS value,
                CASE WHEN sum(r.low_count) = sum(r.row_count) THEN sum(r.deaths_low) END AS low,
                CASE WHEN sum(r.high_count) = sum(r.row_count) THEN sum(r.deaths_high) END AS high,

@@ -121,7 +121,8 @@ def subdistrict_values(db_path: Path, filters: Filters, month: str | None = None
     )
     sql = f"""
         SELECT destination_subdistrict AS pcode, figure_type, any_value(measure) AS measure, source_id,
-               any_value(COLUMNS(citations.* EXCLUDE (source_id))), min(period_start) AS period_start, max(period_end) AS period_end,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               min(period_start) AS period_start, max(period_end) AS period_end,
                sum(individuals) AS individuals
         FROM displacement_buckets LEFT JOIN citations USING (source_id)
         WHERE {clause}
