@@ -79,7 +79,7 @@ def month_aligned(filters: Filters | None) -> bool:
     return start_ok and end_ok
 
 
-def stored_models(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> frozenset[str]:
+def stored_models(con: duckdb.DuckDBPyConnection, filters: Filters | None, sql: str = "") -> frozenset[str]:
     """THE rule for rollup or facts: the materialised models read as stored, for these filters.
 
     A materialised model gathers single-day flows into calendar months, so it answers exactly
@@ -90,9 +90,11 @@ def stored_models(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> fr
     """
     from warehouse import rollups
 
-    if filters is None or not month_aligned(filters) or not rollups.fresh(con):
-        return frozenset()
-    return frozenset(m.name for m in models.materialised())
+    rollups_named = {m.name for m in models.materialised()}
+    read = rollups_named & {m.name for m in models.needed(sql)} if sql else rollups_named
+    if not read or filters is None or not month_aligned(filters) or not rollups.fresh(con):
+        return frozenset()  # (a query reading no rollup never pays for the freshness check)
+    return frozenset(read)
 
 
 # Fact tables that models bucket by period; where the facts answer, only the rows in the period count.
@@ -123,7 +125,7 @@ def fetch_df(db_path: Path, sql: str, params: dict | list | None = None,
     from warehouse.queries import disclosure
 
     with connect_read(db_path) as con:
-        stored = stored_models(con, filters)
+        stored = stored_models(con, filters, sql)
         inputs, period = ({}, {}) if stored else facts_in_period(filters)
         if models.reads_tables(sql, inputs, stored):
             params = where(("TRUE", dict(params or {})), ("TRUE", period))[1]
