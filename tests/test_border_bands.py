@@ -17,8 +17,9 @@ from etl.load import build_reference, load_file
 from tests.conftest import CITE_HEADER, write_csv
 from tests.real_loads import rows
 from warehouse.queries import Filters, border
+from warehouse import models
 from warehouse.queries.areas import (
-    BAND_LABELS, DISTANCE_BANDS, LOCATION_AREAS, band_label, band_order, bands_nearer_than,
+    BAND_LABELS, DISTANCE_BANDS, band_label, band_order, bands_nearer_than,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +50,7 @@ def test_places_wholly_nearer_than_a_band_edge(km, nearer):
 
 
 def _bands(db: Path) -> dict[str, str]:
-    return dict(rows(db, f"SELECT pcode, place_band FROM ({LOCATION_AREAS})"))
+    return dict(rows(db, models.inline("SELECT pcode, place_band FROM location_areas")))
 
 
 def test_areas_load_with_arabic_names_and_cited_members(reference_db):

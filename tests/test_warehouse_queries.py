@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -10,13 +9,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import shape
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic  # noqa: E402
+import synthetic
 
-from warehouse import warehouse_version  # noqa: E402
-from warehouse.queries import Filters  # noqa: E402
-from warehouse.queries import admin, border, camps, casualties, headlines, maps, options, refugees  # noqa: E402
-from warehouse.queries.areas import non_overlapping  # noqa: E402
+from warehouse import warehouse_version
+from warehouse.queries import Filters
+from warehouse.queries import admin, border, camps, casualties, headlines, maps, options, refugees
+from warehouse.queries.areas import non_overlapping
 
 JAN = Filters(start=date(2020, 1, 1), end=date(2020, 1, 31))
 

@@ -1,28 +1,30 @@
-"""Rollup tables (warehouse/rollups.py): always equal to a direct aggregate of the facts,
-and the dashboard queries give the same answers from them as from the facts.
+"""Rollups (warehouse/rollups.py): the materialised models are always equal to their model
+computed from the facts, and every dashboard query gives the same answer from them as from the
+facts, on the warehouse and on its Parquet export.
 
 Figures are the SYNTHETIC fixture's (tests/synthetic.py) plus small invented daily flows.
 """
 from __future__ import annotations
 
 import csv
+import importlib
+import inspect
+import pkgutil
 import shutil
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+import synthetic
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic  # noqa: E402
-
-from etl.load import load_file, rollback  # noqa: E402
-from warehouse import rollups  # noqa: E402
-from warehouse.queries import Filters, border, casualties, headlines, maps, timeline  # noqa: E402
-from warehouse.queries.areas import DISPLACEMENT  # noqa: E402
-from warehouse.schema import current_version, migrate  # noqa: E402
+import warehouse.queries as queries_package
+from etl.load import load_file, rollback
+from warehouse import models, rollups
+from warehouse.parquet import export_parquet, view_database
+from warehouse.queries import Filters, border, headlines, timeline
+from warehouse.schema import current_version, migrate
 
 HEADER = ["period_start", "period_end", "origin_pcode", "destination_pcode", "figure_type", "individuals"]
 # Invented single-day arrivals: three days in January (one place twice), one in February.
@@ -34,35 +36,20 @@ DAILY = [
     ("2020-02-10", "2020-02-10", "C3987", "C4130", "arrivals", 80),
 ]
 
-# Direct aggregates of the facts, and the same totals read from the rollups.
-FROM_FACTS = {
-    "displacement": f"""SELECT load_id, source_id, figure_type, destination_band, sum(individuals) AS v, count(*) AS n
-                       FROM ({DISPLACEMENT}) GROUP BY ALL""",
-    "flows": f"""SELECT load_id, source_id, figure_type,
-                        coalesce(origin_district, origin_governorate, origin_pcode) AS o, sum(individuals) AS v
-                 FROM ({DISPLACEMENT}) WHERE measure = 'flow' GROUP BY ALL""",
-    "casualties": """SELECT load_id, source_id, category, sum(deaths_best) AS v, count(*) AS n
-                     FROM casualties GROUP BY ALL""",
-}
-FROM_ROLLUPS = {
-    "displacement": """SELECT load_id, source_id, figure_type, destination_band, sum(individuals) AS v,
-                              sum(row_count) AS n FROM displacement_rollup GROUP BY ALL""",
-    "flows": """SELECT load_id, source_id, figure_type, origin_area AS o, sum(individuals) AS v
-                FROM displacement_flow_rollup GROUP BY ALL""",
-    "casualties": """SELECT load_id, source_id, category, sum(deaths_best) AS v, sum(row_count) AS n
-                     FROM casualties_rollup GROUP BY ALL""",
-}
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> set[tuple]:
-    return {tuple(float(x) if isinstance(x, (int, float)) else x for x in row) for row in con.execute(sql).fetchall()}
+def _difference(con: duckdb.DuckDBPyConnection, model: models.Model) -> int:
+    """Rows in the stored rollup but not in its model computed from the facts, and the reverse."""
+    computed = models.inline(f"SELECT * FROM {model.name}")
+    return con.execute(f"""SELECT (SELECT count(*) FROM (FROM main.{model.name} EXCEPT ALL ({computed})))
+                                + (SELECT count(*) FROM (({computed}) EXCEPT ALL FROM main.{model.name}))""").fetchone()[0]
 
 
 def assert_rollups_match(path: Path) -> None:
     with duckdb.connect(str(path), read_only=True) as con:
         assert rollups.fresh(con)
-        for name, sql in FROM_FACTS.items():
-            assert _rows(con, FROM_ROLLUPS[name]) == _rows(con, sql), name
+        for model in models.materialised():
+            assert _difference(con, model) == 0, model.name
 
 
 DAILY_CITE = {**synthetic.CITE, "source_title": "Daily arrivals test fixture (invented figures)"}
@@ -99,7 +86,8 @@ def copy(wh, tmp_path) -> Path:
 def test_rollups_equal_the_facts_after_load(wh):
     assert_rollups_match(wh)
     with duckdb.connect(str(wh), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM displacement_rollup").fetchone()[0] > 0
+        for table in ("displacement_buckets", "displacement_flow_buckets", "casualty_buckets"):  # the fixture has no notes
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
 
 
 def test_replacing_load_and_rollback_keep_rollups_in_step(copy, tmp_path):
@@ -110,11 +98,11 @@ def test_replacing_load_and_rollback_keep_rollups_in_step(copy, tmp_path):
     assert replaced.replaced_load_id == first.load_id
     assert_rollups_match(copy)
     with duckdb.connect(str(copy), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM displacement_rollup WHERE load_id = ?", [first.load_id]).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM displacement_buckets WHERE load_id = ?", [first.load_id]).fetchone()[0] == 0
     rollback(copy, replaced.load_id)
     assert_rollups_match(copy)
     with duckdb.connect(str(copy), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM displacement_rollup WHERE load_id = ?",
+        assert con.execute("SELECT count(*) FROM displacement_buckets WHERE load_id = ?",
                            [replaced.load_id]).fetchone()[0] == 0
 
 
@@ -134,7 +122,7 @@ def test_old_warehouse_gets_rollups_when_published(wh, tmp_path):
     assert_rollups_match(old)
     with duckdb.connect(str(old), read_only=True) as con:  # the old loads too, not only the new one
         assert current_version(con) >= 3
-        assert con.execute("SELECT count(DISTINCT load_id) FROM displacement_rollup").fetchone()[0] == 2
+        assert con.execute("SELECT count(DISTINCT load_id) FROM displacement_buckets").fetchone()[0] == 2
 
 
 def test_changed_places_rebuild_every_rollup(copy, tmp_path):
@@ -155,14 +143,26 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
 
 
-QUERIES = [
-    (border.by_band, {}), (border.net_movement, {}), (border.flows, {"level": "governorate"}),
-    (border.flows, {"level": "district"}), (maps.flow_lines, {}), (maps.flow_lines, {"month": "2020-02-01"}),
-    (maps.subdistrict_values, {}), (maps.subdistrict_values, {"month": "2020-01-01"}), (maps.months, {}),
-    (headlines.displaced, {}), (headlines.idps_near_border, {}), (headlines.idps_near_border, {"km": 10.0}),
-    (headlines.deaths, {}), (casualties.monthly, {}), (casualties.displacement_monthly, {}),
-    (timeline.displacement_series, {}),
-]
+# Keyword arguments worth trying, by parameter name; a query is run with each value of each it takes.
+KWARG_VALUES = {"level": ["governorate", "district", "published"], "month": [None, "2020-01-01", "2020-02-01"],
+                "km": [25.0, 10.0, 30.0]}
+
+
+def _query_calls() -> list:
+    """Every public query function taking (db_path, filters, ...), with each keyword value worth trying."""
+    calls = []
+    for info in pkgutil.iter_modules(queries_package.__path__):
+        module = importlib.import_module(f"warehouse.queries.{info.name}")
+        for name, func in inspect.getmembers(module, inspect.isfunction):
+            params = list(inspect.signature(func).parameters)
+            if func.__module__ != module.__name__ or params[:2] != ["db_path", "filters"]:
+                continue
+            variants = [{}] + [{key: value} for key in params[2:] for value in KWARG_VALUES.get(key, [])]
+            calls += [pytest.param(func, kwargs, id=f"{info.name}.{name}-{i}") for i, kwargs in enumerate(variants)]
+    return calls
+
+
+QUERIES = _query_calls()
 FILTERS = [
     Filters(),
     Filters(start=date(2020, 1, 1), end=date(2020, 1, 31)),
@@ -172,14 +172,38 @@ FILTERS = [
 ]
 
 
+FILTERS.append(Filters(start=date(2020, 1, 15), end=date(2020, 2, 10)))  # cuts two months: facts either way
+
+
+@pytest.fixture(scope="module")
+def parquet_db(wh, tmp_path_factory) -> Path:
+    """The same warehouse exported as Parquet, read through a view database (warehouse/parquet.py)."""
+    folder = tmp_path_factory.mktemp("parquet")
+    export_parquet(wh, folder / "files")
+    return view_database(folder / "files", folder / "views.duckdb")
+
+
+def test_queries_are_discovered():
+    assert len({p.values[0] for p in QUERIES}) >= 24
+
+
 @pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
-@pytest.mark.parametrize("query,kwargs", QUERIES, ids=[f"{q.__module__.rsplit('.', 1)[1]}.{q.__name__}-{i}"
-                                                      for i, (q, _) in enumerate(QUERIES)])
-def test_rollups_and_facts_give_the_same_answers(wh, monkeypatch, query, kwargs, filters):
+@pytest.mark.parametrize("query,kwargs", QUERIES)
+def test_rollups_facts_and_parquet_give_the_same_answers(wh, parquet_db, monkeypatch, query, kwargs, filters):
     from_rollups = query(wh, filters, **kwargs)
+    from_parquet = query(parquet_db, filters, **kwargs)
     monkeypatch.setattr(rollups, "fresh", lambda con: False)
     from_facts = query(wh, filters, **kwargs)
+    if not isinstance(from_rollups, pd.DataFrame):
+        assert from_rollups == from_facts == from_parquet
+        return
     pd.testing.assert_frame_equal(_sorted(from_rollups), _sorted(from_facts), check_dtype=False)
+    pd.testing.assert_frame_equal(_sorted(from_rollups), _sorted(from_parquet), check_dtype=False)
+
+
+def test_the_parquet_export_reads_its_rollups(parquet_db):
+    with duckdb.connect(str(parquet_db), read_only=True) as con:
+        assert rollups.fresh(con)
 
 
 def test_single_days_are_gathered_into_months(copy, tmp_path):
@@ -200,9 +224,30 @@ def test_single_days_are_gathered_into_months(copy, tmp_path):
     assert shown.iloc[0][["value", "reports", "days_covered"]].tolist() == [155, 4, 4]
 
 
-def test_a_period_cutting_a_month_reads_the_facts(copy, tmp_path):
+def test_a_period_cutting_a_month_buckets_only_its_days(copy, tmp_path):
+    """The facts answer: the days before the cut are left out of January's bucket (3 January here)."""
     assert load_file(_daily_file(tmp_path / "a", DAILY), copy).status == "loaded"
     cut = Filters(start=date(2020, 1, 10), end=date(2020, 1, 31), sources=(_daily_source(copy),))
-    bands = border.by_band(copy, cut)
-    assert bands[["period_start", "individuals"]].values.tolist() == [
-        [pd.Timestamp("2020-01-17"), 20.0], [pd.Timestamp("2020-01-31"), 40.0]]  # 3 January left out
+    bands = border.by_band(copy, cut)  # two destinations, in two bands
+    assert bands[["period_start", "period_end", "individuals"]].values.tolist() == [
+        [pd.Timestamp("2020-01-17"), pd.Timestamp("2020-01-17"), 20.0],
+        [pd.Timestamp("2020-01-31"), pd.Timestamp("2020-01-31"), 40.0]]
+    series = timeline.displacement_series(copy, cut)
+    assert series[["period_start", "period_end", "individuals", "rows"]].values.tolist() == [
+        [pd.Timestamp("2020-01-17"), pd.Timestamp("2020-01-31"), 60.0, 2]]
+    shown = headlines.displaced(copy, cut)
+    assert shown.iloc[0][["value", "reports", "days_covered"]].tolist() == [60, 2, 2]
+
+
+def test_an_old_warehouse_is_read_through_the_models(wh, tmp_path):
+    """A warehouse published before the models (no model views, no materialised tables), opened
+    read-only as the dashboard does, gives the same answers."""
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(wh, old)
+    with duckdb.connect(str(old)) as con:
+        for model in models.models().values():
+            con.execute(f"DROP {'TABLE' if model.materialised else 'VIEW'} IF EXISTS {model.name}")
+        assert not rollups.fresh(con)
+    jan = Filters(start=date(2020, 1, 1), end=date(2020, 1, 31))
+    for query in (border.by_band, timeline.displacement_series, headlines.displaced):
+        pd.testing.assert_frame_equal(_sorted(query(old, jan)), _sorted(query(wh, jan)), check_dtype=False)

@@ -24,8 +24,8 @@ def load_history(db_path: Path, limit: int = 50) -> pd.DataFrame:
         db_path,
         "SELECT load_id, file_name, kind, status, rows_read, rows_loaded, rows_rejected,"
         " started_at, finished_at, loaded_by, replaces_load_id, rolled_back_by, rolled_back_at, file_sha256"
-        " FROM loads ORDER BY load_id DESC LIMIT ?",
-        [limit],
+        " FROM loads ORDER BY load_id DESC LIMIT $limit",
+        {"limit": limit},
     )
 
 
@@ -36,15 +36,15 @@ def load_rejects(db_path: Path, load_id: int | None = None, limit: int = 1000) -
             db_path,
             "SELECT r.load_id, l.file_name, r.sheet, r.row_number, r.column_name, r.reason, r.raw"
             " FROM rejects r JOIN loads l USING (load_id)"
-            " ORDER BY r.load_id DESC, r.sheet, r.row_number LIMIT ?",
-            [limit],
+            " ORDER BY r.load_id DESC, r.sheet, r.row_number LIMIT $limit",
+            {"limit": limit},
         )
     return fetch_df(
         db_path,
         "SELECT r.load_id, l.file_name, r.sheet, r.row_number, r.column_name, r.reason, r.raw"
-        " FROM rejects r JOIN loads l USING (load_id) WHERE r.load_id = ?"
-        " ORDER BY r.sheet, r.row_number LIMIT ?",
-        [load_id, limit],
+        " FROM rejects r JOIN loads l USING (load_id) WHERE r.load_id = $load_id"
+        " ORDER BY r.sheet, r.row_number LIMIT $limit",
+        {"load_id": load_id, "limit": limit},
     )
 
 
@@ -73,19 +73,12 @@ def sources(db_path: Path) -> pd.DataFrame:
 
 def freshness(db_path: Path) -> pd.DataFrame:
     """How old each source's latest figure is: the last day it covers, and days since then."""
-    covered = " UNION ALL ".join(  # per source in each table first, then across tables
-        f"SELECT source_id, max({end}) AS last_day, count(*) AS n FROM {table} GROUP BY source_id"
-        for table, end in (
-            ("displacement", "period_end"), ("refugees", "period_end"), ("casualties", "period_end"),
-            ("camp_population", "period_end"), ("events", "coalesce(end_date, event_date)"),
-        )
-    )
     return fetch_df(
         db_path,
-        f"""
+        """
         SELECT s.publisher, s.title, s.published, max(c.last_day) AS latest_figure,
-               current_date - max(c.last_day) AS days_old, sum(c.n)::BIGINT AS fact_rows, s.is_synthetic
-        FROM ({covered}) c JOIN sources s USING (source_id)
+               current_date - max(c.last_day) AS days_old, sum(c.fact_rows)::BIGINT AS fact_rows, s.is_synthetic
+        FROM source_coverage c JOIN sources s USING (source_id)
         GROUP BY s.source_id, s.publisher, s.title, s.published, s.is_synthetic
         ORDER BY latest_figure DESC, s.publisher, s.title
         """,
@@ -108,9 +101,9 @@ def indicators(db_path: Path, limit: int = 2000) -> pd.DataFrame:
         JOIN sources s USING (source_id)
         LEFT JOIN v_locations l ON l.pcode = i.location_pcode
         ORDER BY i.period_end DESC, i.indicator, i.location_pcode NULLS FIRST
-        LIMIT ?
+        LIMIT $limit
         """,
-        [int(limit)],
+        {"limit": int(limit)},
     )
 
 

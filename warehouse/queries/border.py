@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import DISPLACEMENT, area_clause, flow_types, in_list, within
-from warehouse.queries.base import Filters, fetch_df, where
-from warehouse.queries.rollup import BUCKET, CITE, fetch, month_aligned
+from warehouse.queries.areas import area_clause, flow_types, in_list, within
+from warehouse.queries.base import Clause, Filters, fetch_df, where
 
 
-def flow_where(filters: Filters) -> tuple[str, list]:
+def flow_where(filters: Filters) -> Clause:
     """Flow rows in the selected period, area (by destination), sources and figure types."""
     return where(
         filters.period_clause(),
         area_clause(filters, "destination_governorate", "destination_district"),
-        filters.in_clause("source_id", filters.sources),
+        filters.sources_clause(),
         in_list("figure_type", flow_types(filters)),
     )
 
@@ -28,63 +27,38 @@ def by_band(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Flow figures per reference period (single days gathered into months), figure type, source
     and destination distance band: a few thousand rows at most, whatever the number of facts."""
     clause, params = flow_where(filters)
-    fast = f"""
+    sql = f"""
         SELECT min(r.period_start) AS period_start, max(r.period_end) AS period_end, r.figure_type, r.source_id,
-               {CITE}, r.destination_band, sum(r.individuals) AS individuals, sum(r.row_count)::BIGINT AS rows
-        FROM displacement_rollup r LEFT JOIN sources s USING (source_id)
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               r.destination_band, sum(r.individuals) AS individuals,
+               sum(r.row_count)::BIGINT AS rows
+        FROM displacement_buckets r LEFT JOIN citations USING (source_id)
         WHERE {clause}
-        GROUP BY {BUCKET}, r.figure_type, r.source_id, r.destination_band
+        GROUP BY r.daily, r.key_start, r.key_end, r.figure_type, r.source_id, r.destination_band
         ORDER BY period_end, r.figure_type, r.source_id, r.destination_band
         """
-    slow = f"""
-        SELECT period_start, period_end, figure_type, source_id,
-               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
-               any_value(source_date) AS source_date,
-               destination_band, sum(individuals) AS individuals, count(*) AS rows
-        FROM ({DISPLACEMENT})
-        WHERE {clause}
-        GROUP BY period_start, period_end, figure_type, source_id, destination_band
-        ORDER BY period_end, figure_type, source_id, destination_band
-        """
-    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+    return fetch_df(db_path, sql, params, filters)
 
 
 def net_movement(db_path: Path, filters: Filters) -> pd.DataFrame:
     """People who moved closer to the border than where they came from, and farther away.
 
     'toward' = destination nearer the border than the origin, 'away' = farther,
-    'same' = equal distance; rows without both distances count as 'unknown'.
+    'same' = equal distance; rows without both distances count as 'unknown' (displacement_buckets).
     net_toward = toward - away.
     """
     clause, params = flow_where(filters)
-    fast = f"""
+    sql = f"""
         SELECT min(r.period_start) AS period_start, max(r.period_end) AS period_end, r.figure_type, r.source_id,
-               {CITE}, sum(r.toward) AS toward, sum(r.away) AS away, sum(r.same) AS same,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               sum(r.toward) AS toward, sum(r.away) AS away, sum(r.same) AS same,
                sum(r.unknown) AS unknown, sum(r.toward) - sum(r.away) AS net_toward
-        FROM displacement_rollup r LEFT JOIN sources s USING (source_id)
+        FROM displacement_buckets r LEFT JOIN citations USING (source_id)
         WHERE {clause}
-        GROUP BY {BUCKET}, r.figure_type, r.source_id
+        GROUP BY r.daily, r.key_start, r.key_end, r.figure_type, r.source_id
         ORDER BY period_end, r.figure_type, r.source_id
         """
-    closer = "destination_border_km < origin_border_km"
-    farther = "destination_border_km > origin_border_km"
-    slow = f"""
-        SELECT period_start, period_end, figure_type, source_id,
-               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
-               any_value(source_date) AS source_date,
-               coalesce(sum(individuals) FILTER (WHERE {closer}), 0) AS toward,
-               coalesce(sum(individuals) FILTER (WHERE {farther}), 0) AS away,
-               coalesce(sum(individuals) FILTER (WHERE destination_border_km = origin_border_km), 0) AS same,
-               coalesce(sum(individuals) FILTER (
-                   WHERE destination_border_km IS NULL OR origin_border_km IS NULL), 0) AS unknown,
-               coalesce(sum(individuals) FILTER (WHERE {closer}), 0)
-                 - coalesce(sum(individuals) FILTER (WHERE {farther}), 0) AS net_toward
-        FROM ({DISPLACEMENT})
-        WHERE {clause}
-        GROUP BY period_start, period_end, figure_type, source_id
-        ORDER BY period_end, figure_type, source_id
-        """
-    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+    return fetch_df(db_path, sql, params, filters)
 
 
 def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.DataFrame:
@@ -93,56 +67,38 @@ def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.Dat
     if level not in ("governorate", "district", "published"):
         raise ValueError(f"level must be 'governorate', 'district' or 'published', not {level!r}")
     clause, params = flow_where(filters)
-    if level == "published":
+    if level == "published":  # a place, not an area: the rollup keeps areas only
         return fetch_df(db_path, f"""
-            SELECT figure_type, source_id, any_value(source_publisher) AS source_publisher,
-                   any_value(source_title) AS source_title, any_value(source_date) AS source_date,
+            SELECT figure_type, source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                    min(period_start) AS period_start, max(period_end) AS period_end,
                    coalesce(origin_pcode, 'unknown') AS origin_pcode,
                    coalesce(any_value(origin_name), 'Origin not given') AS origin_name,
                    coalesce(destination_pcode, 'unknown') AS destination_pcode,
                    coalesce(any_value(destination_name), 'Destination not given') AS destination_name,
                    sum(individuals) AS individuals
-            FROM ({DISPLACEMENT})
+            FROM displacement_placed LEFT JOIN citations USING (source_id)
             WHERE {clause}
             GROUP BY figure_type, source_id, coalesce(origin_pcode, 'unknown'), coalesce(destination_pcode, 'unknown')
             ORDER BY individuals DESC
-            """, params)
-    fast = f"""
-        SELECT f.figure_type, f.source_id, {CITE},
+            """, params, filters)
+    sql = f"""
+        SELECT f.figure_type, f.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                min(f.period_start) AS period_start, max(f.period_end) AS period_end,
                coalesce(f.origin_{level}, 'unknown') AS origin_pcode,
                coalesce(any_value(o.name_en), 'Unknown origin') AS origin_name,
                coalesce(f.destination_{level}, 'unknown') AS destination_pcode,
                coalesce(any_value(t.name_en), 'Unknown destination') AS destination_name,
                sum(f.individuals) AS individuals
-        FROM displacement_flow_rollup f
+        FROM displacement_flow_buckets f
         LEFT JOIN v_locations o ON o.pcode = f.origin_{level}
         LEFT JOIN v_locations t ON t.pcode = f.destination_{level}
-        LEFT JOIN sources s USING (source_id)
+        LEFT JOIN citations USING (source_id)
         WHERE {clause}
         GROUP BY f.figure_type, f.source_id, coalesce(f.origin_{level}, 'unknown'),
                  coalesce(f.destination_{level}, 'unknown')
         ORDER BY individuals DESC
         """
-    slow = f"""
-        SELECT f.figure_type, f.source_id, any_value(f.source_publisher) AS source_publisher,
-               any_value(f.source_title) AS source_title, any_value(f.source_date) AS source_date,
-               min(f.period_start) AS period_start, max(f.period_end) AS period_end,
-               coalesce(f.origin_{level}, 'unknown') AS origin_pcode,
-               coalesce(any_value(o.name_en), 'Unknown origin') AS origin_name,
-               coalesce(f.destination_{level}, 'unknown') AS destination_pcode,
-               coalesce(any_value(t.name_en), 'Unknown destination') AS destination_name,
-               sum(f.individuals) AS individuals
-        FROM ({DISPLACEMENT}) f
-        LEFT JOIN v_locations o ON o.pcode = f.origin_{level}
-        LEFT JOIN v_locations t ON t.pcode = f.destination_{level}
-        WHERE {clause}
-        GROUP BY f.figure_type, f.source_id, coalesce(f.origin_{level}, 'unknown'),
-                 coalesce(f.destination_{level}, 'unknown')
-        ORDER BY individuals DESC
-        """
-    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+    return fetch_df(db_path, sql, params, filters)
 
 
 # Figure types that say where displaced people went (a return or a departure does not).
@@ -160,23 +116,22 @@ def destinations(db_path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = where(
         filters.period_clause(),
         area_clause(filters, "destination_governorate", "destination_district"),
-        filters.in_clause("source_id", filters.sources),
+        filters.sources_clause(),
         in_list("figure_type", tuple(t for t in flow_types(filters) if t in PLACING_TYPES)),
-        ("destination_pcode IS NOT NULL", []),
+        ("destination_pcode IS NOT NULL", {}),
     )
     sql = f"""
         SELECT period_start, period_end, figure_type, source_id,
-               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
-               any_value(source_date) AS source_date,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                origin_pcode, any_value(origin_name) AS origin_name,
                destination_pcode, any_value(destination_name) AS destination_name,
                any_value(destination_band) AS destination_band, sum(individuals) AS individuals
-        FROM ({DISPLACEMENT})
+        FROM displacement_placed LEFT JOIN citations USING (source_id)
         WHERE {clause}
         GROUP BY period_start, period_end, figure_type, source_id, origin_pcode, destination_pcode
         ORDER BY period_end, source_id, individuals DESC
         """
-    return fetch_df(db_path, sql, params)
+    return fetch_df(db_path, sql, params, filters)
 
 
 def displaced_reports(db_path: Path, filters: Filters) -> pd.DataFrame:
@@ -187,17 +142,16 @@ def displaced_reports(db_path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = where(
         within(filters),
         area_clause(filters, "origin_governorate", None),
-        filters.in_clause("source_id", filters.sources),
+        filters.sources_clause(),
         in_list("figure_type", tuple(t for t in flow_types(filters) if t == "newly_displaced")),
-        ("destination_pcode IS NULL", []),
+        ("destination_pcode IS NULL", {}),
     )
     sql = f"""
         SELECT period_start, period_end, figure_type, source_id,
-               any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,
-               any_value(source_date) AS source_date, sum(individuals) AS individuals
-        FROM ({DISPLACEMENT})
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))), sum(individuals) AS individuals
+        FROM displacement_placed LEFT JOIN citations USING (source_id)
         WHERE {clause}
         GROUP BY period_start, period_end, figure_type, source_id
         ORDER BY individuals DESC
         """
-    return fetch_df(db_path, sql, params)
+    return fetch_df(db_path, sql, params, filters)

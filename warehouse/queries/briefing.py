@@ -15,15 +15,14 @@ def names(db_path: Path, codes: tuple[str, ...] = ()) -> pd.DataFrame:
     """`code, name` for P-codes (English place name) and source ids ('Publisher, Title')."""
     if not codes:
         return pd.DataFrame({"code": pd.Series(dtype="str"), "name": pd.Series(dtype="str")})
-    marks = ", ".join("?" for _ in codes)
     return fetch_df(
         db_path,
-        f"""
-        SELECT pcode AS code, name_en AS name FROM v_locations WHERE pcode IN ({marks})
+        """
+        SELECT pcode AS code, name_en AS name FROM v_locations WHERE list_contains($codes, pcode)
         UNION ALL
-        SELECT source_id, publisher || ', ' || title FROM sources WHERE source_id IN ({marks})
+        SELECT source_id, publisher || ', ' || title FROM sources WHERE list_contains($codes, source_id)
         """,
-        list(codes) * 2,
+        {"codes": list(codes)},
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import LOCATION_AREAS, area_clause
+from warehouse.queries.areas import area_clause
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.casualties import MAX_DAYS
 
@@ -16,24 +16,23 @@ def long_reports(db_path: Path, filters: Filters, limit: int = 40) -> pd.DataFra
     """Each casualty report longer than a month, newest first (bounded: these are situation-report figures)."""
     clause, params = where(
         filters.period_clause("c.period_start", "c.period_end"),
-        area_clause(filters, "a.governorate_pcode", "a.district_pcode"),
-        filters.in_clause("c.source_id", filters.sources),
-        (f"c.period_end - c.period_start >= {MAX_DAYS}", []),
+        area_clause(filters, "c.governorate_pcode", "c.district_pcode"),
+        filters.sources_clause("c.source_id"),
+        (f"c.period_end - c.period_start >= {MAX_DAYS}", {}),
     )
     return fetch_df(
         db_path,
         f"""
-        WITH areas AS ({LOCATION_AREAS})
         SELECT c.period_start, c.period_end, c.category, c.location_pcode,
                coalesce(l.name_en, c.location_pcode) AS location, c.deaths_low, c.deaths_best, c.deaths_high, c.note,
-               s.publisher AS source_publisher, s.title AS source_title, s.published AS source_date, s.url AS source_url
-        FROM casualties c
-        LEFT JOIN areas a ON a.pcode = c.location_pcode
+               citations.* EXCLUDE (source_id), s.url AS source_url
+        FROM casualties_placed c
         LEFT JOIN v_locations l ON l.pcode = c.location_pcode
+        LEFT JOIN citations ON citations.source_id = c.source_id
         LEFT JOIN sources s ON s.source_id = c.source_id
         WHERE {clause}
         ORDER BY c.period_end DESC, c.deaths_best DESC
-        LIMIT ?
+        LIMIT $limit
         """,
-        params + [limit],
+        params | {"limit": limit}, filters,
     )

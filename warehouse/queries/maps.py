@@ -13,24 +13,20 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from warehouse.queries.areas import (
-    DISPLACEMENT, DISTANCE_BANDS, LOCATION_AREAS, area_clause, flow_types, in_list, stock_types,
-)
+from warehouse.queries.areas import DISTANCE_BANDS, area_clause, flow_types, in_list, stock_types
 from warehouse.queries.base import Filters, fetch_df, where
-from warehouse.queries.rollup import CITE, fetch, month_aligned
 
 # Moscow Additional Protocol, 5 March 2020: a corridor 6 km deep on each side of the M4.
 M4_CORRIDOR_KM = 6.0
 _KM_PER_DEG_LAT = 110.574
-_MONTH_OF_END = "date_trunc('month', period_end)"  # the rollups' `month` column
 
 
 def layers(db_path: Path) -> pd.DataFrame:
     """Every map layer (countries backdrop, border line, M4, ...) with its source."""
     return fetch_df(
         db_path,
-        "SELECT m.layer, m.name, m.geojson, s.publisher AS source_publisher, s.title AS source_title,"
-        " s.published AS source_date FROM map_layers m LEFT JOIN sources s USING (source_id)"
+        "SELECT m.layer, m.name, m.geojson, citations.* EXCLUDE (source_id)"
+        " FROM map_layers m LEFT JOIN citations USING (source_id)"
         # a layer loaded from two files (the bundled border and a Natural Earth download) is drawn once: the newest
         " WHERE m.load_id = (SELECT max(n.load_id) FROM map_layers n WHERE n.layer = m.layer)"
         " ORDER BY m.layer, m.name",
@@ -77,21 +73,20 @@ def shapes(db_path: Path, filters: Filters, admin_level: int = 3) -> pd.DataFram
     clause, params = where(
         area_clause(filters, governorate, "coalesce(a.district_pcode, left(sh.pcode, 6))") if picked
         else in_list(governorate, NORTHWEST_GOVERNORATES),
-        ("coalesce(a.admin_level, length(sh.pcode) / 2 - 1) = ?", [admin_level]),
+        ("coalesce(a.admin_level, length(sh.pcode) / 2 - 1) = $admin_level", {"admin_level": admin_level}),
     )
     return fetch_df(
         db_path,
         f"""
-        WITH areas AS ({LOCATION_AREAS})
         SELECT sh.pcode, coalesce(any_value(a.name_en), sh.pcode) AS name_en, any_value(a.name_ar) AS name_ar,
                coalesce(any_value(a.governorate_pcode), left(sh.pcode, 4)) AS governorate_pcode,
                any_value(sh.geojson) AS geojson
-        FROM location_shapes sh LEFT JOIN areas a USING (pcode)
+        FROM location_shapes sh LEFT JOIN location_areas a USING (pcode)
         WHERE {clause}
         GROUP BY sh.pcode
         ORDER BY sh.pcode
         """,
-        params,
+        params, filters,
     )
 
 
@@ -99,39 +94,42 @@ def months(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Months with displacement figures (flows or stocks) placed in a sub-district, for the map's slider."""
     clause, params = where(
         filters.period_clause(),
-        ("destination_subdistrict IS NOT NULL", []),
+        ("destination_subdistrict IS NOT NULL", {}),
         area_clause(filters, "destination_governorate", "destination_district"),
-        filters.in_clause("source_id", filters.sources),
-        filters.in_clause("figure_type", filters.figure_types),
+        filters.sources_clause(),
+        filters.in_clause("figure_type", filters.figure_types, "figure_types"),
     )
-    fast = f"SELECT DISTINCT month FROM displacement_rollup WHERE {clause} ORDER BY month"
-    slow = (f"SELECT DISTINCT date_trunc('month', period_end)::DATE AS month FROM ({DISPLACEMENT})"
-            f" WHERE {clause} ORDER BY month")
-    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+    return fetch_df(db_path, f"SELECT DISTINCT month FROM displacement_buckets WHERE {clause} ORDER BY month",
+                    params, filters)
+
+
+def _month_clause(month: str | None) -> tuple[str, dict]:
+    """Periods ending in `month` (YYYY-MM-01; every month when None): the buckets' `month`."""
+    return ("month = CAST($month AS DATE)", {"month": month}) if month else ("TRUE", {})
 
 
 def subdistrict_values(db_path: Path, filters: Filters, month: str | None = None) -> pd.DataFrame:
     """People per destination sub-district, figure type and source, for periods ending in `month`
     (YYYY-MM-01; all months when None). Flows and stocks stay in separate rows."""
-    month_clause = (f"{_MONTH_OF_END} = CAST(? AS DATE)", [month]) if month else ("TRUE", [])
     clause, params = where(
         filters.period_clause(),
         area_clause(filters, "destination_governorate", "destination_district"),
-        filters.in_clause("source_id", filters.sources),
+        filters.sources_clause(),
         in_list("figure_type", flow_types(filters) + stock_types(filters)),
-        ("destination_subdistrict IS NOT NULL", []),
-        month_clause,
+        ("destination_subdistrict IS NOT NULL", {}),
+        _month_clause(month),
     )
-    columns = """destination_subdistrict AS pcode, figure_type, any_value(measure) AS measure, source_id,
-               {cite}, min(period_start) AS period_start, max(period_end) AS period_end,
-               sum(individuals) AS individuals"""
-    tail = "GROUP BY destination_subdistrict, figure_type, source_id ORDER BY individuals DESC"
-    cite = ("any_value(source_publisher) AS source_publisher, any_value(source_title) AS source_title,"
-            " any_value(source_date) AS source_date")
-    fast = (f"SELECT {columns.format(cite=CITE)} FROM displacement_rollup r LEFT JOIN sources s USING (source_id)"
-            f" WHERE {clause.replace(_MONTH_OF_END, 'r.month')} {tail}")
-    slow = f"SELECT {columns.format(cite=cite)} FROM ({DISPLACEMENT}) WHERE {clause} {tail}"
-    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+    sql = f"""
+        SELECT destination_subdistrict AS pcode, figure_type, any_value(measure) AS measure, source_id,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               min(period_start) AS period_start, max(period_end) AS period_end,
+               sum(individuals) AS individuals
+        FROM displacement_buckets LEFT JOIN citations USING (source_id)
+        WHERE {clause}
+        GROUP BY destination_subdistrict, figure_type, source_id
+        ORDER BY individuals DESC
+        """
+    return fetch_df(db_path, sql, params, filters)
 
 
 def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.DataFrame:
@@ -140,67 +138,44 @@ def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.
     An area without its own coordinates is placed at the mean of the places
     inside it that have some (approximate, for drawing only).
     """
-    month_clause = (f"{_MONTH_OF_END} = CAST(? AS DATE)", [month]) if month else ("TRUE", [])
     clause, params = where(
-        filters.period_clause(),
-        area_clause(filters, "destination_governorate", "destination_district"),
-        filters.in_clause("source_id", filters.sources),
-        in_list("figure_type", flow_types(filters)),
-        month_clause,
+        filters.period_clause("f.period_start", "f.period_end"),
+        area_clause(filters, "f.destination_governorate", "f.destination_district"),
+        filters.sources_clause("f.source_id"),
+        in_list("f.figure_type", flow_types(filters)),
+        _month_clause(month),
     )
-    centres = f"""
-        areas AS ({LOCATION_AREAS}),
-        centres AS (
+    sql = f"""
+        WITH centres AS (
             SELECT pcode, avg(place_lat) AS lat, avg(place_lon) AS lon FROM (
-                SELECT governorate_pcode AS pcode, place_lat, place_lon FROM areas
-                UNION ALL SELECT district_pcode, place_lat, place_lon FROM areas
-                UNION ALL SELECT pcode, place_lat, place_lon FROM areas
+                SELECT governorate_pcode AS pcode, place_lat, place_lon FROM location_areas
+                UNION ALL SELECT district_pcode, place_lat, place_lon FROM location_areas
+                UNION ALL SELECT pcode, place_lat, place_lon FROM location_areas
             ) WHERE pcode IS NOT NULL AND place_lat IS NOT NULL GROUP BY pcode
-        )"""
-    lines = """
-        SELECT f.figure_type, f.source_id, any_value(f.source_publisher) AS source_publisher,
-               any_value(f.source_title) AS source_title, any_value(f.source_date) AS source_date,
+        )
+        SELECT f.figure_type, f.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                min(f.period_start) AS period_start, max(f.period_end) AS period_end,
                f.origin_area, any_value(on_.name_en) AS origin_name,
                f.destination_area, any_value(dn.name_en) AS destination_name,
                any_value(oc.lat) AS origin_lat, any_value(oc.lon) AS origin_lon,
                any_value(dc.lat) AS destination_lat, any_value(dc.lon) AS destination_lon,
                sum(f.individuals) AS individuals
-        FROM f
+        FROM displacement_flow_buckets f
         JOIN centres oc ON oc.pcode = f.origin_area
         JOIN centres dc ON dc.pcode = f.destination_area
         LEFT JOIN v_locations on_ ON on_.pcode = f.origin_area
         LEFT JOIN v_locations dn ON dn.pcode = f.destination_area
-        WHERE f.origin_area <> f.destination_area
+        LEFT JOIN citations USING (source_id)
+        WHERE f.origin_area <> f.destination_area AND {clause}
         GROUP BY f.figure_type, f.source_id, f.origin_area, f.destination_area
         ORDER BY individuals DESC
         """
-    fast = f"""
-        WITH {centres},
-        f AS (
-            SELECT r.figure_type, r.source_id, s.publisher AS source_publisher, s.title AS source_title,
-                   s.published AS source_date, r.individuals, r.period_start, r.period_end,
-                   r.origin_area, r.destination_area
-            FROM displacement_flow_rollup r LEFT JOIN sources s USING (source_id)
-            WHERE {clause.replace(_MONTH_OF_END, 'r.month')}
-        )
-        {lines}"""
-    slow = f"""
-        WITH {centres},
-        f AS (
-            SELECT figure_type, source_id, source_publisher, source_title, source_date, individuals,
-                   period_start, period_end,
-                   coalesce(origin_district, origin_governorate, origin_pcode) AS origin_area,
-                   coalesce(destination_district, destination_governorate, destination_pcode) AS destination_area
-            FROM ({DISPLACEMENT}) WHERE {clause}
-        )
-        {lines}"""
-    return fetch(db_path, (fast, params) if month_aligned(filters) else None, (slow, params))
+    return fetch_df(db_path, sql, params, filters)
 
 
 def subdistrict_bands(db_path: Path) -> pd.DataFrame:
     """Each sub-district's distance band (its centroid's distance to the border), for the map's hover."""
-    return fetch_df(db_path, f"SELECT pcode, place_band AS band, place_border_km AS border_km FROM ({LOCATION_AREAS})"
+    return fetch_df(db_path, "SELECT pcode, place_band AS band, place_border_km AS border_km FROM location_areas"
                              " WHERE admin_level = 3 ORDER BY pcode")
 
 
@@ -218,18 +193,13 @@ def area_outlines(db_path: Path, pcodes: tuple[str, ...]) -> pd.DataFrame:
     over the sub-districts it covers."""
     if not pcodes:
         return pd.DataFrame(columns=["pcode", "name_en", "name_ar", "members", "geojson", "lat", "lon"])
-    members = fetch_df(db_path, f"""
-        WITH m AS (
-            SELECT DISTINCT area_pcode AS pcode, member_pcode FROM area_members
-            UNION SELECT left(pcode, 4), pcode FROM v_locations WHERE admin_level = 3 AND pcode SIMILAR TO 'SY[0-9]{{6}}'
-            UNION SELECT left(pcode, 6), pcode FROM v_locations WHERE admin_level = 3 AND pcode SIMILAR TO 'SY[0-9]{{6}}'
-        )
+    members = fetch_df(db_path, """
         SELECT m.pcode, a.name_en, a.name_ar, s.name_en AS member_name, sh.geojson
-        FROM m JOIN v_locations a ON a.pcode = m.pcode JOIN v_locations s ON s.pcode = m.member_pcode
+        FROM area_subdistricts m JOIN v_locations a ON a.pcode = m.pcode JOIN v_locations s ON s.pcode = m.member_pcode
         JOIN (SELECT pcode, any_value(geojson) AS geojson FROM location_shapes GROUP BY pcode) sh
           ON sh.pcode = m.member_pcode
-        WHERE m.pcode IN ({", ".join("?" for _ in pcodes)})
-        ORDER BY m.pcode, s.name_en""", list(pcodes))
+        WHERE list_contains($pcodes, m.pcode)
+        ORDER BY m.pcode, s.name_en""", {"pcodes": list(pcodes)})
     out = []
     for pcode, group in members.groupby("pcode", sort=True):
         union = shapely.coverage_union_all([shape(json.loads(g)) for g in group["geojson"]])
@@ -272,8 +242,7 @@ def events(db_path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = filters.period_clause("e.event_date", "coalesce(e.end_date, e.event_date)")
     return fetch_df(db_path, f"""
         SELECT e.event_date, e.title, e.description, e.category, e.lat, e.lon,
-               s.publisher AS source_publisher, s.title AS source_title, s.published AS source_date,
-               s.is_synthetic
-        FROM events e LEFT JOIN sources s USING (source_id)
+               citations.* EXCLUDE (source_id), s.is_synthetic
+        FROM events e LEFT JOIN citations USING (source_id) LEFT JOIN sources s USING (source_id)
         WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL AND {clause}
-        ORDER BY e.event_date""", params)
+        ORDER BY e.event_date""", params, filters)

@@ -23,9 +23,7 @@ def sources(db_path: Path) -> pd.DataFrame:
         db_path,
         """
         SELECT source_id, publisher, title, published, is_synthetic FROM sources
-        WHERE source_id IN (SELECT source_id FROM displacement UNION SELECT source_id FROM refugees
-                            UNION SELECT source_id FROM casualties UNION SELECT source_id FROM camp_population
-                            UNION SELECT source_id FROM events)
+        WHERE source_id IN (SELECT source_id FROM fact_periods)
         ORDER BY publisher, title
         """,
     )
@@ -37,14 +35,4 @@ def figure_types(db_path: Path) -> pd.DataFrame:
 
 def date_span(db_path: Path) -> pd.DataFrame:
     """First and last day covered by any figure or event (one row; NULLs when empty)."""
-    return fetch_df(
-        db_path,
-        """
-        SELECT min(d0) AS first_day, max(d1) AS last_day FROM (
-            SELECT period_start AS d0, period_end AS d1 FROM displacement
-            UNION ALL SELECT period_start, period_end FROM refugees
-            UNION ALL SELECT period_start, period_end FROM casualties
-            UNION ALL SELECT period_start, period_end FROM camp_population
-            UNION ALL SELECT event_date, coalesce(end_date, event_date) FROM events)
-        """,
-    )
+    return fetch_df(db_path, "SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM fact_periods")

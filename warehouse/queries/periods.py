@@ -29,20 +29,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from warehouse import models
 from warehouse.db import connect_read
 
 OFFENSIVE_START = date(2019, 12, 1)
 OFFENSIVE_END = date(2020, 3, 31)
 HOSTILITIES = ("offensive", "frontline", "strike")
 CEASEFIRE = "agreement"
-
-_FACT_PERIODS = """
-    SELECT period_start AS d0, period_end AS d1 FROM displacement
-    UNION ALL SELECT period_start, period_end FROM refugees
-    UNION ALL SELECT period_start, period_end FROM casualties
-    UNION ALL SELECT period_start, period_end FROM camp_population
-    UNION ALL SELECT event_date, coalesce(end_date, event_date) FROM events
-"""
 
 _TIMELINE = f"""
 WITH window_events AS (
@@ -59,7 +52,7 @@ ceasefire AS (
     WHERE category = '{CEASEFIRE}' AND event_date >= last_hostile.day
     ORDER BY event_date, title LIMIT 1
 ),
-span AS (SELECT min(d0) AS first_day, max(d1) AS last_day FROM ({_FACT_PERIODS}))
+span AS (SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM fact_periods)
 SELECT
     (SELECT event_date FROM first_hostile) AS first_hostilities,
     (SELECT title FROM first_hostile)      AS first_hostilities_title,
@@ -69,7 +62,7 @@ SELECT
 FROM span
 """
 
-_RECORDS_IN = f"SELECT count(*) FROM ({_FACT_PERIODS}) WHERE d1 >= $start AND d0 <= $end"
+_RECORDS_IN = "SELECT count(*) FROM fact_periods WHERE last_day >= $start AND first_day <= $end"
 
 
 @dataclass(frozen=True)
@@ -108,7 +101,7 @@ def _months(start: date, end: date) -> str:
 def offensive_inputs(db_path: Path) -> pd.DataFrame:
     """What the rule reads: the timeline's first hostilities and the ceasefire in the window, and the data span."""
     with connect_read(db_path) as con:
-        return con.execute(_TIMELINE, {"start": OFFENSIVE_START, "end": OFFENSIVE_END}).df()
+        return con.execute(models.inline(_TIMELINE), {"start": OFFENSIVE_START, "end": OFFENSIVE_END}).df()
 
 
 def offensive_dates(first_hostilities: date | None, ceasefire: date | None) -> tuple[date, date]:
@@ -151,7 +144,7 @@ def default_period(db_path: Path) -> pd.DataFrame:
     first_hostilities, ceasefire = _day(row["first_hostilities"]), _day(row["ceasefire"])
     start, end = offensive_dates(first_hostilities, ceasefire)
     with connect_read(db_path) as con:
-        records_in = con.execute(_RECORDS_IN, {"start": start, "end": end}).fetchone()[0]
+        records_in = con.execute(models.inline(_RECORDS_IN), {"start": start, "end": end}).fetchone()[0]
     period = choose(first_hostilities, ceasefire, _day(row["first_day"]), _day(row["last_day"]), records_in,
                     (_text(row["first_hostilities_title"]), _text(row["ceasefire_title"])))
     columns = ["start", "end", "is_offensive", "label", "basis"]

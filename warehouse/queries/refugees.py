@@ -24,12 +24,12 @@ AUTHORITY_RANK = ("CASE WHEN {population_type} = 'refugees' AND {publisher} = 'U
 def _select(clause: str) -> str:
     return f"""
         SELECT r.period_start, r.period_end, r.asylum_iso3, r.population_type, r.source_id,
-               any_value(s.publisher) AS source_publisher, any_value(s.title) AS source_title,
-               any_value(s.published) AS source_date, sum(r.persons) AS persons,
-               min({AUTHORITY_RANK.format(population_type="r.population_type", publisher="s.publisher")}) AS authority
-        FROM refugees r LEFT JOIN sources s ON s.source_id = r.source_id
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))), sum(r.persons) AS persons,
+               min({AUTHORITY_RANK.format(population_type="r.population_type", publisher="citations.source_publisher")})
+                   AS authority
+        FROM refugees r LEFT JOIN citations ON citations.source_id = r.source_id
         WHERE {clause}
-        GROUP BY ALL
+        GROUP BY r.period_start, r.period_end, r.asylum_iso3, r.population_type, r.source_id
         ORDER BY r.period_end, r.asylum_iso3
     """
 
@@ -38,18 +38,18 @@ def by_host(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Syrian refugees per host country and reference date (stock figures)."""
     clause, params = where(
         filters.period_clause("r.period_start", "r.period_end"),
-        filters.in_clause("r.source_id", filters.sources),
-        ("r.origin_iso3 = 'SYR' AND r.asylum_iso3 <> 'SYR'", []),
-        (f"r.population_type IN ({', '.join(repr(t) for t in STOCK_TYPES)})", []),
+        filters.sources_clause("r.source_id"),
+        ("r.origin_iso3 = 'SYR' AND r.asylum_iso3 <> 'SYR'", {}),
+        ("list_contains($stock_types, r.population_type)", {"stock_types": list(STOCK_TYPES)}),
     )
-    return fetch_df(db_path, _select(clause), params)
+    return fetch_df(db_path, _select(clause), params, filters)
 
 
 def applications(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Asylum applications lodged by Syrians per host country and period (flow figures)."""
     clause, params = where(
         filters.period_clause("r.period_start", "r.period_end"),
-        filters.in_clause("r.source_id", filters.sources),
-        ("r.origin_iso3 = 'SYR' AND r.population_type = 'asylum_applications'", []),
+        filters.sources_clause("r.source_id"),
+        ("r.origin_iso3 = 'SYR' AND r.population_type = 'asylum_applications'", {}),
     )
-    return fetch_df(db_path, _select(clause), params)
+    return fetch_df(db_path, _select(clause), params, filters)
