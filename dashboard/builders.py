@@ -138,24 +138,23 @@ def map_displacement(query: Query, filters: Filters) -> ChartData:
     return maps.build(query, filters)
 
 
-def camps_occupancy(query: Query, filters: Filters) -> ChartData:
-    frame = query("camps.occupancy", filters)
+def _camp_counts(frame: pd.DataFrame, draw, measure: str) -> ChartData:
+    """A chart of camp population counts (stocks), cited and dated from its rows."""
     return ChartData(
-        figure=charts.camps_occupancy(frame) if not frame.empty else None,
-        data=frame, references=cite(frame), period=period_of(frame),
-        measure=_("Stock: latest population count per camp in the period, against its stated capacity."),
+        figure=draw(frame) if not frame.empty else None,
+        data=frame, references=cite(frame), period=period_of(frame), measure=measure,
         empty_message=_("No camp population counts for this selection."),
     )
+
+
+def camps_occupancy(query: Query, filters: Filters) -> ChartData:
+    return _camp_counts(query("camps.occupancy", filters), charts.camps_occupancy,
+                        _("Stock: latest population count per camp in the period, against its stated capacity."))
 
 
 def camps_trend(query: Query, filters: Filters) -> ChartData:
-    frame = query("camps.trend", filters)
-    return ChartData(
-        figure=charts.camps_trend(frame) if not frame.empty else None,
-        data=frame, references=cite(frame), period=period_of(frame),
-        measure=_("Stock: total of the camps that reported on each date (the number of camps reporting varies)."),
-        empty_message=_("No camp population counts for this selection."),
-    )
+    return _camp_counts(query("camps.trend", filters), charts.camps_trend,
+                        _("Stock: total of the camps that reported on each date (the number of camps reporting varies)."))
 
 
 REGION_WIDE = i18n.N_("Northwest Syria (not by governorate)")

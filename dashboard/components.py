@@ -6,18 +6,20 @@ markdown characters escaped), never as HTML.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import formats, i18n
+from dashboard import border_bands, formats, i18n
 from dashboard.i18n import N_, _
 from dashboard.catalog import ChartData
 from dashboard.citations import Source, sources_line, sources_table
 from dashboard.data import db_path, query
 from dashboard.shared_figure import shared
 from warehouse import WarehouseMissing
+from warehouse.queries.base import Filters
 
 SOURCE_COLUMNS = (N_("Publisher"), N_("Title"), N_("Published"), N_("Link"))  # citations.sources_table, shown via _()
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~$"})
@@ -120,3 +122,19 @@ def source_line(row: pd.Series) -> str:
     text = i18n.isolate(f"{publisher}, {title}")
     published = row.get("source_date")
     return text + (f" ({day(published)})" if not formats.missing(published) else "")
+
+
+def breakdown_picker(filters: Filters, label: str, key: str) -> tuple[Filters, list[border_bands.Breakdown]]:
+    """The filters with one destination breakdown chosen (one publisher's report; reports are never added).
+
+    Toward the border and the Map draw one breakdown at a time: with several loaded for the period,
+    the reader picks one (the largest first); the choice travels in `filters.extra`. Returns the
+    filters and every breakdown found.
+    """
+    found = border_bands.breakdowns(query("border.destinations", filters))
+    picked = found[0].key if found else None
+    if len(found) > 1:
+        labels = {b.key: _("{breakdown} — {placed} placed").format(breakdown=border_bands.label_of(b),
+                                                                   placed=i18n.number(b.placed)) for b in found}
+        picked = st.selectbox(label, list(labels), format_func=labels.get, key=key)
+    return replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ())), found

@@ -13,8 +13,8 @@ from dashboard.i18n import _
 
 from dashboard import border_bands
 from dashboard.charts import band_name
-from dashboard.components import require_warehouse, show_chart
-from dashboard.data import chart, query
+from dashboard.components import breakdown_picker, require_warehouse, show_chart
+from dashboard.data import chart
 from dashboard.filters import current
 
 st.title(_("Toward the border"))
@@ -24,14 +24,7 @@ st.caption(_("Distance bands: 0–10, 10–25, 25–50 and over 50 km from the T
 require_warehouse()
 filters = current()
 
-found = border_bands.breakdowns(query("border.destinations", filters))
-picked = found[0].key if found else None
-if len(found) > 1:
-    labels = {b.key: _("{breakdown} — {placed} placed").format(breakdown=border_bands.label_of(b), placed=i18n.number(b.placed))
-              for b in found}
-    picked = st.selectbox(_("Destination breakdown (one publisher's report; reports are not added)"), list(labels),
-                          format_func=labels.get, key="border_breakdown")
-chosen = replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ()))
+chosen, found = breakdown_picker(filters, _("Destination breakdown (one publisher's report; reports are not added)"), "border_breakdown")
 show_chart(chart("displacement-by-border-band", chosen))
 if len(found) > 1:
     with st.expander(_("All {count} destination breakdowns loaded for this period").format(count=i18n.number(len(found)))):
@@ -43,6 +36,7 @@ if len(found) > 1:
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={_("people placed"): st.column_config.NumberColumn(format="%,d")})
 
+picked = dict(chosen.extra).get("breakdown")
 show_chart(chart("net-movement-toward-border", filters))
 LEVELS = {"published": _("as published"), "governorate": _("by governorate"), "district": _("by district")}
 by = st.radio(_("Show origin → destination flows"), list(LEVELS), format_func=LEVELS.get,

@@ -4,16 +4,12 @@ breakdown placed in them, areas the publishers name outlined over their sub-dist
 events and camps. Offline: MapLibre traces on a blank style, shapes from the warehouse, no tiles."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from dashboard import i18n
 from dashboard.i18n import _
 
-from dashboard import border_bands
-from dashboard.components import require_warehouse, show_chart
-from dashboard.data import chart, query
+from dashboard.components import breakdown_picker, require_warehouse, show_chart
+from dashboard.data import chart
 from dashboard.filters import current
 
 st.title(_("Map"))
@@ -22,14 +18,8 @@ st.caption(_("Sub-district boundaries: UN OCHA COD-AB (2016), simplified for the
 require_warehouse()
 filters = current()
 
-found = border_bands.breakdowns(query("border.destinations", filters))
-picked = found[0].key if found else None
-if len(found) > 1:
-    labels = {b.key: _("{breakdown} — {placed} placed").format(breakdown=border_bands.label_of(b), placed=i18n.number(b.placed))
-              for b in found}
-    picked = st.selectbox(_("Destination figures shown (one publisher's report at a time)"), list(labels),
-                          format_func=labels.get, key="map_breakdown")
-map_filters = replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ()))
+map_filters, _found = breakdown_picker(filters, _("Destination figures shown (one publisher's report at a time)"),
+                                      "map_breakdown")
 show_chart(chart("map-displacement", map_filters),
            hint=_("Build the reference warehouse (`python -m etl build-reference`) or load boundaries "
                   "(the COD-AB shapefile) with `python -m etl load FILE`."))
