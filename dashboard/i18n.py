@@ -264,6 +264,7 @@ body, .stApp, .stMarkdown, p, h1, h2, h3, label, button, input {
 
 def page_direction_script(lang: str) -> str:
     """Sets dir and lang on the document itself (the browser test reads document.dir)."""
+    lang = lang if lang in LANGUAGES else DEFAULT  # markup from a closed set, never from the URL as typed
     direction = "rtl" if is_rtl(lang) else "ltr"
     return (f"<script>document.documentElement.setAttribute('dir','{direction}');"
             f"document.documentElement.setAttribute('lang','{lang}');</script>")

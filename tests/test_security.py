@@ -226,6 +226,9 @@ def test_html_in_source_names_is_shown_as_text(db, monkeypatch):
 
 
 UNSAFE_CALLS = {"html", "components.v1.html", "iframe"}
+# Markup the code builds from a closed set (no data): the right-to-left style sheet and the script
+# that sets the document's direction from a language of i18n.LANGUAGES (tested below).
+FIXED_MARKUP = {"i18n.RTL_CSS", "i18n.page_direction_script(i18n.language())"}
 
 
 def _unsafe_uses(tree: ast.AST) -> list[str]:
@@ -234,7 +237,8 @@ def _unsafe_uses(tree: ast.AST) -> list[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        literal = bool(node.args) and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+        literal = bool(node.args) and (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                                       or ast.unparse(node.args[0]) in FIXED_MARKUP)
         for keyword in node.keywords:
             if keyword.arg == "unsafe_allow_html" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
                 if not literal:
@@ -316,3 +320,12 @@ def test_injection_check_can_fail_on_a_spliced_query(db):
     with pytest.raises(AssertionError):
         _same(_outcome(spliced, db, Filters(governorates=("' OR 1=1 OR '' = '",))),
               _outcome(spliced, db, Filters(governorates=(UNKNOWN,))))
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "ar');alert(1);('", "<script>", ""])
+def test_the_page_direction_script_carries_only_a_known_language(lang):
+    from dashboard import i18n
+
+    script = i18n.page_direction_script(lang)
+    assert "alert" not in script and script.count("<script>") == 1
+    assert f"'lang','{lang if lang in i18n.LANGUAGES else i18n.DEFAULT}'" in script
