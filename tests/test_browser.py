@@ -58,6 +58,13 @@ def serve(db: Path):
 
 
 @pytest.fixture(scope="module")
+def reference_server(reference_db):
+    """The dashboard on the reference build alone (what a fresh clone's `make run` serves)."""
+    with serve(reference_db) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def server(real_reference_db):
     """The dashboard on a warehouse built from the reference data and the real files."""
     db, _ = real_reference_db

@@ -7,19 +7,13 @@ import re
 
 import pytest
 
-from test_browser import SHOTS, _settle, browser_page, serve  # noqa: F401  (browser_page is a fixture)
+from test_browser import SHOTS, _settle, browser_page, reference_server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser]
 
 CHART_SHOTS = SHOTS / "charts"
 PAGES = ["overview", "casualties", "camps", "refugees", "data"]
 OFFENSIVE = "?start=2019-12-01&end=2020-03-31"
-
-
-@pytest.fixture(scope="module")
-def reference_server(reference_db):
-    with serve(reference_db) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

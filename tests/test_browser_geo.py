@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, SHOTS, _settle, serve
+from tests.test_browser import ARGS, CHROMIUM, SHOTS, _settle, reference_server  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser]
 OFFENSIVE = "?start=2019-12-01&end=2020-03-31"
-
-
-@pytest.fixture(scope="module")
-def reference_server(reference_db):
-    with serve(reference_db) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")
