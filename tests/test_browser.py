@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import choose
+
 pytestmark = [pytest.mark.browser, pytest.mark.real_data]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,19 +102,19 @@ def test_every_page_renders_its_charts(server, browser_page):
     for name in PAGES:
         browser_page.goto(f"{server}/" + ("" if name == "crisis" else name))  # the default page lives at /
         if name == "crisis":  # the landing page draws the whole story, on a cold server
-            browser_page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=120000)
+            browser_page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=SETTLE_MS)
         _settle(browser_page)
         assert browser_page.locator("text=Page not found").count() == 0, name
         if name == "data":
-            browser_page.wait_for_selector("[data-testid=stDataFrame]", timeout=30000)
+            browser_page.wait_for_selector("[data-testid=stDataFrame]", timeout=SETTLE_MS)
         elif name != "camps":  # no camp list is among the real files: the page says so instead
-            browser_page.wait_for_selector(".js-plotly-plot", timeout=30000)
+            browser_page.wait_for_selector(".js-plotly-plot", timeout=SETTLE_MS)
         assert not browser_page.locator("[data-testid=stException]").count(), name
         browser_page.screenshot(path=str(SHOTS / f"{name}.png"))
     # The map is drawn by MapLibre on a blank style: a canvas, no tiles.
     browser_page.goto(f"{server}/map?gov=SY07")
     _settle(browser_page)
-    browser_page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=30000)
+    browser_page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=SETTLE_MS)
     browser_page.screenshot(path=str(SHOTS / "map-idleb.png"))
 
 
@@ -120,9 +122,8 @@ def test_filter_goes_into_the_url_and_back(server, browser_page):
     browser_page.goto(f"{server}/border")
     _settle(browser_page)
     governorate = browser_page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first
-    governorate.click()
-    browser_page.get_by_role("option", name="Idleb").click()
-    browser_page.wait_for_url("**gov=SY07**", timeout=15000)
+    choose(browser_page, governorate, "Idleb", timeout_ms=SETTLE_MS)
+    browser_page.wait_for_url("**gov=SY07**", timeout=SETTLE_MS)
     shared = browser_page.url
     _settle(browser_page)
     browser_page.goto(shared)  # a fresh load of the shared link
@@ -130,32 +131,32 @@ def test_filter_goes_into_the_url_and_back(server, browser_page):
     chips = browser_page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.inner_text()
     assert "Idleb" in chips
     assert "gov=SY07" in browser_page.url
-    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)  # the shared view draws its chart
+    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)  # the shared view draws its chart
     browser_page.screenshot(path=str(SHOTS / "border-idleb-from-link.png"))
 
 
 def _dates(sidebar) -> list[str]:
     """The period the sidebar shows (the date input keeps its two days in hidden date inputs)."""
     boxes = sidebar.locator("[data-testid=stDateInput] input[type=date]")
-    boxes.nth(1).wait_for(state="attached", timeout=60000)  # a page just opened draws its sidebar after a moment
+    boxes.nth(1).wait_for(state="attached", timeout=SETTLE_MS)  # a page just opened draws its sidebar after a moment
     return [box.input_value() for box in boxes.all()]
 
 
 def test_default_view_opens_on_the_offensive_and_one_click_shows_the_whole_span(server, browser_page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser_page.goto(f"{server}/border")
-    browser_page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=120000)  # a cold server
-    browser_page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=120000)
+    browser_page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=SETTLE_MS)  # a cold server
+    browser_page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=SETTLE_MS)
     sidebar = browser_page.locator("[data-testid=stSidebar]")
     offensive = sidebar.get_by_role("radio", name="Offensive Dec 2019 – Mar 2020")
     assert offensive.get_attribute("aria-checked") == "true"
     assert _dates(sidebar) == ["2019-12-01", "2020-03-31"]
     assert "period=" not in browser_page.url and "start=" not in browser_page.url
-    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)
     browser_page.screenshot(path=str(SHOTS / "default-offensive.png"))
 
     sidebar.get_by_role("radio", name="Whole span").click()
-    browser_page.wait_for_url("**period=all**", timeout=15000)
+    browser_page.wait_for_url("**period=all**", timeout=SETTLE_MS)
     _settle(browser_page)
     whole = _dates(sidebar)
     assert whole[0] < "2019-12-01" and whole[1] > "2020-03-31", whole
@@ -164,7 +165,7 @@ def test_default_view_opens_on_the_offensive_and_one_click_shows_the_whole_span(
     _settle(browser_page)
     assert _dates(sidebar) == whole
     assert sidebar.get_by_role("radio", name="Whole span").get_attribute("aria-checked") == "true"
-    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    browser_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=SETTLE_MS)
     browser_page.screenshot(path=str(SHOTS / "whole-span-from-link.png"))
 
 
@@ -175,10 +176,10 @@ def test_crisis_page_reads_on_a_laptop_and_a_projector(server, browser_page, wid
     page = browser_page.context.browser.new_page(viewport={"width": width, "height": height})
     try:
         page.goto(f"{server}/?start=2019-12-01&end=2020-03-31")
-        page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=120000)
-        page.wait_for_selector(".js-plotly-plot", timeout=120000)
+        page.wait_for_selector("[data-testid=stSidebar] >> text=Filters", timeout=SETTLE_MS)
+        page.wait_for_selector(".js-plotly-plot", timeout=SETTLE_MS)
         figures = page.locator("[data-testid=stMetric]")
-        figures.nth(2).wait_for(timeout=120000)  # the headlines draw while the charts are still coming
+        figures.nth(2).wait_for(timeout=SETTLE_MS)  # the headlines draw while the charts are still coming
         assert figures.count() >= 3
         for i in range(figures.count()):
             box = figures.nth(i).bounding_box()

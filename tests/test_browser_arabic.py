@@ -63,8 +63,8 @@ def _open(page, base: str, name: str, query: str = "lang=ar") -> None:
     page.goto(f"{base}/{'' if name == 'crisis' else name}?{query}")
     _settle(page)
     if name not in ("camps", "data"):
-        page.wait_for_selector(".js-plotly-plot", timeout=60000)
-    page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=30000)
+        page.wait_for_selector(".js-plotly-plot", timeout=SETTLE_MS)
+    page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=SETTLE_MS)
 
 
 def test_every_page_in_arabic_runs_right_to_left_with_no_english_interface_text(server, reference_db, page):
@@ -87,7 +87,7 @@ def test_every_page_in_arabic_runs_right_to_left_with_no_english_interface_text(
 
 def test_map_hovers_carry_arabic_place_names(server, page):
     _open(page, server, "map")
-    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=60000)
+    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=SETTLE_MS)
     texts = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => p.data || [])
         .filter(t => t.type === 'choroplethmap').flatMap(t => t.text || [])""")
     assert texts, "no sub-district hover on the map"
@@ -102,7 +102,7 @@ def test_map_hovers_carry_arabic_place_names(server, page):
 def test_filters_offer_arabic_place_names(server, page):
     _open(page, server, "overview")
     page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.click()
-    page.wait_for_selector("[role=listbox] [role=option]", timeout=30000)
+    page.wait_for_selector("[role=listbox] [role=option]", timeout=SETTLE_MS)
     options = page.locator("[role=listbox] [role=option]").all_inner_texts()
     assert "إدلب" in options and "حلب" in options, options
     page.screenshot(path=str(SHOTS / "ar-filter-governorates.png"))
@@ -113,11 +113,11 @@ def test_switching_to_english_keeps_the_filters_and_writes_the_url(server, page)
     _open(page, server, "border", "lang=ar&gov=SY07")
     page.locator("[data-testid=stSidebar] button:has-text('English')").click()
     _settle(page, "Filters")
-    page.wait_for_function("document.documentElement.dir === 'ltr'", timeout=30000)
+    page.wait_for_function("document.documentElement.dir === 'ltr'", timeout=SETTLE_MS)
     assert "gov=SY07" in page.url and "lang=" not in page.url, page.url
     page.locator("[data-testid=stSidebar] button:has-text('العربية')").click()
     _settle(page)
-    page.wait_for_function("location.search.includes('lang=ar')", timeout=30000)
+    page.wait_for_function("location.search.includes('lang=ar')", timeout=SETTLE_MS)
     assert "gov=SY07" in page.url
 
 
@@ -127,7 +127,7 @@ def test_the_browser_language_chooses_when_the_link_says_nothing(server, browser
         arabic = context.new_page()
         arabic.goto(f"{server}/overview")
         _settle(arabic)
-        arabic.wait_for_function("document.documentElement.dir === 'rtl'", timeout=30000)  # set once the page has drawn
+        arabic.wait_for_function("document.documentElement.dir === 'rtl'", timeout=SETTLE_MS)  # set once the page has drawn
         assert arabic.locator("h1").first.inner_text() == "النزوح في شمال غرب سوريا"
     finally:
         context.close()

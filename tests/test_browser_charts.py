@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from test_browser import SHOTS, _settle, browser_page, reference_server  # noqa: F401  (fixtures)
+from test_browser import SETTLE_MS, SHOTS, _settle, browser_page, reference_server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser]
 
@@ -34,10 +34,10 @@ def test_pages_read_well_on_the_reference_build(reference_server, browser_page, 
         browser_page.goto(f"{reference_server}/{'' if name == 'overview' else name}{periods[period]}")
         _settle(browser_page)
         if name == "data":
-            browser_page.wait_for_selector("[data-testid=stDataFrame]", timeout=30000)
+            browser_page.wait_for_selector("[data-testid=stDataFrame]", timeout=SETTLE_MS)
         else:
             # a chart, or the page's message that the period has no such figures (camps on the reference build)
-            browser_page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid=stAlert]", timeout=30000)
+            browser_page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid=stAlert]", timeout=SETTLE_MS)
             browser_page.wait_for_timeout(1500)  # let every chart on the page draw
         assert not browser_page.locator("[data-testid=stException]").count(), name
         assert not browser_page.get_by_text("Deploy", exact=True).count(), "the toolbar offers Deploy"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import choose, idle
 from tests.real_loads import rows
 from tests.test_browser_officer import PASSWORD, SHOTS, WAIT_MS, page, server  # noqa: F401  (fixtures)
 
@@ -29,25 +30,12 @@ def _shot(page, name: str) -> None:  # noqa: F811
 
 
 def _select(page, label: str, option: str) -> None:  # noqa: F811
-    """Choose `option` in the select box `label`. The previous choice's rerun can redraw the form and close
-    the list just opened, so wait for the app to be idle first and open the list again if it closed."""
-    for _ in range(3):
-        _idle(page)
-        page.get_by_label(label, exact=True).click()
-        choice = page.get_by_role("option", name=option, exact=True)
-        try:
-            choice.wait_for(timeout=5_000)
-            choice.click(timeout=5_000)
-        except Exception:  # the list closed under us: open it again
-            page.keyboard.press("Escape")
-            continue
-        _idle(page)
-        return
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
+    """Choose `option` in the select box `label`."""
+    choose(page, page.get_by_label(label, exact=True), option, timeout_ms=WAIT_MS)
 
 
 def _idle(page) -> None:
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=WAIT_MS)
+    idle(page, WAIT_MS)
 
 
 def test_officer_maps_a_file_with_no_recipe_and_sees_its_figures(recipes_dir, server, page, tmp_path):  # noqa: F811

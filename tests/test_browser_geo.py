@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, SHOTS, _settle, reference_server  # noqa: F401  (fixture)
+from tests.test_browser import ARGS, CHROMIUM, SETTLE_MS, SHOTS, _settle, reference_server  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser]
 OFFENSIVE = "?start=2019-12-01&end=2020-03-31"
@@ -36,7 +36,7 @@ def test_map_draws_the_shipped_sub_districts_offline(reference_server, page):
     page.requests.clear()
     page.goto(f"{reference_server}/map{OFFENSIVE}")
     _settle(page)
-    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=30000)
+    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=SETTLE_MS)
     page.wait_for_timeout(2500)  # MapLibre paints after the canvas exists
     assert page.locator("text=No map layers").count() == 0
     assert page.locator("text=northwestern Idleb: 560,000 people").count() == 1  # the legend names the area
@@ -49,7 +49,7 @@ def test_map_draws_the_shipped_sub_districts_offline(reference_server, page):
 def test_border_chart_splits_the_offensive_by_band(reference_server, page):
     page.goto(f"{reference_server}/border{OFFENSIVE}")
     _settle(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=30000)
+    page.wait_for_selector(".js-plotly-plot", timeout=SETTLE_MS)
     assert page.locator("text=spans 0–25 km").count() >= 1
     assert page.locator("text=Destination unknown").count() == 0
     page.screenshot(path=str(SHOTS / "border-reference-offensive.png"), full_page=True)
