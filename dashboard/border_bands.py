@@ -35,17 +35,24 @@ PREFERENCE = ("arrivals", "newly_displaced")
 
 @dataclass
 class Breakdown:
-    """One series of destination figures, the reports of it kept, and its total."""
+    """One series of destination figures (a figure type from one source), the reports of it kept
+    (they do not overlap), and the people they place at a known distance."""
 
     key: str                       # "figure_type|source_id"
-    rows: pd.DataFrame             # destination rows of the kept reports
+    reports: pd.DataFrame          # the kept reports: one row per reference period and distance band
     placed: float
 
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The kept reports' reference periods, as warehouse.queries.border.breakdown_destinations takes them."""
+        pairs = zip(pd.to_datetime(self.reports["period_start"]), pd.to_datetime(self.reports["period_end"]))
+        return tuple(sorted({f"{start:%Y-%m-%d}/{end:%Y-%m-%d}" for start, end in pairs}))
 
-def _series(destinations: pd.DataFrame) -> list[Breakdown]:
+
+def _series(reports: pd.DataFrame) -> list[Breakdown]:
     """Each (figure type, source) with destinations, keeping reports that do not overlap."""
     out = []
-    for (figure_type, source_id), group in destinations.groupby(["figure_type", "source_id"], sort=False):
+    for (figure_type, source_id), group in reports.groupby(["figure_type", "source_id"], sort=False):
         placed = group[group["destination_band"] != UNKNOWN_BAND]
         if placed.empty:
             continue
@@ -58,20 +65,32 @@ def _series(destinations: pd.DataFrame) -> list[Breakdown]:
     return out
 
 
-def breakdowns(destinations: pd.DataFrame) -> list[Breakdown]:
-    """Every breakdown, the one placing the most people first (arrivals before newly displaced on ties)."""
-    found = _series(destinations)
+def breakdowns(reports: pd.DataFrame) -> list[Breakdown]:
+    """Every breakdown in warehouse.queries.border.destination_reports, the one placing the most people
+    first (arrivals before newly displaced on ties)."""
+    found = _series(reports)
     rank = {t: i for i, t in enumerate(PREFERENCE)}
     return sorted(found, key=lambda b: (-b.placed, rank.get(b.key.split("|")[0], 9)))
 
 
+def found_in(query: Query, filters: Filters) -> list[Breakdown]:
+    """The destination breakdowns published for these filters, the largest first."""
+    return breakdowns(query("border.destination_reports", filters))
+
+
+def destinations(query: Query, filters: Filters, breakdown: Breakdown) -> pd.DataFrame:
+    """The breakdown's people per destination, over its kept reports (one row per destination)."""
+    return query("border.breakdown_destinations", filters, breakdown=breakdown.key, periods=breakdown.periods)
+
+
 def label_of(breakdown: Breakdown) -> str:
-    row = breakdown.rows.iloc[0]
+    reports = breakdown.reports
+    row = reports.iloc[0]
     if i18n.language() == "en":
-        when = f"{pd.Timestamp(breakdown.rows['period_start'].min()):%d %b %Y} – " \
-               f"{pd.Timestamp(breakdown.rows['period_end'].max()):%d %b %Y}"
+        when = f"{pd.Timestamp(reports['period_start'].min()):%d %b %Y} – " \
+               f"{pd.Timestamp(reports['period_end'].max()):%d %b %Y}"
     else:
-        when = f"{i18n.day(breakdown.rows['period_start'].min())} – {i18n.day(breakdown.rows['period_end'].max())}"
+        when = f"{i18n.day(reports['period_start'].min())} – {i18n.day(reports['period_end'].max())}"
     figure = FIGURE_LABELS.get(row["figure_type"], row["figure_type"])
     if i18n.language() == "en":
         return f"{figure}, {row['source_publisher']} ({when})"
@@ -85,10 +104,10 @@ def reference_total(reports: pd.DataFrame) -> pd.Series | None:
     return reports.sort_values(["individuals", "period_end"], ascending=False).iloc[0]
 
 
-def split(breakdown: Breakdown, total: pd.Series | None) -> pd.DataFrame:
-    """People per band (with the destinations in it), plus 'unknown distance': the part of the
-    reference total the breakdown does not place. Shares are of the larger of the two."""
-    rows = breakdown.rows
+def split(breakdown: Breakdown, rows: pd.DataFrame, total: pd.Series | None) -> pd.DataFrame:
+    """People per band (with the destinations in it, `rows` from `destinations`), plus 'unknown
+    distance': the part of the reference total the breakdown does not place. Shares are of the
+    larger of the two."""
     placed = rows[rows["destination_band"] != UNKNOWN_BAND]
     bands = (placed.groupby("destination_band", as_index=False)
              .agg(individuals=("individuals", "sum"),
@@ -153,20 +172,20 @@ def build(query: Query, filters: Filters) -> ChartData:
     """The chart for the catalogue: the breakdown picked in the page (Filters.extra ('breakdown',
     'figure_type|source_id')), else the one that places the most people."""
     plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k != "breakdown"))
-    found = breakdowns(query("border.destinations", plain))
+    found = found_in(query, plain)
     empty = ChartData(figure=None, data=pd.DataFrame(),
                       empty_message=_("No displacement flows with a published destination (arrivals or newly "
                                       "displaced with a destination) for this selection."))
     if not found:
         return empty
     chosen = next((b for b in found if b.key == _picked(filters)), found[0])
+    rows = destinations(query, plain, chosen)
     if i18n.language() != "en":  # destinations by their Arabic names, English marked where none is known
         from dashboard import places
 
-        chosen = replace(chosen, rows=places.rename(chosen.rows, places.arabic_names(query),
-                                                    {"destination_name": "destination_pcode"}))
+        rows = places.rename(rows, places.arabic_names(query), {"destination_name": "destination_pcode"})
     total = reference_total(query("border.displaced_reports", plain))
-    bands = split(chosen, total)
+    bands = split(chosen, rows, total)
     label = label_of(chosen)
     unknown = float(bands.loc[bands["destination_band"] == UNKNOWN_LABEL, "individuals"].sum())
     others = len(found) - 1

@@ -131,7 +131,7 @@ def breakdown_picker(filters: Filters, label: str, key: str) -> tuple[Filters, l
     the reader picks one (the largest first); the choice travels in `filters.extra`. Returns the
     filters and every breakdown found.
     """
-    found = border_bands.breakdowns(query("border.destinations", filters))
+    found = border_bands.found_in(query, filters)
     picked = found[0].key if found else None
     if len(found) > 1:
         labels = {b.key: _("{breakdown} — {placed} placed").format(breakdown=border_bands.label_of(b),

@@ -208,10 +208,10 @@ def build(query: Query, filters: Filters) -> ChartData:
     from dashboard import border_bands
 
     plain = replace(filters, extra=tuple((k, v) for k, v in filters.extra if k not in ("breakdown", "month")))
-    found = border_bands.breakdowns(query("border.destinations", plain))
+    found = border_bands.found_in(query, plain)
     picked = next((v for k, v in filters.extra if k == "breakdown"), None)
     chosen = next((b for b in found if b.key == picked), found[0] if found else None)
-    rows = chosen.rows if chosen is not None else pd.DataFrame(
+    rows = border_bands.destinations(query, plain, chosen) if chosen is not None else pd.DataFrame(
         columns=["destination_pcode", "destination_name", "destination_band", "individuals"])
     figures = (rows.groupby(["destination_pcode", "destination_band"], as_index=False)["individuals"].sum()
                .rename(columns={"destination_pcode": "pcode", "destination_band": "band"}))

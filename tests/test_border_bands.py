@@ -19,7 +19,7 @@ from tests.real_loads import rows
 from warehouse.queries import Filters, border
 from warehouse import models
 from warehouse.queries.areas import (
-    BAND_LABELS, DISTANCE_BANDS, band_label, band_order, bands_nearer_than,
+    BAND_LABELS, DISTANCE_BANDS, UNKNOWN_BAND, band_label, band_order, bands_nearer_than,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,8 +116,8 @@ def test_the_chart_places_people_by_band_and_never_adds_cumulative_reports(refer
 
 def test_an_area_over_two_bands_says_so_and_unplaced_people_are_unknown(offensive_db):
     filters = Filters(start=date(2020, 1, 1), end=date(2020, 1, 31))
-    found = border_bands.breakdowns(direct_query(offensive_db)("border.destinations", filters))
-    synthetic = next(b for b in found if "Synthetic" in b.rows["source_publisher"].iloc[0])
+    found = border_bands.found_in(direct_query(offensive_db), filters)
+    synthetic = next(b for b in found if "Synthetic" in b.reports["source_publisher"].iloc[0])
     pick = Filters(start=filters.start, end=filters.end, extra=(("breakdown", synthetic.key),))
     chart = build("displacement-by-border-band", direct_query(offensive_db), pick)
     split = dict(zip(chart.data["destination_band"], chart.data["individuals"]))
@@ -141,7 +141,7 @@ def test_breakdowns_keep_reports_that_do_not_overlap():
 
 
 def test_the_destinations_query_gives_area_names_and_bands(reference_db):
-    frame = border.destinations(reference_db, OFFENSIVE)
+    frame = border.breakdown_destinations(reference_db, OFFENSIVE)
     named = dict(zip(frame["destination_name"], frame["destination_band"]))
     assert named["northwestern Idleb"] == "spans 0–25 km"
     assert named["Dana"] == "0–10 km"
@@ -160,3 +160,29 @@ def test_exported_csv_carries_the_same_split(reference_db, tmp_path):
     assert exported["individuals"].tolist() == pytest.approx(chart.data["individuals"].tolist())
     unknown = exported.loc[exported["destination_band"] == "unknown distance", "individuals"].sum()
     assert unknown / exported["individuals"].sum() < 0.2
+
+
+def test_a_breakdowns_destinations_add_up_to_what_its_reports_place(offensive_db):
+    query = direct_query(offensive_db)
+    found = border_bands.found_in(query, OFFENSIVE)
+    assert found
+    for breakdown in found:
+        rows = border_bands.destinations(query, OFFENSIVE, breakdown)
+        assert set(rows["figure_type"] + "|" + rows["source_id"]) == {breakdown.key}
+        by_band = rows.groupby("destination_band")["individuals"].sum().to_dict()
+        assert by_band == pytest.approx(breakdown.reports.groupby("destination_band")["individuals"].sum().to_dict())
+        assert rows.loc[rows["destination_band"] != UNKNOWN_BAND, "individuals"].sum() == pytest.approx(breakdown.placed)
+
+
+def test_breakdown_destinations_reads_only_the_periods_given(offensive_db):
+    every = border.breakdown_destinations(offensive_db, OFFENSIVE)
+    reports = border.destination_reports(offensive_db, OFFENSIVE)
+    first = reports.iloc[0]
+    period = f"{first['period_start']:%Y-%m-%d}/{first['period_end']:%Y-%m-%d}"
+    key = f"{first['figure_type']}|{first['source_id']}"
+    one = border.breakdown_destinations(offensive_db, OFFENSIVE, breakdown=key, periods=(period,))
+    in_report = reports[(reports["period_start"] == first["period_start"]) & (reports["period_end"] == first["period_end"])
+                        & (reports["figure_type"] + "|" + reports["source_id"] == key)]
+    assert one["individuals"].sum() == pytest.approx(in_report["individuals"].sum())
+    assert 0 < one["individuals"].sum() <= every["individuals"].sum()
+    assert border.breakdown_destinations(offensive_db, OFFENSIVE, breakdown=key, periods=("1990-01-01/1990-01-31",)).empty

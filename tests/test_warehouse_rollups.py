@@ -145,6 +145,7 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 # Keyword arguments worth trying, by parameter name; a query is run with each value of each it takes.
 KWARG_VALUES = {"level": ["governorate", "district", "published"], "month": [None, "2020-01-01", "2020-02-01"],
+                "breakdown": ["arrivals|no-such-source"], "periods": [("2020-01-01/2020-01-31",)],
                 "km": [25.0, 10.0, 30.0]}
 
 

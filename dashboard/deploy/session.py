@@ -51,6 +51,7 @@ class Widget:
     id: str
     kind: str
     options: list[str] = field(default_factory=list)
+    fragment_id: str = ""   # set when the widget is drawn by an st.fragment: changing it reruns that part only
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Run:
     bytes_received: int = 0
     messages: int = 0
     cache_hits: int = 0                                       # messages sent as a reference to the cache
+    fragment: str = ""                                        # the fragment rerun, "" for the whole page
 
     @property
     def charts(self) -> list[dict]:
@@ -111,6 +113,7 @@ class ViewerSession:
         self.pages: dict[str, str] = {}      # url path -> page script hash
         self.widgets: dict[str, Widget] = {}  # widget key -> widget of the last run
         self._values: dict[str, tuple[str, object]] = {}  # widget id -> (value field, value) the viewer holds
+        self._fragment = ""                  # the fragment the next rerun is for ("" = the whole page)
         self._socket = None
         self._cache: dict[str, tuple[ForwardMsg, int]] = {}
         self._finished_runs = 0
@@ -154,6 +157,7 @@ class ViewerSession:
         if missing:
             raise SessionError(f"{key}: no option {missing} (options: {widget.options[:10]}…)")
         self._values[widget.id] = ("string_array_value", list(labels))
+        self._fragment = widget.fragment_id
         return await self._rerun()
 
     async def set_radio(self, key: str, label: str) -> Run:
@@ -162,6 +166,7 @@ class ViewerSession:
         if label not in widget.options:
             raise SessionError(f"{key}: no option {label!r} (options: {widget.options})")
         self._values[widget.id] = ("string_value", label)
+        self._fragment = widget.fragment_id  # as a browser does: a widget in a fragment reruns the fragment
         return await self._rerun()
 
     async def go_to(self, page: str) -> Run:
@@ -195,6 +200,7 @@ class ViewerSession:
             else:
                 setattr(item, kind, value)
         state.cached_message_hashes.extend(self._cache)
+        state.fragment_id = self._fragment
         info = state.context_info
         info.timezone, info.timezone_offset, info.locale = "UTC", 0, "en-US"
         info.url = _page_url(self.base_url, self.page_name, self.query_string)
@@ -232,8 +238,10 @@ class ViewerSession:
             run.status = f"connection closed ({closed.rcvd.code if closed.rcvd else 'no close frame'})"
             self._socket = None
         run.seconds = time.perf_counter() - started
-        if widgets:
-            self.widgets = widgets
+        run.fragment = self._fragment
+        if widgets:  # a fragment's run draws its own widgets only: the rest of the page keeps its widgets
+            self.widgets = {**self.widgets, **widgets} if self._fragment else widgets
+        self._fragment = ""
         self._expire_cache()
         return run
 
@@ -270,10 +278,10 @@ class ViewerSession:
         elif kind == "new_session":
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._read_element(msg.delta.new_element, run, widgets)
+            self._read_element(msg.delta.new_element, run, widgets, msg.delta.fragment_id)
         return None
 
-    def _read_element(self, element, run: Run, widgets: dict[str, Widget]) -> None:
+    def _read_element(self, element, run: Run, widgets: dict[str, Widget], fragment_id: str = "") -> None:
         kind = element.WhichOneof("type")
         if kind == "plotly_chart":
             run.chart_specs.append(element.plotly_chart.spec)
@@ -285,4 +293,4 @@ class ViewerSession:
         elif kind in ("multiselect", "radio", "selectbox"):
             proto = getattr(element, kind)
             key = user_key_from_element_id(proto.id) or proto.id
-            widgets[key] = Widget(proto.id, kind, list(proto.options))
+            widgets[key] = Widget(proto.id, kind, list(proto.options), fragment_id)

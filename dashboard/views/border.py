@@ -16,6 +16,7 @@ from dashboard.charts import band_name
 from dashboard.components import breakdown_picker, require_warehouse, show_chart
 from dashboard.data import chart
 from dashboard.filters import current
+from warehouse.queries import Filters
 
 st.title(_("Toward the border"))
 st.caption(_("Distance bands: 0–10, 10–25, 25–50 and over 50 km from the Turkey–Syria border, measured from each "
@@ -31,7 +32,7 @@ if len(found) > 1:
         table = pd.DataFrame([{
             _("breakdown"): border_bands.label_of(b), _("people placed"): b.placed,
             _("by band"): "; ".join(f"{band_name(band)}: {i18n.number(value)}" for band, value in
-                                    b.rows.groupby("destination_band")["individuals"].sum().items()),
+                                    b.reports.groupby("destination_band")["individuals"].sum().items()),
         } for b in found])
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={_("people placed"): st.column_config.NumberColumn(format="%,d")})
@@ -39,8 +40,17 @@ if len(found) > 1:
 picked = dict(chosen.extra).get("breakdown")
 show_chart(chart("net-movement-toward-border", filters))
 LEVELS = {"published": _("as published"), "governorate": _("by governorate"), "district": _("by district")}
-by = st.radio(_("Show origin → destination flows"), list(LEVELS), format_func=LEVELS.get,
-              horizontal=True, key="flow_level_by")
-flow_extra = (((("level", by),) if by != "governorate" else ())
-              + ((("breakdown", picked),) if by == "published" and picked else ()))
-show_chart(chart("flows-origin-destination", replace(filters, extra=filters.extra + flow_extra)))
+
+
+@st.fragment
+def origin_destination_flows(filters: Filters, picked: str | None) -> None:
+    """The flows chart and its level switch. A fragment: switching the level reruns this part of the
+    page only, not the breakdown and net-movement charts above it (a filter change still reruns all)."""
+    by = st.radio(_("Show origin → destination flows"), list(LEVELS), format_func=LEVELS.get,
+                  horizontal=True, key="flow_level_by")
+    flow_extra = (((("level", by),) if by != "governorate" else ())
+                  + ((("breakdown", picked),) if by == "published" and picked else ()))
+    show_chart(chart("flows-origin-destination", replace(filters, extra=filters.extra + flow_extra)))
+
+
+origin_destination_flows(filters, picked)

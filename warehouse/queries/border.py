@@ -105,31 +105,63 @@ def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.Dat
 PLACING_TYPES = ("arrivals", "newly_displaced")
 
 
-def destinations(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Every published destination of displaced people in the period: one row per report
-    (source, figure type, reference period) and destination, with its distance band.
-
-    A destination may be a sub-district (its own band), or a governorate or a named area
-    (the band of its sub-districts, 'spans …' when they fall in several). Rows without a
-    destination are not here: see `displaced_reports`.
-    """
-    clause, params = where(
+def _placing_where(filters: Filters) -> Clause:
+    """Flows that place people (arrivals, newly displaced) at a published destination."""
+    return where(
         filters.period_clause(),
         area_clause(filters, "destination_governorate", "destination_district"),
         filters.sources_clause(),
         in_list("figure_type", tuple(t for t in flow_types(filters) if t in PLACING_TYPES)),
         ("destination_pcode IS NOT NULL", {}),
     )
+
+
+def destination_reports(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Every published report with destinations in the period (source, figure type, reference period),
+    people per distance band of the destination: what choosing a breakdown needs.
+
+    A few rows per report whatever the number of destinations, so a page that offers the
+    breakdowns never holds the destination rows of them all (740,000 rows on the 10 M-row
+    bench warehouse); the one picked is read with `breakdown_destinations`.
+    """
+    clause, params = _placing_where(filters)
     sql = f"""
         SELECT period_start, period_end, figure_type, source_id,
                any_value(COLUMNS(citations.* EXCLUDE (source_id))),
-               origin_pcode, any_value(origin_name) AS origin_name,
+               destination_band, sum(individuals) AS individuals
+        FROM displacement_placed LEFT JOIN citations USING (source_id)
+        WHERE {clause}
+        GROUP BY period_start, period_end, figure_type, source_id, destination_band
+        ORDER BY period_end, source_id, destination_band
+        """
+    return fetch_df(db_path, sql, params, filters)
+
+
+def breakdown_destinations(db_path: Path, filters: Filters, breakdown: str = "",
+                           periods: tuple[str, ...] = ()) -> pd.DataFrame:
+    """People per destination of one breakdown ('figure_type|source_id'), summed over the reference
+    periods given ('YYYY-MM-DD/YYYY-MM-DD'), with the destination's name and distance band.
+
+    A destination may be a sub-district (its own band), or a governorate or a named area (the
+    band of its sub-districts, 'spans …' when they fall in several). The periods are the reports
+    dashboard.border_bands keeps because they do not overlap, so summing them counts no one twice.
+    Without a breakdown: every figure type and source; without periods: every report.
+    """
+    clause, params = where(
+        _placing_where(filters),
+        ("figure_type || '|' || source_id = $breakdown", {"breakdown": breakdown}) if breakdown else ("TRUE", {}),
+        ("list_contains($periods, strftime(period_start, '%Y-%m-%d') || '/' || strftime(period_end, '%Y-%m-%d'))",
+         {"periods": list(periods)}) if periods else ("TRUE", {}),
+    )
+    sql = f"""
+        SELECT min(period_start) AS period_start, max(period_end) AS period_end, figure_type, source_id,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                destination_pcode, any_value(destination_name) AS destination_name,
                any_value(destination_band) AS destination_band, sum(individuals) AS individuals
         FROM displacement_placed LEFT JOIN citations USING (source_id)
         WHERE {clause}
-        GROUP BY period_start, period_end, figure_type, source_id, origin_pcode, destination_pcode
-        ORDER BY period_end, source_id, individuals DESC
+        GROUP BY figure_type, source_id, destination_pcode
+        ORDER BY figure_type, source_id, individuals DESC, destination_pcode
         """
     return fetch_df(db_path, sql, params, filters)
 
