@@ -188,12 +188,31 @@ def period_hover(rows: pd.DataFrame) -> list[str]:
             for s, e in zip(rows["period_start"], rows["period_end"])]
 
 
+# The place every timeline is about: a figure for it is drawn without naming it, any other place is named.
+CHART_SCOPE = "SY-NW"
+
+
+def place_label(rows: pd.DataFrame) -> pd.Series:
+    """The place each reported figure is for, as a legend names it: '' for the chart's own scope
+    (Northwest Syria), the place's name otherwise ('Syria', 'Dana'), 'several places' for a sum of
+    disjoint places. Figures for different places are never one series."""
+    if "place_pcode" not in rows:
+        return pd.Series("", index=rows.index, dtype=object)
+    names = rows["place_name"].where(rows["place_name"].notna(), rows["place_pcode"]) if "place_name" in rows \
+        else rows["place_pcode"]
+    several = rows["place_pcode"].isna() & (rows.get("figure_role", pd.Series("", index=rows.index)) == "disjoint")
+    label = names.fillna("").astype(str).where(rows["place_pcode"] != CHART_SCOPE, "")
+    return label.where(~several, _("several places (sum of disjoint places)"))
+
+
 def cumulative_groups(rows: pd.DataFrame, minimum: int = 2) -> pd.Series:
-    """True for rows of a cumulative series: one publisher's figures of one type sharing a start
-    date ('since 1 December') in at least `minimum` reports of different end dates."""
+    """True for rows of a cumulative series: one publisher's figures of one type for one place sharing
+    a start date ('since 1 December') in at least `minimum` reports of different end dates. Figures
+    for different places are never joined, even when one publisher gives them all."""
     if rows.empty:
         return pd.Series(dtype=bool)
-    key = ["figure_type", "source_publisher", "period_start"]
+    rows = rows.assign(place=place_label(rows))
+    key = ["figure_type", "source_publisher", "place", "period_start"]
     ends = rows.groupby(key, dropna=False)["period_end"].transform("nunique")
     return (ends >= minimum) & (pd.to_datetime(rows["period_start"]) < pd.to_datetime(rows["period_end"]))
 
@@ -340,11 +359,12 @@ def add_reported(fig: go.Figure, series: pd.DataFrame, colours: ChartColours, ro
     """
     where = {"row": row, "col": 1} if row else {}
     names: list[str] = []
-    series = series.assign(note=series["note"].fillna("") if "note" in series else "")
+    series = series.assign(note=series["note"].fillna("") if "note" in series else "", place=place_label(series))
     cumulative = cumulative_groups(series) if not series.empty else pd.Series(dtype=bool)
-    for (figure_type, publisher, measure), rows in series.groupby(
-            ["figure_type", "source_publisher", "measure"], sort=False, dropna=False):
+    for (figure_type, publisher, measure, place), rows in series.groupby(
+            ["figure_type", "source_publisher", "measure", "place"], sort=False, dropna=False):
         label = f"{label_prefix}{figure_label(figure_type)} — {isolate(short(publisher))}"
+        label += f" — {isolate(place)}" if place else ""
         if measure == "stock":
             colour = colours(label, publisher_colour(publisher))
             xs, ys = joined_within(rows, "source_id", "period_end", "individuals")

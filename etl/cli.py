@@ -255,6 +255,44 @@ def status_cmd(db, as_json) -> None:
     _print_table(history[brief], "Last loads (python -m etl history for every column)")
 
 
+def _iso(value) -> str:
+    """A date as YYYY-MM-DD (query results carry timestamps)."""
+    return str(value)[:10] if value is not None else "?"
+
+
+@main.command("find")
+@click.argument("number", type=float)
+@click.option("--tolerance", "tolerance", type=click.FloatRange(min=0, max=100), default=0.0, show_default=True,
+              envvar="DISPLACEMENT_FIND_TOLERANCE", help="Also figures within this many per cent (rounded quotes).")
+@db_option
+@json_option
+def find_cmd(number, tolerance, db, as_json) -> None:
+    """Where does this number come from? Every stored figure equal to NUMBER (or within --tolerance %),
+    with publisher, title, date, what it counts, place, window, the file's sha256 and the URL.
+    Exit status 0 when found, 1 when not."""
+    from warehouse.queries import ledger
+
+    path = _db(db)
+    if not path.exists():
+        click.echo(f"No warehouse at {path}. Run `python -m etl build-reference` or `make run`.", err=True)
+        sys.exit(2)
+    found = ledger.find(path, number, tolerance)
+    if as_json:
+        click.echo(json.dumps({"number": number, "tolerance_pct": tolerance, "found": found.to_dict("records")},
+                              default=str, indent=2))
+    elif found.empty:
+        click.echo(f"No stored figure equals {number:,.0f}" + (f" within {tolerance:g} %." if tolerance else ".")
+                   + " Try --tolerance 5 for a rounded figure.")
+    for row in ([] if as_json else found.to_dict("records")):
+        place = row["place_name"] or row["place_pcode"] or "no place given"
+        click.echo(f"{row['value']:,.0f} {row['counts'].replace('_', ' ')} — {place}, "
+                   f"{_iso(row['period_start'])} – {_iso(row['period_end'])}\n"
+                   f"  {row['source_publisher']}, {row['source_title']} ({_iso(row['source_date'])})\n"
+                   f"  {row['source_url'] or 'no URL recorded'}\n"
+                   f"  file {row['file_name']} sha256 {row['file_sha256']}")
+    sys.exit(0 if not found.empty else 1)
+
+
 @main.command("history")
 @click.option("--limit", default=50, show_default=True)
 @db_option

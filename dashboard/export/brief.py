@@ -156,7 +156,8 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
 def headline_parts(headline: Headline) -> tuple[str, str, str]:
     """(number, label, 'when · note') as a key-figure box shows them."""
     when = _("as of {day}").format(day=day(headline.period[1])) if headline.is_stock else period_text(*headline.period)
-    return i18n.number(headline.value), headline.label, when + (f" · {headline.note}" if headline.note else "")
+    extra = "".join(f" · {text}" for text in (headline.note, headline.ledger) if text)
+    return i18n.number(headline.value), headline.label, when + extra
 
 
 def event_line(event: pd.Series) -> str:

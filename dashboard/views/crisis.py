@@ -45,6 +45,8 @@ def _headlines(filters: Filters) -> None:
             st.caption(plain(_("{when}. Source: {source}{published}").format(
                            when=when, source=i18n.isolate(f"{item.publisher}, {title}"), published=published)),
                        help=plain(f"{item.publisher}, {item.title}{published}") if title != item.title else None)
+            if item.ledger:
+                st.caption(f"[{plain(item.ledger)}](figures)")
 
 
 def _key_events(filters: Filters) -> None:
