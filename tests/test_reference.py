@@ -168,6 +168,8 @@ ISSUE_21_FIGURES = [
     ("idps_in_tents", "", "SY-NW", "2020-02-23", 135000),
     ("idps_in_unfinished_buildings", "", "SY-NW", "2020-02-23", 163000),
     ("idps_in_camps", "", "SY-NW", "2020-11-30", 1500000),
+    ("idps_in_camps", "", "SY-NW", "2020-12-31", 1600000),
+    ("idp_stock", "", "SY-NW", "2020-12-31", 2700000),
     ("displacements", "SY07", "", "2019-11-30", 63000),
     ("displacements", "SY02", "", "2019-11-30", 8600),
 ]
