@@ -118,6 +118,9 @@ FIGURE_LABELS = Labels({  # declared in English, read in the page's language (da
     "idp_stock": N_("IDPs present (stock)"),
     "idps_in_camps": N_("IDPs in camps and sites (stock)"),
     "idps_outside_camps": N_("IDPs outside camps and sites (stock)"),
+    "idps_in_open": N_("IDPs living in the open (stock)"),
+    "idps_in_tents": N_("IDPs living in tents (stock)"),
+    "idps_in_unfinished_buildings": N_("IDPs in unfinished buildings (stock)"),
     "returnees_stock": N_("Returnees present (stock)"),
 })
 POPULATION_LABELS = Labels({

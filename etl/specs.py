@@ -11,6 +11,8 @@ FIGURE_TYPES = (
     "newly_displaced", "arrivals", "departures", "returns", "idp_stock", "idps_in_camps", "returnees_stock",
     "displacements",  # movements counted, not people: one person displaced twice counts twice
     "idps_outside_camps",
+    # where people shelter, as OCHA reported it for the offensive's displaced (stocks on a date)
+    "idps_in_open", "idps_in_tents", "idps_in_unfinished_buildings",
 )
 POPULATION_TYPES = (
     "refugees", "asylum_seekers", "asylum_applications", "registered_refugees", "returned_refugees",
