@@ -51,6 +51,17 @@ def test_the_link_wins_over_the_browser():
     assert i18n.choose("xx", None) == "en"
 
 
+@pytest.mark.parametrize(("header", "locale", "expected"), [
+    ("en-US", "ar-SY", "ar"),                 # Chromium <= 150: the websocket carries its default, the page says ar-SY
+    ("ar-SY,ar;q=0.9", "en-GB", "en"),        # the browser's own language first
+    ("fr-FR,fr;q=0.9,ar;q=0.5", "fr-FR", "ar"),  # its own language is not spoken: the next one it accepts
+    ("ar-SY", None, "ar"),                    # no locale (an older Streamlit, a bare run): the header
+    (None, None, "en"),
+])
+def test_the_browsers_own_language_chooses_before_the_websocket_header(header, locale, expected):
+    assert i18n.choose(None, header, locale) == expected
+
+
 def test_translation_follows_the_language_of_the_run():
     assert i18n._("Overview") == "Overview"
     with i18n.using("ar"):
