@@ -33,6 +33,47 @@ def test_every_arabic_entry_is_arabic():
             assert re.search("[\u0600-\u06ff]", text) or text == message.id or not re.search("[A-Za-z]", words), message.id
 
 
+# What a Syrian reader stumbles on, read as a translator would (issue 21): a word and what it reads as.
+STUMBLES = [
+    ("استشهاد", "'citation' read as martyrdom on a casualty dashboard: الإحالة المرجعية"),
+    ("الفار", "'fled' as fugitives: النازحين"),
+    ("لا أشخاص", "'not people' read as 'no people'"),
+    ("شمال حلب", "'northern Aleppo' read as the north of the city: ريف حلب الشمالي"),
+    ("مجموع المخيمات", "the camps-stock total adds up people, not camps"),
+]
+
+
+def _arabic_texts() -> list[tuple[str, str]]:
+    """Every Arabic string a reader sees: the catalogue and the reference places' Arabic names."""
+    import csv
+
+    from tests.conftest import REFERENCE
+
+    texts = []
+    for message in read("ar"):
+        if message.id:
+            strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+            texts += [(str(message.id), text) for text in strings]
+    for name, column in (("areas.csv", "area_name_ar"), ("gazetteer.csv", "name_ar")):
+        with open(REFERENCE / name, newline="", encoding="utf-8") as handle:
+            texts += [(f"{name}: {row[column]}", row[column]) for row in csv.DictReader(handle)]
+    return texts
+
+
+@pytest.mark.parametrize(("word", "reads_as"), STUMBLES,
+                         ids=["martyrdom", "fugitives", "no-people", "city-north", "camps-summed"])
+def test_no_arabic_text_a_syrian_reader_would_stumble_on(word, reads_as):
+    found = [where for where, text in _arabic_texts() if word in text]
+    assert not found, f"{word} ({reads_as}) in {found}"
+
+
+def test_area_and_district_are_two_words():
+    """District (admin 2) is «منطقة», as OCHA Syria writes it; a publisher's named area is «منطقة جغرافية»."""
+    with i18n.using("ar"):
+        assert i18n._("District") == "المنطقة" and i18n._("district") == "منطقة"
+        assert "منطقة جغرافية" in i18n._("Dashed purple: area a figure was published for")
+
+
 @pytest.mark.parametrize(("header", "expected"), [
     ("ar-SY,ar;q=0.9,en;q=0.8", "ar"),
     ("en-GB,en;q=0.9,ar;q=0.8", "en"),
