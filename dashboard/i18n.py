@@ -208,10 +208,15 @@ def number(value: float, decimals: int = 0) -> str:
     return localise_digits(format_decimal(value, format=pattern, locale=_locale(), numbering_system=digits()))
 
 
+ARABIC_PERCENT = "\u066a"  # ٪ : the percent sign written with Arabic-Indic digits (CLDR `arab`); babel gives '%'
+
+
 def percent(value: float) -> str:
+    """39% in English and in Arabic with Western digits; ٣٩٪ with Arabic-Indic digits."""
     if language() == DEFAULT:
         return format_percent(value, locale="en_GB")
-    return localise_digits(format_percent(value, locale=_locale(), numbering_system=digits()))
+    text = localise_digits(format_percent(value, locale=_locale(), numbering_system=digits()))
+    return text.replace("%", ARABIC_PERCENT) if digits() == "arab" else text
 
 
 def day(value: object) -> str:

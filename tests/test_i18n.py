@@ -123,6 +123,16 @@ def test_numbers_and_dates_western_digits_by_default_arabic_indic_as_a_setting()
         assert formats.day(date(2020, 3, 5)) == "٥ آذار ٢٠٢٠"
 
 
+@pytest.mark.parametrize(("lang", "digit_system", "expected"), [
+    ("en", "latn", "39%"),
+    ("ar", "latn", "39%"),        # Western digits, as OCHA's Arabic products print them: the Latin sign
+    ("ar", "arab", "٣٩٪"),        # Arabic-Indic digits take the Arabic percent sign, never '%'
+])
+def test_percent_sign_follows_the_digits(lang, digit_system, expected):
+    with i18n.using(lang, digit_system):
+        assert i18n.percent(0.39) == expected
+
+
 def test_latin_runs_are_isolated_in_arabic_only():
     assert i18n.isolate("SY070200") == "SY070200"
     with i18n.using("ar"):
