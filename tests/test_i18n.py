@@ -133,6 +133,63 @@ def test_percent_sign_follows_the_digits(lang, digit_system, expected):
         assert i18n.percent(0.39) == expected
 
 
+@pytest.mark.parametrize(("count", "expected"), [
+    (1, "المقيمون في مخيم واحد"),
+    (2, "المقيمون في مخيمين"),
+    (3, "المقيمون في 3 مخيمات"),
+    (11, "المقيمون في 11 مخيماً"),
+    (100, "المقيمون في 100 مخيم"),
+    (103, "المقيمون في 103 مخيمات"),
+])
+def test_counted_nouns_take_the_arabic_form_of_their_count(count, expected):
+    with i18n.using("ar"):
+        text = i18n.ngettext("People in {count} camp", "People in {count} camps", count)
+        assert text.format(count=i18n.number(count)) == expected
+
+
+@pytest.mark.parametrize("count, expected", [(3, "3 تقارير"), (11, "11 تقريراً"), (100, "100 تقرير"), (2, "تقريران")])
+def test_the_sources_line_counts_reports_in_arabic(count, expected):
+    from dashboard.citations import sources_line
+    from dashboard.components import Source
+
+    sources = [Source(publisher="UN OCHA", title=f"Flash update {n}", published=date(2020, 2, 1)) for n in range(count)]
+    with i18n.using("ar"):
+        assert f"— {expected}،" in sources_line(sources)
+
+
+def test_every_arabic_plural_entry_uses_its_forms():
+    """Six forms declared and one text in all six is a counted noun wrong outside 11–99: 3–10 take a plural
+    (مخيمات), 11–99 an accusative singular (مخيماً), 100 a genitive singular (مخيم)."""
+    plurals = [m for m in read("ar") if m.id and isinstance(m.id, (list, tuple))]
+    assert len(plurals) >= 8
+    for message in plurals:
+        assert len(message.string) == 6, message.id
+        assert message.string[3] != message.string[4], message.id  # مخيمات / مخيماً (جهات / جهة)
+
+
+def test_a_form_for_one_number_may_say_it_in_words(tmp_path, monkeypatch):
+    """«تقريران» (two reports) leaves out {count}; the 3–10 form may not."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from dashboard import translations
+
+    source = Catalog(domain=i18n.DOMAIN)
+    source.add(("{count} report", "{count} reports"))
+    header = read("ar")
+    for forms, ok in [(("{count} تقرير", "تقرير واحد", "تقريران", "{count} تقارير", "{count} تقريراً", "{count} تقرير"), True),
+                      (("{count} تقرير", "تقرير واحد", "تقريران", "تقارير", "{count} تقريراً", "{count} تقرير"), False)]:
+        target = Catalog(locale="ar", domain=i18n.DOMAIN)
+        target.mime_headers = header.mime_headers
+        target.add(("{count} report", "{count} reports"), forms)
+        path = tmp_path / "ar" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, target)
+        monkeypatch.setattr(translations, "LOCALE_DIR", tmp_path)
+        assert (translations.problems("ar", source) == []) is ok, forms
+
+
 def test_latin_runs_are_isolated_in_arabic_only():
     assert i18n.isolate("SY070200") == "SY070200"
     with i18n.using("ar"):

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 
 from dashboard.drawing import CASUALTY_LABELS, FIGURE_LABELS, POPULATION_LABELS
 from dashboard.components import day, metric, require_warehouse, show_chart, source_line
@@ -34,7 +34,9 @@ cols = [*st.columns(3), *st.columns(3)]  # two rows: five headlines stay readabl
 row = _first(query("headlines.displaced", filters))
 metric(cols[0], _("Newly displaced") if row is None else FIGURE_LABELS.get(row["figure_type"], row["figure_type"]),
        None if row is None else row["value"],
-       "" if row is None else _("{span}; {reports} non-overlapping report(s) of {offered}. Source: {source}").format(
+       "" if row is None else ngettext("{span}; {reports} non-overlapping report of {offered}. Source: {source}",
+                                       "{span}; {reports} non-overlapping reports of {offered}. Source: {source}",
+                                       int(row["reports"])).format(
            span=_span(row), reports=i18n.number(row["reports"]), offered=i18n.number(row["reports_offered"]),
            source=source_line(row)),
        help=_("A flow. Overlapping cumulative reports are not added together."))
@@ -62,7 +64,9 @@ rng = "" if row is None or pd.isna(row.get("low")) or pd.isna(row.get("high")) e
     " " + _("(range {low}–{high})").format(low=i18n.number(row["low"]), high=i18n.number(row["high"]))
 metric(cols[3], _("Recorded deaths") + ("" if row is None else f" ({row['category'] if i18n.language() == 'en' else CASUALTY_LABELS.get(row['category'], row['category'])})"),
        None if row is None else row["value"],
-       "" if row is None else _("{span}{range}; {reports} non-overlapping report(s). Source: {source}").format(
+       "" if row is None else ngettext("{span}{range}; {reports} non-overlapping report. Source: {source}",
+                                       "{span}{range}; {reports} non-overlapping reports. Source: {source}",
+                                       int(row["reports"])).format(
            span=_span(row), range=rng, reports=i18n.number(row["reports"]), source=source_line(row)),
        unit="")
 
