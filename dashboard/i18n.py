@@ -9,7 +9,7 @@
   table at import time); `Labels` translates such a table when it is read, in the
   language of the run reading it.
 - The language of a run lives in a ContextVar: a Streamlit script run sets it
-  once (from `lang=` in the URL, else the browser's Accept-Language), and an
+  once (from `lang=` in the URL, else the browser's language, see `choose`), and an
   export run sets it with `using("ar")`. English is the default everywhere.
 - Numbers and dates go through babel: Western digits by default (OCHA's Arabic
   products use them), Arabic-Indic digits as a setting (`digits=arab` in the URL).
@@ -174,10 +174,17 @@ def from_accept_language(header: str | None) -> str | None:
 
 
 def choose(url_lang: str | None, accept_language: str | None = None, browser_locale: str | None = None) -> str:
-    """The language of a view: the link's `lang=`, else the browser's languages, else English."""
+    """The language of a view: the link's `lang=`, else the browser's own language, else the other
+    languages it accepts, else English.
+
+    The browser's own language is `navigator.language` (Streamlit's `st.context.locale`), read by the
+    page itself. It comes before the Accept-Language header because the only header Streamlit sees is
+    the websocket handshake's, and Chromium up to 150 sends its default (`en-US`) there even when the
+    page's language is ar-SY (measured: headers `en-US`, locale `ar-SY`; playwright#13919). The header
+    still chooses when the browser's own language is one the dashboard does not speak (`fr-FR,ar;q=0.5`)."""
     if url_lang in LANGUAGES:
         return url_lang
-    return (from_accept_language(accept_language) or from_accept_language(browser_locale) or DEFAULT)
+    return (from_accept_language(browser_locale) or from_accept_language(accept_language) or DEFAULT)
 
 
 # ---------------------------------------------------------------- numbers and dates
@@ -201,10 +208,15 @@ def number(value: float, decimals: int = 0) -> str:
     return localise_digits(format_decimal(value, format=pattern, locale=_locale(), numbering_system=digits()))
 
 
+ARABIC_PERCENT = "\u066a"  # ٪ : the percent sign written with Arabic-Indic digits (CLDR `arab`); babel gives '%'
+
+
 def percent(value: float) -> str:
+    """39% in English and in Arabic with Western digits; ٣٩٪ with Arabic-Indic digits."""
     if language() == DEFAULT:
         return format_percent(value, locale="en_GB")
-    return localise_digits(format_percent(value, locale=_locale(), numbering_system=digits()))
+    text = localise_digits(format_percent(value, locale=_locale(), numbering_system=digits()))
+    return text.replace("%", ARABIC_PERCENT) if digits() == "arab" else text
 
 
 def day(value: object) -> str:

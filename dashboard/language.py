@@ -1,6 +1,7 @@
 """The language switch in the sidebar (English / العربية), kept in the URL as `lang=ar`
 with the filters, so a shared link opens in the reader's language. With no `lang=` in the
-link, the browser's languages (Accept-Language) choose. Arabic lays the page out right to
+link, the browser's language chooses (`i18n.choose`: the page's navigator.language, then the
+websocket's Accept-Language). Arabic lays the page out right to
 left; `digits=arab` writes numbers with Arabic-Indic digits (Western digits by default, as
 OCHA's Arabic products print them)."""
 from __future__ import annotations
@@ -14,6 +15,8 @@ _KEY, _DIGITS_KEY, _BROWSER = "ui_lang", "ui_digits", "_browser_lang"
 
 
 def _browser_language() -> str:
+    """The browser's choice: st.context.locale is navigator.language, sent by the page; st.context.headers
+    are the websocket handshake's, which older Chromium sends with its default language (see i18n.choose)."""
     try:
         header = st.context.headers.get("Accept-Language")
     except Exception:  # no request (AppTest, a bare script run)

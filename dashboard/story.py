@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dashboard import i18n
 from dashboard.catalog import ChartData, Query
 from dashboard.drawing import CASUALTY_LABELS, POPULATION_LABELS
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from warehouse.queries import Filters
 
 MAP_CHART = "map-displacement"
@@ -115,7 +115,9 @@ def _cite(row: pd.Series) -> dict:
 def _reports(row: pd.Series) -> str:
     """'sum of 2 non-overlapping reports' when the headline query added several."""
     if pd.notna(row.get("reports")) and int(row["reports"]) > 1:
-        return _("sum of {count} non-overlapping reports").format(count=i18n.number(int(row["reports"])))
+        count = int(row["reports"])
+        return ngettext("sum of {count} non-overlapping report", "sum of {count} non-overlapping reports",
+                        count).format(count=i18n.number(count))
     return ""
 
 
@@ -150,7 +152,9 @@ def _deaths(row: pd.Series) -> Headline:
 def _camps(row: pd.Series) -> Headline:
     capacity = _("stated capacity {capacity}").format(capacity=i18n.number(row["capacity"])) \
         if pd.notna(row.get("capacity")) else ""
-    return Headline(_("People in {count} camps").format(count=i18n.number(int(row["camps"]))), row["value"],
+    camps = int(row["camps"])
+    return Headline(ngettext("People in {count} camp", "People in {count} camps", camps).format(count=i18n.number(camps)),
+                    row["value"],
                     (None, _date(row["period_end"])), **_cite(row), note=capacity)
 
 

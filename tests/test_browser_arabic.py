@@ -131,3 +131,28 @@ def test_the_browser_language_chooses_when_the_link_says_nothing(server, browser
         assert arabic.locator("h1").first.inner_text() == "النزوح في شمال غرب سوريا"
     finally:
         context.close()
+
+
+# What Chromium up to 150 gives the server for a browser set to ar-SY (playwright#13919; Chromium 151 fixed it,
+# playwright#42037): the page says ar-SY (navigator.language, st.context.locale) but the websocket handshake,
+# the only request Streamlit reads headers from (st.context.headers), carries the default `en-US`. This
+# Chromium (156) sends ar-SY on both, so the older browser is reproduced here: the page reports ar-SY, the
+# requests keep en-US. Measured with a throwaway script logging st.context: headers en-US, locale ar-SY.
+_PAGE_SAYS_ARABIC = ("Object.defineProperty(Navigator.prototype, 'language', {get: () => 'ar-SY'});"
+                     "Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['ar-SY']});")
+
+
+def test_the_page_language_chooses_when_the_websocket_carries_the_default(server, browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+    context.add_init_script(_PAGE_SAYS_ARABIC)
+    try:
+        arabic = context.new_page()
+        with arabic.expect_websocket() as opened:
+            arabic.goto(f"{server}/overview")
+        assert opened.value.url.endswith("/_stcore/stream")
+        assert arabic.evaluate("navigator.language") == "ar-SY"
+        arabic.wait_for_selector("[data-testid=stSidebar] >> text=/^(المرشحات|Filters)$/", timeout=SETTLE_MS)
+        assert arabic.locator("h1").first.inner_text() == "النزوح في شمال غرب سوريا"  # not the English page
+        arabic.wait_for_function("document.documentElement.dir === 'rtl'", timeout=SETTLE_MS)
+    finally:
+        context.close()

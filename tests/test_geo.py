@@ -455,6 +455,27 @@ def test_gazetteer_coordinates(row: dict[str, str]) -> None:
     assert syria.buffer(0.03).contains(Point(lon, lat))
 
 
+def _cod_ab_arabic() -> dict[str, str]:
+    """pcode -> Arabic name in the committed COD-AB boundaries, without the 'مركز' (centre) that COD-AB
+    puts before a district's centre sub-district (the gazetteer names the place, not the unit)."""
+    names = {}
+    for level in (1, 2, 3):
+        for feature in json.loads((GEO / f"admin{level}.geojson").read_text(encoding="utf-8"))["features"]:
+            props = feature["properties"]
+            names[props["pcode"]] = re.sub(r"^مركز ", "", props["name_ar"] or "")
+    return names
+
+
+def test_gazetteer_spells_places_in_arabic_as_cod_ab_does() -> None:
+    """One spelling per place on the page: a town is spelled as its sub-district (Dana, A'zaz, Kafr Nobol)."""
+    cod = _cod_ab_arabic()
+    for row in ROWS:
+        if row["pcode"] in cod:
+            assert row["name_ar"] == cod[row["pcode"]], (row["pcode"], row["name_ar"], cod[row["pcode"]])
+        elif row["kind"] == "town" and row["name_en"].replace("Azaz", "A'zaz") == BY_PCODE[row["parent_pcode"]]["name_en"]:
+            assert row["name_ar"] == cod[row["parent_pcode"]], (row["pcode"], row["name_ar"])
+
+
 def test_gazetteer_has_the_places_the_dashboard_needs() -> None:
     kinds = {r["pcode"]: r["kind"] for r in ROWS}
     assert kinds["SY"] == "country" and kinds["SY-NW"] == "region"

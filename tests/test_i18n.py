@@ -33,6 +33,47 @@ def test_every_arabic_entry_is_arabic():
             assert re.search("[\u0600-\u06ff]", text) or text == message.id or not re.search("[A-Za-z]", words), message.id
 
 
+# What a Syrian reader stumbles on, read as a translator would (issue 21): a word and what it reads as.
+STUMBLES = [
+    ("استشهاد", "'citation' read as martyrdom on a casualty dashboard: الإحالة المرجعية"),
+    ("الفار", "'fled' as fugitives: النازحين"),
+    ("لا أشخاص", "'not people' read as 'no people'"),
+    ("شمال حلب", "'northern Aleppo' read as the north of the city: ريف حلب الشمالي"),
+    ("مجموع المخيمات", "the camps-stock total adds up people, not camps"),
+]
+
+
+def _arabic_texts() -> list[tuple[str, str]]:
+    """Every Arabic string a reader sees: the catalogue and the reference places' Arabic names."""
+    import csv
+
+    from tests.conftest import REFERENCE
+
+    texts = []
+    for message in read("ar"):
+        if message.id:
+            strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+            texts += [(str(message.id), text) for text in strings]
+    for name, column in (("areas.csv", "area_name_ar"), ("gazetteer.csv", "name_ar")):
+        with open(REFERENCE / name, newline="", encoding="utf-8") as handle:
+            texts += [(f"{name}: {row[column]}", row[column]) for row in csv.DictReader(handle)]
+    return texts
+
+
+@pytest.mark.parametrize(("word", "reads_as"), STUMBLES,
+                         ids=["martyrdom", "fugitives", "no-people", "city-north", "camps-summed"])
+def test_no_arabic_text_a_syrian_reader_would_stumble_on(word, reads_as):
+    found = [where for where, text in _arabic_texts() if word in text]
+    assert not found, f"{word} ({reads_as}) in {found}"
+
+
+def test_area_and_district_are_two_words():
+    """District (admin 2) is «منطقة», as OCHA Syria writes it; a publisher's named area is «منطقة جغرافية»."""
+    with i18n.using("ar"):
+        assert i18n._("District") == "المنطقة" and i18n._("district") == "منطقة"
+        assert "منطقة جغرافية" in i18n._("Dashed purple: area a figure was published for")
+
+
 @pytest.mark.parametrize(("header", "expected"), [
     ("ar-SY,ar;q=0.9,en;q=0.8", "ar"),
     ("en-GB,en;q=0.9,ar;q=0.8", "en"),
@@ -49,6 +90,17 @@ def test_the_link_wins_over_the_browser():
     assert i18n.choose("en", "ar") == "en"
     assert i18n.choose(None, "ar-SY") == "ar"
     assert i18n.choose("xx", None) == "en"
+
+
+@pytest.mark.parametrize(("header", "locale", "expected"), [
+    ("en-US", "ar-SY", "ar"),                 # Chromium <= 150: the websocket carries its default, the page says ar-SY
+    ("ar-SY,ar;q=0.9", "en-GB", "en"),        # the browser's own language first
+    ("fr-FR,fr;q=0.9,ar;q=0.5", "fr-FR", "ar"),  # its own language is not spoken: the next one it accepts
+    ("ar-SY", None, "ar"),                    # no locale (an older Streamlit, a bare run): the header
+    (None, None, "en"),
+])
+def test_the_browsers_own_language_chooses_before_the_websocket_header(header, locale, expected):
+    assert i18n.choose(None, header, locale) == expected
 
 
 def test_translation_follows_the_language_of_the_run():
@@ -69,6 +121,73 @@ def test_numbers_and_dates_western_digits_by_default_arabic_indic_as_a_setting()
     with i18n.using("ar", "arab"):
         assert formats.count(1234567) == "١٬٢٣٤٬٥٦٧"
         assert formats.day(date(2020, 3, 5)) == "٥ آذار ٢٠٢٠"
+
+
+@pytest.mark.parametrize(("lang", "digit_system", "expected"), [
+    ("en", "latn", "39%"),
+    ("ar", "latn", "39%"),        # Western digits, as OCHA's Arabic products print them: the Latin sign
+    ("ar", "arab", "٣٩٪"),        # Arabic-Indic digits take the Arabic percent sign, never '%'
+])
+def test_percent_sign_follows_the_digits(lang, digit_system, expected):
+    with i18n.using(lang, digit_system):
+        assert i18n.percent(0.39) == expected
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (1, "المقيمون في مخيم واحد"),
+    (2, "المقيمون في مخيمين"),
+    (3, "المقيمون في 3 مخيمات"),
+    (11, "المقيمون في 11 مخيماً"),
+    (100, "المقيمون في 100 مخيم"),
+    (103, "المقيمون في 103 مخيمات"),
+])
+def test_counted_nouns_take_the_arabic_form_of_their_count(count, expected):
+    with i18n.using("ar"):
+        text = i18n.ngettext("People in {count} camp", "People in {count} camps", count)
+        assert text.format(count=i18n.number(count)) == expected
+
+
+@pytest.mark.parametrize("count, expected", [(3, "3 تقارير"), (11, "11 تقريراً"), (100, "100 تقرير"), (2, "تقريران")])
+def test_the_sources_line_counts_reports_in_arabic(count, expected):
+    from dashboard.citations import sources_line
+    from dashboard.components import Source
+
+    sources = [Source(publisher="UN OCHA", title=f"Flash update {n}", published=date(2020, 2, 1)) for n in range(count)]
+    with i18n.using("ar"):
+        assert f"— {expected}،" in sources_line(sources)
+
+
+def test_every_arabic_plural_entry_uses_its_forms():
+    """Six forms declared and one text in all six is a counted noun wrong outside 11–99: 3–10 take a plural
+    (مخيمات), 11–99 an accusative singular (مخيماً), 100 a genitive singular (مخيم)."""
+    plurals = [m for m in read("ar") if m.id and isinstance(m.id, (list, tuple))]
+    assert len(plurals) >= 8
+    for message in plurals:
+        assert len(message.string) == 6, message.id
+        assert message.string[3] != message.string[4], message.id  # مخيمات / مخيماً (جهات / جهة)
+
+
+def test_a_form_for_one_number_may_say_it_in_words(tmp_path, monkeypatch):
+    """«تقريران» (two reports) leaves out {count}; the 3–10 form may not."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from dashboard import translations
+
+    source = Catalog(domain=i18n.DOMAIN)
+    source.add(("{count} report", "{count} reports"))
+    header = read("ar")
+    for forms, ok in [(("{count} تقرير", "تقرير واحد", "تقريران", "{count} تقارير", "{count} تقريراً", "{count} تقرير"), True),
+                      (("{count} تقرير", "تقرير واحد", "تقريران", "تقارير", "{count} تقريراً", "{count} تقرير"), False)]:
+        target = Catalog(locale="ar", domain=i18n.DOMAIN)
+        target.mime_headers = header.mime_headers
+        target.add(("{count} report", "{count} reports"), forms)
+        path = tmp_path / "ar" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, target)
+        monkeypatch.setattr(translations, "LOCALE_DIR", tmp_path)
+        assert (translations.problems("ar", source) == []) is ok, forms
 
 
 def test_latin_runs_are_isolated_in_arabic_only():

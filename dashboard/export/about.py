@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dashboard import formats, i18n
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.catalog import ChartData
 from warehouse.queries import Filters
 
@@ -92,15 +92,17 @@ class About:
         if len(self.sources_text) <= limit:
             return self.sources_text
         counts = Counter(source.split(", ", 1)[0] for source in self.sources)
-        named = [_("{publisher} ({count} documents)").format(publisher=p, count=i18n.number(n)) if n > 1 else p
+        named = [ngettext("{publisher} ({count} document)", "{publisher} ({count} documents)", n).format(
+                     publisher=p, count=i18n.number(n)) if n > 1 else p
                  for p, n in counts.most_common()]
         shown = []
         for item in named:
             if len("; ".join(shown + [item])) > limit:
                 break
             shown.append(item)
-        more = "; " + _("and {count} more publishers").format(count=i18n.number(len(named) - len(shown))) \
-            if len(shown) < len(named) else ""
+        left = len(named) - len(shown)
+        more = "; " + ngettext("and {count} more publisher", "and {count} more publishers", left).format(
+            count=i18n.number(left)) if left else ""
         return _("{publishers}{more}. Titles and dates of all {count} documents: "
                  "the About sheet of the XLSX export and the briefing pack.").format(
             publishers="; ".join(shown), more=more, count=i18n.number(len(self.sources)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 
 from dashboard.components import require_warehouse
 from dashboard.data import query
@@ -26,7 +26,9 @@ st.dataframe(
                    "licence": _("Licence"), "publisher": _("Publisher"), "title": _("Title"), "last_loaded": _("Last loaded")},
 )
 if sources["licence"].isna().any():
-    st.caption(_("{count} source(s) state no licence.").format(count=i18n.number(sources["licence"].isna().sum())))
+    unlicensed = int(sources["licence"].isna().sum())
+    st.caption(ngettext("{count} source states no licence.", "{count} sources state no licence.", unlicensed).format(
+        count=i18n.number(unlicensed)))
 
 st.subheader(_("Freshness: how old each source's latest figure is"))
 freshness = query("freshness.by_source")  # expected update intervals: warehouse/queries/freshness.py
@@ -35,8 +37,10 @@ if freshness.empty:
 else:
     overdue = int(freshness["overdue"].sum())
     if overdue:
-        st.warning(_("{count} source(s) are overdue: their latest figure is older than the publisher's "
-                     "usual update interval plus publication delay.").format(count=i18n.number(overdue)))
+        st.warning(ngettext("{count} source is overdue: its latest figure is older than the publisher's "
+                            "usual update interval plus publication delay.",
+                            "{count} sources are overdue: their latest figure is older than the publisher's "
+                            "usual update interval plus publication delay.", overdue).format(count=i18n.number(overdue)))
     st.dataframe(readable(freshness.drop(columns=["kinds"]), empty=_("not stated")), hide_index=True, width="stretch",
                  column_config={"publisher": _("Publisher"), "title": _("Title"),
                                 "published": _("Published"),
