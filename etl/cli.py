@@ -308,7 +308,7 @@ def check_cmd(db, as_json) -> None:
     if as_json:
         click.echo(json.dumps({**report.__dict__, "ok": report.ok}, indent=2))
     elif report.damaged:  # one line: what is wrong with the file, and how to put a whole one back
-        click.echo(f"damaged warehouse: {report.damaged}; {integrity.restore_hint(path)}", err=True)
+        click.echo(f"damaged warehouse: {report.damaged}. {integrity.restore_hint(path)}", err=True)
     else:
         click.echo(f"Warehouse: {report.path}: {report.live_loads} live loads, "
                    f"{sum(report.rows.values())} rows in {len(report.rows)} tables")

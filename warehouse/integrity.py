@@ -153,8 +153,8 @@ def damage(path: Path) -> str | None:
 
 def restore_hint(path: Path) -> str:
     """The command that puts a whole warehouse back (until versions are kept: a backup, or a rebuild)."""
-    return (f"to restore, copy your last backup over it and run `python -m etl check --db {path}`;"
-            f" or move it aside and rebuild: `python -m etl build-reference --db {path}`, then load your files again")
+    return (f"To restore it, copy your last backup to {path} and run `python -m etl check --db {path}`;"
+            f" or move it aside, rebuild with `python -m etl build-reference --db {path}` and load your files again.")
 
 
 def check(path: Path) -> IntegrityReport:
@@ -165,9 +165,10 @@ def check(path: Path) -> IntegrityReport:
         report.damaged = damage(path) or ""
     except OSError as exc:  # unreadable, a folder in its place, removed while we looked
         report.damaged = f"{path} cannot be read ({_first_line(exc)})"
-    if report.damaged:
+    if report.damaged:  # then the data's own checks, on a file that is there, say what else they find
         report.problems.append(report.damaged)
-        return report
+        if not path.exists():
+            return report
     try:
         with connect_read(path) as con:
             report.rows = _row_counts(con)
