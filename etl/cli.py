@@ -337,12 +337,16 @@ def rollback_cmd(load_id, by, db) -> None:
 @db_option
 @json_option
 def check_cmd(db, as_json) -> None:
-    """Integrity check: row counts match the load audit, no orphan rows, every source cited exists."""
+    """Integrity check: the file is the one published (size, sha256) and opens; row counts match the
+    load audit, no orphan rows, every source cited exists, every block reads."""
     from warehouse import integrity
 
-    report = integrity.check(_db(db))
+    path = _db(db)
+    report = integrity.check(path)
     if as_json:
         click.echo(json.dumps({**report.__dict__, "ok": report.ok}, indent=2))
+    elif report.damaged:  # one line: what is wrong with the file, and how to put a whole one back
+        click.echo(f"damaged warehouse: {report.damaged}. {integrity.restore_hint(path)}", err=True)
     else:
         click.echo(f"Warehouse: {report.path}: {report.live_loads} live loads, "
                    f"{sum(report.rows.values())} rows in {len(report.rows)} tables")

@@ -24,13 +24,14 @@ from etl.sources import sidecar
 from etl.sources.base import ReadError, ReadOptions, ReadResult, SourceInfo, Staged, digest_of
 from etl.sources.tidy import citations_frame
 from etl.sources.tabular import drop_blank_rows
-from etl.specs import TABLES
+from etl.specs import CITATION_RULES, TABLES
 from etl.validate import MISSING_MARKERS, Context, Validated, iso3_codes, strict_rules, validate
 from warehouse import bulk as bulk_sql
 from warehouse import publishing
 from warehouse import rollups
 from warehouse import writes
 from warehouse.db import building_new, connect_read
+from warehouse.links import web_link
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata",
                  ".shp")  # a .shp's .shx/.dbf/.prj/.cpg are read with it
@@ -197,6 +198,7 @@ class Streamed:
 def _as_staged_frame(chunk: pd.DataFrame, staged: Staged) -> pd.DataFrame:
     """File columns renamed to tidy names, in the order the in-memory reader stages them."""
     names = [n for n in TABLES[staged.table].names if n in staged.columns]
+    names += [rule.name for rule in CITATION_RULES if rule.name in staged.columns]  # judged by validate()
     # the csv module reads an empty field as "", DuckDB as NULL: keep the in-memory reader's view
     frame = pd.DataFrame({n: chunk[staged.columns[n]].astype("object").fillna("") for n in names}, index=chunk.index)
     frame["source_id"] = chunk["source_id"]
@@ -215,7 +217,8 @@ def _write_bulk(con: duckdb.DuckDBPyConnection | None, staged: Staged, ctx: Cont
     """
     bulk = staged.bulk
     plan = bulk_sql.Plan(staged.table, bulk.layout, strict_rules(staged.table), bulk.citations, _bulk_known(ctx),
-                         tuple(sorted(MISSING_MARKERS)), TABLES[staged.table].checks)
+                         tuple(sorted(MISSING_MARKERS)), TABLES[staged.table].checks,
+                         tuple(staged.columns[r.name] for r in CITATION_RULES if r.name in staged.columns))
     out = Streamed(staged.table)
     with tempfile.TemporaryDirectory(prefix="displacement-bulk-") as folder, contextlib.ExitStack() as stack:
         target = con if con is not None else stack.enter_context(bulk_sql.scratch())
@@ -267,7 +270,7 @@ def _cite_new_sources(con: duckdb.DuckDBPyConnection | None, plan: bulk_sql.Plan
 
 
 def _sources_frame(sources: Iterable[SourceInfo]) -> pd.DataFrame:
-    rows = list({s.source_id: s.as_row() for s in sources}.values())
+    rows = list({s.source_id: s.as_row() | {"url": web_link(s.url)} for s in sources}.values())  # never a non-web link
     return pd.DataFrame(rows, columns=["source_id", "publisher", "title", "url", "licence", "published", "is_synthetic", "notes"])
 
 

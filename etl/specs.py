@@ -36,11 +36,16 @@ EVENT_IMPORTANCE = ("key", "other")  # key events are labelled on the timeline; 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # date | count | number | text | pcode | parent | iso3 | choice | camp | int
+    type: str  # date | count | number | text | pcode | parent | iso3 | choice | camp | int | link
     required: bool = False
     choices: tuple[str, ...] = ()
     hxl: str = ""
     description: str = ""
+
+
+# Citation cells judged like any other cell, row by row: a row citing a source by a link that is
+# not http(s) is rejected with the reason (warehouse/links.py), the file's column named.
+CITATION_RULES = (Column("source_url", "link", hxl="#meta+url", description="Link to the source (http:// or https://)"),)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import published
 from warehouse.parquet import parquet_directories
 from warehouse.schema import migrate
 
@@ -147,9 +148,7 @@ def building_new(path: Path, on_wait: Callable[[], None] | None = None) -> Itera
         temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
         try:
             yield temp
-            _fsync(temp)
-            os.replace(temp, path)
-            _fsync(path.parent)
+            swap_in(temp, path)
         finally:
             clean_stale_temp_files(path)  # the private copy's own lock file, or all of it after a failure
 
@@ -175,14 +174,21 @@ def publishing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
-            _fsync(temp)
-            os.replace(temp, path)
-            _fsync(path.parent)
+            swap_in(temp, path)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
             clean_stale_temp_files(path)
             raise
+
+
+def swap_in(finished: Path, path: Path) -> None:
+    """Publish a finished private file at `path`: note its size and sha256 beside it (warehouse/published.py),
+    then os.replace it in. Call with the writer lock held."""
+    _fsync(finished)
+    published.record(path, finished, path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}.json"))
+    os.replace(finished, path)
+    _fsync(path.parent)
 
 
 def _fsync(path: Path) -> None:

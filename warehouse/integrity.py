@@ -6,6 +6,14 @@ load must leave the previous warehouse exactly as it was. These checks prove
 it from the data itself: every live load's rows are all there (no more, no
 fewer than its audit row says), no fact row belongs to a load that is not live,
 every cited source exists, and every stored block can be read back.
+
+Before all that, `damage` checks the file itself against what was published
+(warehouse/published.py): there, the size and sha256 a publisher noted, that it
+is a DuckDB file, that it opens and answers a probe query. A disk error, a
+truncated copy or a bad restore is found here, named in one sentence, before
+a page or a load fails on it. The app runs it at start and whenever the
+warehouse version changes (dashboard/startup.py); `python -m etl check` runs it
+first and then reads every block.
 """
 from __future__ import annotations
 
@@ -14,10 +22,13 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import published
 from warehouse.db import connect_read, temp_files
 from warehouse.writes import FACT_TABLES
 
 AUDIT_TABLES = ("sources", "loads", "rejects")
+DUCKDB_MAGIC = (8, b"DUCK")  # a DuckDB file says so at bytes 8-11 of its first block
+_MIB = 1 << 20
 # Columns that change on every run of the same load (clock times), left out of the fingerprint.
 _VOLATILE = {"loads": ("started_at", "finished_at", "loaded_by")}
 
@@ -31,6 +42,7 @@ class IntegrityReport:
     rows: dict[str, int] = field(default_factory=dict)
     live_loads: int = 0
     leftover_temp_files: list[str] = field(default_factory=list)
+    damaged: str = ""  # what is wrong with the file itself (see `damage`); then nothing else was checked
 
     @property
     def ok(self) -> bool:
@@ -100,10 +112,63 @@ def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
+def _size(n: int) -> str:
+    return f"{n:,} bytes" if n < _MIB else f"{n / _MIB:,.1f} MB ({n:,} bytes)"
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{exc.__class__.__name__}: {text.splitlines()[0][:200]}" if text else exc.__class__.__name__
+
+
+def damage(path: Path) -> str | None:
+    """What is wrong with the warehouse file itself, in one sentence; None if it is whole.
+
+    A missing file is damage only when one was published there (a first start has none).
+    A file never noted as published (made before the note existed, or copied here by hand)
+    is checked by its header and a probe query only.
+    """
+    path = Path(path)
+    noted = published.entries(path)
+    if not path.exists():
+        return f"the warehouse file {path} is missing (last published {noted[0].at})" if noted else None
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        head = handle.read(DUCKDB_MAGIC[0] + len(DUCKDB_MAGIC[1]))
+    if head[DUCKDB_MAGIC[0]:] != DUCKDB_MAGIC[1]:
+        return f"{path} is not a DuckDB warehouse ({_size(size)}; it starts with {head[:16]!r})"
+    if noted and size not in {e.size for e in noted}:
+        return (f"{path} is {_size(size)} but {_size(noted[0].size)} was published on {noted[0].at}:"
+                f" it was cut short or overwritten")
+    if noted and published.file_sha256(path) not in {e.sha256 for e in noted}:
+        return (f"{path} differs from every published file (sha256 of the last one, {noted[0].at}:"
+                f" {noted[0].sha256[:12]}…): a block was damaged or overwritten")
+    try:
+        with connect_read(path) as con:
+            con.execute("SELECT count(*) FROM loads").fetchone()
+    except Exception as exc:  # DuckDB says why in its own words: keep its first line
+        return f"{path} does not open as a warehouse ({_first_line(exc)})"
+    return None
+
+
+def restore_hint(path: Path) -> str:
+    """The command that puts a whole warehouse back (until versions are kept: a backup, or a rebuild)."""
+    return (f"To restore it, copy your last backup to {path} and run `python -m etl check --db {path}`;"
+            f" or move it aside, rebuild with `python -m etl build-reference --db {path}` and load your files again.")
+
+
 def check(path: Path) -> IntegrityReport:
     """Run every check on the live warehouse (read-only). Never raises for a damaged file."""
     path = Path(path)
     report = IntegrityReport(str(path), leftover_temp_files=[str(p) for p in temp_files(path)])
+    try:
+        report.damaged = damage(path) or ""
+    except OSError as exc:  # unreadable, a folder in its place, removed while we looked
+        report.damaged = f"{path} cannot be read ({_first_line(exc)})"
+    if report.damaged:  # then the data's own checks, on a file that is there, say what else they find
+        report.problems.append(report.damaged)
+        if not path.exists():
+            return report
     try:
         with connect_read(path) as con:
             report.rows = _row_counts(con)
