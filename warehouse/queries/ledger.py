@@ -80,7 +80,7 @@ _CITED = """any_value(c.source_publisher) AS source_publisher, any_value(c.sourc
             string_agg(DISTINCT l.file_sha256, ',') AS file_sha256"""
 
 
-def _displacement(db_path: Path, filters: Filters, types: tuple[str, ...], extra: tuple[str, dict] = ("TRUE", {}),
+def _displacement(path: Path, filters: Filters, types: tuple[str, ...], extra: tuple[str, dict] = ("TRUE", {}),
                   place: str = "r.place_pcode") -> pd.DataFrame:
     clause, params = where(within(filters, "r.period_start", "r.period_end"), in_list("r.figure_type", types),
                            filters.sources_clause("r.source_id"), counted("r.counted"), extra)
@@ -95,10 +95,10 @@ def _displacement(db_path: Path, filters: Filters, types: tuple[str, ...], extra
         WHERE {clause}
         GROUP BY r.figure_type, r.source_id, r.period_start, r.period_end
         """
-    return fetch_df(db_path, sql, params, filters)
+    return fetch_df(path, sql, params, filters)
 
 
-def _deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
+def _deaths(path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = where(within(filters, "r.period_start", "r.period_end"), filters.sources_clause("r.source_id"),
                            ("r.category = 'civilians'", {}))
     sql = f"""
@@ -109,10 +109,10 @@ def _deaths(db_path: Path, filters: Filters) -> pd.DataFrame:
         WHERE {clause} AND r.deaths_best IS NOT NULL
         GROUP BY r.source_id, r.period_start, r.period_end, r.location_pcode, r.deaths_best
         """
-    return fetch_df(db_path, sql, params, filters)
+    return fetch_df(path, sql, params, filters)
 
 
-def _refugees(db_path: Path, filters: Filters) -> pd.DataFrame:
+def _refugees(path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = where(filters.period_clause("r.period_start", "r.period_end"), filters.sources_clause("r.source_id"),
                            ("r.origin_iso3 = 'SYR' AND r.asylum_iso3 = 'TUR'", {}),
                            ("r.population_type IN ('refugees', 'registered_refugees')", {}))
@@ -124,26 +124,26 @@ def _refugees(db_path: Path, filters: Filters) -> pd.DataFrame:
         WHERE {clause}
         GROUP BY r.population_type, r.source_id, r.period_start, r.period_end
         """
-    return fetch_df(db_path, sql, params, filters)
+    return fetch_df(path, sql, params, filters)
 
 
 SHELTER_TYPES = ("idps_in_camps", "idps_in_tents", "idps_in_open", "idps_in_unfinished_buildings")
 
 
-def _candidates(db_path: Path, filters: Filters, question: str) -> pd.DataFrame:
+def _candidates(path: Path, filters: Filters, question: str) -> pd.DataFrame:
     if question == "displaced":
-        return _displacement(db_path, filters, ("newly_displaced", "displacements"))
+        return _displacement(path, filters, ("newly_displaced", "displacements"))
     if question == "near_border":
         near = bands_nearer_than(NEAR_KM)
-        return _displacement(db_path, filters, ("arrivals", "newly_displaced"),
+        return _displacement(path, filters, ("arrivals", "newly_displaced"),
                              ("list_contains($near, r.destination_band)", {"near": list(near)}),
                              place="r.destination_pcode")
     if question == "deaths":
-        return _deaths(db_path, filters)
+        return _deaths(path, filters)
     if question == "refugees_turkey":
-        return _refugees(db_path, filters)
+        return _refugees(path, filters)
     if question == "sheltered":  # stocks: each is dated to one day inside the period
-        return _displacement(db_path, filters, SHELTER_TYPES)
+        return _displacement(path, filters, SHELTER_TYPES)
     raise KeyError(f"unknown question {question!r}; questions: {', '.join(QUESTION_KEYS)}")
 
 
@@ -240,10 +240,10 @@ def figures(db_path: Path, filters: Filters, question: str = "displaced") -> pd.
                              "order_in_ledger"]).reset_index(drop=True)
 
 
-def summary(db_path: Path, filters: Filters, question: str = "displaced") -> dict | None:
+def summary(path: Path, filters: Filters, question: str = "displaced") -> dict | None:
     """The quoted figure of a question with N (figures published for it) and the range of the quoted
     and corroborating figures: what a headline caption says."""
-    ledger = figures(db_path, filters, question)
+    ledger = figures(path, filters, question)
     if ledger.empty:
         return None
     close = ledger[ledger["role"].isin(("quoted", "corroborating"))]
