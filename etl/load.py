@@ -34,7 +34,7 @@ from warehouse.db import building_new, connect_read
 from warehouse.links import web_link
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata",
-                 ".shp")  # a .shp's .shx/.dbf/.prj/.cpg are read with it
+                 ".shp", ".gpkg", ".zip")  # a .shp's .shx/.dbf/.prj/.cpg are read with it
 MAX_FILE_BYTES = 200 * 1024 * 1024
 Progress = Callable[[str], None]
 
