@@ -353,17 +353,18 @@ def fit_date_axis(fig: go.Figure, minimum_days: int = 28, **selector) -> go.Figu
 
 # ------------------------------------------------------------------ reported figures
 def add_reported(fig: go.Figure, series: pd.DataFrame, colours: ChartColours, row: int | None = None,
-                 visible: bool | str = True, label_prefix: str = "") -> list[str]:
+                 visible: bool | str = True, label_prefix: str = "", minimum: int = 2) -> list[str]:
     """Draw one kind of reported figure (rows of one panel: flows, movements or stocks).
 
     Flows: per-period reports as bars over their periods (one trace per figure type and
-    publisher), cumulative series as their own line. Stocks: points at their dates, joined
-    within one dataset only. Returns the names of the traces drawn.
+    publisher), cumulative series as their own line (`minimum` reports make a series: 1 draws a lone
+    'since' report as a point at its as-of date). Stocks: points at their dates, joined within one
+    dataset only. Returns the names of the traces drawn.
     """
     where = {"row": row, "col": 1} if row else {}
     names: list[str] = []
     series = series.assign(note=series["note"].fillna("") if "note" in series else "", place=place_label(series))
-    cumulative = cumulative_groups(series) if not series.empty else pd.Series(dtype=bool)
+    cumulative = cumulative_groups(series, minimum) if not series.empty else pd.Series(dtype=bool)
     for (figure_type, publisher, measure, place), rows in series.groupby(
             ["figure_type", "source_publisher", "measure", "place"], sort=False, dropna=False):
         label = f"{label_prefix}{figure_label(figure_type)} — {isolate(short(publisher))}"
@@ -486,9 +487,10 @@ def _label_rows(key: pd.DataFrame, extent: tuple[pd.Timestamp, pd.Timestamp] | N
     return out
 
 
-def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
+def add_events(fig: go.Figure, events: pd.DataFrame, grouped: bool = False) -> go.Figure:
     """Key events: a line across every panel with a short label. Other events: small ticks at
-    the top of the chart, one legend entry per category (click to hide or show), hover for each."""
+    the top of the chart, one legend entry per category (click to hide or show), hover for each;
+    `grouped`: one legend entry for them all (a chart read at a glance keeps its legend short)."""
     if events.empty:
         return fig
     used = fig.layout.to_plotly_json()
@@ -520,14 +522,16 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
             marker={"symbol": "line-ns-open", "size": 14, "color": KEY_EVENT_COLOUR, "line": {"width": 2}},
             name=_("Key events"), hovertext=_event_hover(key), hoverinfo="text",
         ))
-    for category, rows in others.groupby(others["category"].fillna("other"), sort=True):
+    for number_of, (category, rows) in enumerate(others.groupby(others["category"].fillna("other"), sort=True)):
         dates, hover = _ticks(rows)
-        fig.add_trace(go.Scatter(
+        together = {"legendgroup": "events", "showlegend": number_of == 0,
+                    "legendgrouptitle": None} if grouped else {}
+        fig.add_trace(go.Scatter(**{k: v for k, v in together.items() if v is not None},
             x=dates, y=[0.96] * len(dates), yaxis=f"y{number}", mode="markers",
             marker={"symbol": EVENT_SYMBOLS.get(category, "circle-open"), "size": 7, "color": EVENT_COLOUR,
                     "opacity": 0.7},
-            name=_category_name(category, rows), hovertext=hover, hoverinfo="text",
-            visible="legendonly" if len(rows) > MANY_EVENTS else True,
+            name=_("Other events") if grouped else _category_name(category, rows), hovertext=hover, hoverinfo="text",
+            visible="legendonly" if len(rows) > MANY_EVENTS and not grouped else True,
         ))
     return fig
 

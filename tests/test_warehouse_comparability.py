@@ -147,6 +147,7 @@ def test_disjoint_places_never_overlap_in_the_model():
 
 # ---- on the reference build: what the charts, exports and headlines show -------------------------
 OFFENSIVE = Filters(start=date(2019, 12, 1), end=date(2020, 3, 31))
+EVERY = Filters(start=date(2019, 12, 1), end=date(2020, 3, 31), extra=(("reports", "all"),))  # 'Show all reports'
 
 
 def _published(reference_db: Path) -> set[float]:
@@ -155,7 +156,7 @@ def _published(reference_db: Path) -> set[float]:
 
 
 def test_the_timeline_export_says_308200_for_syria_never_604600(reference_db):
-    data = catalog.build("displacement-timeline", catalog.direct_query(reference_db), OFFENSIVE).data
+    data = catalog.build("displacement-timeline", catalog.direct_query(reference_db), EVERY).data
     december = data[(data["figure_type"] == "displacements") & (pd.to_datetime(data["period_end"]) == "2019-12-31")]
     assert december["individuals"].tolist() == [308200.0]
     assert december["place_name"].tolist() == ["Syria"]
@@ -163,17 +164,17 @@ def test_the_timeline_export_says_308200_for_syria_never_604600(reference_db):
 
 
 def test_every_timeline_number_is_published_or_an_allowed_sum(reference_db):
-    data = catalog.build("displacement-timeline", catalog.direct_query(reference_db), OFFENSIVE).data
+    data = catalog.build("displacement-timeline", catalog.direct_query(reference_db), EVERY).data
     published = _published(reference_db)
     for row in data.itertuples():
         assert row.individuals in published or row.figure_role == "disjoint", row
 
 
 def test_no_cumulative_line_joins_two_places(reference_db):
-    figure = catalog.build("displacement-timeline", catalog.direct_query(reference_db), OFFENSIVE).figure
+    figure = catalog.build("displacement-timeline", catalog.direct_query(reference_db), EVERY).figure
     cumulative = [t for t in figure.data if t.name and "(cumulative)" in t.name]
     assert cumulative
-    data = catalog.build("displacement-timeline", catalog.direct_query(reference_db), OFFENSIVE).data
+    data = catalog.build("displacement-timeline", catalog.direct_query(reference_db), EVERY).data
     by_value = data.groupby("individuals")["place_pcode"].first().to_dict()
     for trace in cumulative:
         assert len({by_value[y] for y in trace.y}) == 1, trace.name
@@ -182,7 +183,8 @@ def test_no_cumulative_line_joins_two_places(reference_db):
 def test_the_golden_export_says_308200():
     golden = Path(__file__).parent / "golden"
     found = list(golden.rglob("displacement-timeline*.csv"))
-    assert found
+    every = [p for p in found if p.parent.name == "offensive-all-reports" and p.parent.parent.name == "reference"]
+    assert every and any("308200" in line and "2019-12-31" in line for line in every[0].read_text().splitlines())
     for path in found:
         text = path.read_text(encoding="utf-8")
         assert "604600" not in text
@@ -217,3 +219,18 @@ def test_find_names_the_report_of_948000(reference_db):
     assert found.iloc[0]["source_publisher"] == "UN OCHA" and found.iloc[0]["source_url"].startswith("http")
     assert ledger.find(reference_db, 604600).empty
     assert not ledger.find(reference_db, 1_000_000, tolerance_pct=5).empty
+
+
+def test_the_first_chart_reads_at_a_glance_and_all_reports_are_one_switch_away(reference_db):
+    from dashboard.chart_data import ALL_REPORTS
+
+    query = catalog.direct_query(reference_db)
+    glance = catalog.build("displacement-timeline", query, OFFENSIVE)
+    legend = [t.name for t in glance.figure.data if t.showlegend is not False and t.name]
+    assert len(legend) <= 8, legend
+    assert any("UN OCHA, since 1 Dec 2019 (cumulative)" in name for name in legend)
+    assert {"WFP", "REACH"} <= set(glance.data["source_publisher"])       # corroborating figures beside it
+    assert set(glance.data["figure_type"]) == {"newly_displaced"}
+    every = catalog.build("displacement-timeline", query, Filters(OFFENSIVE.start, OFFENSIVE.end, extra=(ALL_REPORTS,)))
+    assert len(every.data) > len(glance.data) and "displacements" in set(every.data["figure_type"])
+    assert 308200.0 in set(every.data["individuals"]) and 604600.0 not in set(every.data["individuals"])
