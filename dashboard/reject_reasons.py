@@ -54,4 +54,4 @@ def translated(reason: object) -> object:
     """A reject's reason on the page: unchanged in English, translated part by part otherwise."""
     if i18n.language() == i18n.DEFAULT or not isinstance(reason, str) or not reason:
         return reason
-    return "؛ ".join(_part(part) for part in reason.split("; "))
+    return i18n.separator().join(_part(part) for part in reason.split("; "))
