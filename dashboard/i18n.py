@@ -234,6 +234,11 @@ def month(value: object) -> str:
     return localise_digits(format_date(stamp.date(), "MMMM y", locale=_locale()))
 
 
+def separator() -> str:
+    """Between the items of a list in running text: '; ' in English, the Arabic semicolon '؛ ' in Arabic."""
+    return "\u061b " if is_rtl() else "; "
+
+
 def isolate(text: object) -> str:
     """Text in another script (a P-code, a URL, an English title) kept whole inside Arabic text."""
     text = "" if text is None else str(text)

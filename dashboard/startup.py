@@ -23,11 +23,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import i18n
 from dashboard.data import db_path
+from dashboard.i18n import N_, _
 from etl.load import ReferenceBuildFailed, build_reference_if_missing
 from warehouse import integrity, published, warehouse_version
 
-BUILDING = "Building the reference warehouse from the bundled, cited data (first start only)…"
+BUILDING = N_("Building the reference warehouse from the bundled, cited data (first start only)…")
 
 
 def ensure_warehouse() -> None:
@@ -36,25 +38,27 @@ def ensure_warehouse() -> None:
     if path.exists() or published.entries(path):  # published once: a missing file is damage, not a first start
         stop_if_damaged(path)
         return
-    with st.status(BUILDING, expanded=True) as status:
-        st.write(f"No warehouse at `{path}` yet: loading the reference data shipped in etl/reference/ there.")
+    with st.status(_(BUILDING), expanded=True) as status:
+        st.write(_("No warehouse at `{path}` yet: loading the reference data shipped in etl/reference/ there.").format(
+            path=path))
         started = time.perf_counter()
         try:
             reports = build_reference_if_missing(
                 path, progress=None,
-                on_wait=lambda: st.write("Another process is building it: waiting for it to finish…"))
+                on_wait=lambda: st.write(_("Another process is building it: waiting for it to finish…")))
         except (ReferenceBuildFailed, OSError) as error:
-            status.update(label="The reference warehouse could not be built", state="error", expanded=True)
-            st.error(f"{error} Build it by hand with `python -m etl build-reference --db {path}`.")
+            status.update(label=_("The reference warehouse could not be built"), state="error", expanded=True)
+            st.error(_("{error} Build it by hand with `python -m etl build-reference --db {path}`.").format(
+                error=i18n.isolate(error), path=path))
             return
         if reports is None:
-            status.update(label="The reference warehouse is ready (built by another process)", state="complete",
+            status.update(label=_("The reference warehouse is ready (built by another process)"), state="complete",
                           expanded=False)
             return
         for report in reports:
-            st.write(report.message)
-        status.update(label=f"Reference warehouse built at {path} in {time.perf_counter() - started:.0f} s",
-                      state="complete", expanded=False)
+            st.write(i18n.isolate(report.message))  # the ETL's log line, as `python -m etl` prints it
+        status.update(label=_("Reference warehouse built at {path} in {seconds} s").format(
+            path=path, seconds=i18n.number(time.perf_counter() - started)), state="complete", expanded=False)
 
 
 DAMAGED = "The warehouse cannot be shown: {what}."

@@ -115,5 +115,10 @@ def test_csv_and_excel_take_arabic_column_headers_as_an_option(reference_db):
     assert plain.data.decode("utf-8-sig").splitlines()[0].startswith(tabular.to_csv(chart.data).decode("utf-8-sig")[:20])
     header = arabic.data.decode("utf-8-sig").splitlines()[0]
     assert "بداية الفترة" in header and "period_start" not in header
-    sheet = load_workbook(io.BytesIO(book.data))["Data"]
+    # the readable export shows the page's labels for codes; the default one keeps the codes for scripts
+    assert "newly_displaced" not in arabic.data.decode("utf-8-sig") and "النازحون حديثاً (تدفق)" in arabic.data.decode("utf-8-sig")
+    assert ",flow," not in arabic.data.decode("utf-8-sig") and "newly_displaced" in plain.data.decode("utf-8-sig")
+    workbook = load_workbook(io.BytesIO(book.data))
+    assert workbook.sheetnames == ["البيانات", "حول البيانات"]  # sheet names in the language of the export
+    sheet = workbook["البيانات"]
     assert "نهاية الفترة" in [cell.value for cell in sheet[1]]

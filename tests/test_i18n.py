@@ -190,6 +190,12 @@ def test_a_form_for_one_number_may_say_it_in_words(tmp_path, monkeypatch):
         assert (translations.problems("ar", source) == []) is ok, forms
 
 
+def test_list_items_are_separated_by_the_arabic_semicolon_in_arabic():
+    assert i18n.separator() == "; "
+    with i18n.using("ar"):
+        assert i18n.separator() == "؛ "
+
+
 def test_latin_runs_are_isolated_in_arabic_only():
     assert i18n.isolate("SY070200") == "SY070200"
     with i18n.using("ar"):

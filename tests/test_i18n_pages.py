@@ -144,3 +144,50 @@ def test_switch_keeps_the_language_in_the_url(reference_db, monkeypatch):
     at.session_state["ui_lang"] = "en"
     at.run()
     assert at.title[0].value == "Displacement in Northwest Syria"
+
+
+def test_data_page_shows_statuses_and_reject_reasons_in_arabic(tmp_path, monkeypatch):
+    """Codes the warehouse keeps (rolled_back, loaded, 'up to date') and the ETL's reasons are shown as labels."""
+    from etl.load import load_file, rollback
+    from tests.conftest import CITE, CITE_HEADER, write_csv
+
+    db = tmp_path / "warehouse.duckdb"
+    places = write_csv(tmp_path / "places.csv", ["pcode", "admin_level", "kind", "parent_pcode", "name_en", "name_ar",
+                                                 "lat", "lon", *CITE_HEADER],
+                       [["SY07", 1, "governorate", "SY", "Idleb", "إدلب", "", "", *CITE],
+                        ["SY02", 1, "governorate", "SY", "Aleppo", "حلب", "", "", *CITE]])
+    assert load_file(places, db).status == "loaded"
+    header = ["period_start", "period_end", "origin_pcode", "destination_pcode", "figure_type", "individuals", "note",
+              *CITE_HEADER]
+    moves = load_file(write_csv(tmp_path / "moves.csv", header, [
+        ["2020-01-01", "2020-01-31", "SY07", "SY02", "arrivals", "10", "", *CITE],
+        ["2020-01-01", "2020-01-31", "SY07", "SY02", "fled", "-5", "", *CITE]]), db)
+    later = load_file(write_csv(tmp_path / "later.csv", header, [
+        ["2020-02-01", "2020-02-29", "SY07", "SY02", "arrivals", "20", "", *CITE]]), db)
+    assert moves.rows_rejected == 1 and later.status == "loaded"
+    rollback(db, later.load_id)
+    at = run_arabic(db, "data", monkeypatch)
+    tables = [frame.value for frame in at.dataframe]
+    freshness = next(t for t in tables if "expected_update" in t.columns)  # headers come from column_config
+    assert freshness["status"].tolist() == ["متأخر"] and freshness["expected_update"].tolist() == [
+        "شهرياً (\u2068OCHA situation reports\u2069)"]
+    history = next(t for t in tables if "بصمة الملف SHA-256" in t.columns)
+    assert set(history["الحالة"]) == {"محمّل", "تم التراجع عنه"}, history["الحالة"].tolist()
+    rejects = next(t for t in tables if "السبب" in t.columns)
+    [reason] = rejects["السبب"].tolist()
+    assert reason.startswith("ليست من القيم المسموح بها") and "عدد سالب" in reason and "fled" in reason, reason
+    assert "\u2068" in reason and "not one of" not in reason
+
+
+def test_first_start_speaks_arabic_on_an_arabic_link(tmp_path, monkeypatch):
+    """The first-start build (dashboard/startup.py) is told in the language of the link."""
+    db = tmp_path / "new" / "warehouse.duckdb"
+    monkeypatch.setenv("DISPLACEMENT_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=300)
+    at.query_params["lang"] = "ar"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    label = at.status[0].label
+    assert label.startswith("أُنشئ مستودع البيانات المرجعي في ") and str(db) in label, label
+    said = [str(m.value) for m in at.status[0].markdown]
+    assert said[0].startswith("لا يوجد مستودع بيانات في"), said[:2]

@@ -1,11 +1,14 @@
 """Arabic column headers for CSV and Excel exports (an option on an Arabic page, issue 16).
 
-The English column names stay the default: scripts that read the exports rely on them.
-Values keep their language (a publisher's English title stays English)."""
+The English column names and the value codes (`newly_displaced`, `flow`) stay the default:
+scripts that read the exports rely on them. The Arabic-headers export is the one a person
+reads, so its code columns show the labels the page shows (issue 21). Values the publishers
+wrote keep their language (a publisher's English title stays English)."""
 from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.drawing import CASUALTY_LABELS, FIGURE_LABELS, POPULATION_LABELS
 from dashboard.i18n import N_, Labels
 
 HEADERS = Labels({
@@ -23,9 +26,17 @@ HEADERS = Labels({
     "asylum_iso3": N_("Host country code"), "host_country": N_("Host country"), "population_type": N_("Population"),
     "toward": N_("Moved closer to the border"), "away": N_("Moved farther from the border"),
     "same": N_("Same distance"), "unknown": N_("Distance unknown"), "net_toward": N_("Net toward the border"),
+    "rows": N_("Rows"),
 })
+# Columns holding codes, and the labels they are shown as (the page's own tables).
+VALUES = {
+    "figure_type": FIGURE_LABELS, "category": CASUALTY_LABELS, "population_type": POPULATION_LABELS,
+    "measure": Labels({"flow": N_("flow (people moving in a period)"), "stock": N_("stock (people present on a date)")}),
+}
 
 
 def arabic_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same rows with the column names translated where the table above knows them."""
-    return frame.rename(columns={c: HEADERS[c] for c in frame.columns if c in HEADERS})
+    """The same rows with the column names translated where the table above knows them, and codes as labels."""
+    labelled = frame.assign(**{column: [labels[v] if v in labels else v for v in frame[column]]
+                               for column, labels in VALUES.items() if column in frame.columns})
+    return labelled.rename(columns={c: HEADERS[c] for c in labelled.columns if c in HEADERS})

@@ -5,7 +5,8 @@ Decisions (see docs/exporting.md):
   correctly. Comment lines would break Excel, pandas and HXL tools, so the
   citation travels in the rows' own source columns and in a sidecar
   `<name>.about.txt` (the CLI writes it next to the CSV; the dashboard offers it).
-- XLSX has the data on sheet "Data" and the citation on sheet "About".
+- XLSX has the data on sheet "Data" and the citation on sheet "About" (named in the
+  language of the export: «البيانات», «حول البيانات»).
 - Text cells that a spreadsheet would run as a formula (starting with =, +, -,
   @, tab or carriage return) get a leading single quote. Numbers are never
   touched, so a genuine -2 stays a number.
@@ -21,6 +22,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from dashboard.export.about import About
+from dashboard.i18n import N_, _
+
+# NOTE: Excel sheet names (31 characters at most, none of []:*?/\), in the language of the export.
+SHEET_DATA, SHEET_ABOUT = N_("Data"), N_("About")
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ENCODING = "utf-8-sig"  # BOM: Excel otherwise reads UTF-8 as Windows-1252 and garbles Arabic
@@ -79,7 +84,7 @@ def to_xlsx(frame: pd.DataFrame, about: About) -> bytes:
     """A workbook with sheets "Data" and "About"."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Data"
+    sheet.title = _(SHEET_DATA)
     header = [str(c) for c in safe_frame(frame).columns]
     sheet.append(header)
     for cell_ in sheet[1]:
@@ -96,7 +101,7 @@ def to_xlsx(frame: pd.DataFrame, about: About) -> bytes:
 
 
 def _about_sheet(book: Workbook, about: About) -> None:
-    sheet = book.create_sheet("About")
+    sheet = book.create_sheet(_(SHEET_ABOUT))
     for label, value in about.rows():
         sheet.append([label, neutralise(value)])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)

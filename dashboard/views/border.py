@@ -31,7 +31,7 @@ if len(found) > 1:
     with st.expander(_("All {count} destination breakdowns loaded for this period").format(count=i18n.number(len(found)))):
         table = pd.DataFrame([{
             _("breakdown"): border_bands.label_of(b), _("people placed"): b.placed,
-            _("by band"): "; ".join(f"{band_name(band)}: {i18n.number(value)}" for band, value in
+            _("by band"): i18n.separator().join(f"{band_name(band)}: {i18n.number(value)}" for band, value in
                                     b.reports.groupby("destination_band")["individuals"].sum().items()),
         } for b in found])
         st.dataframe(table, hide_index=True, width="stretch",

@@ -11,6 +11,27 @@ from dashboard.components import require_warehouse
 from dashboard.data import query
 from dashboard.formats import readable
 from warehouse.links import web_link
+from dashboard.reject_reasons import translated
+
+# The codes the warehouse keeps, shown in the page's language (loads.status; freshness.by_source).
+LOAD_STATUS = i18n.Labels({"loaded": i18n.N_("loaded"), "replaced": i18n.N_("replaced"),
+                           "rolled_back": i18n.N_("rolled back")})
+FRESHNESS = i18n.Labels({"overdue": i18n.N_("overdue"), "up to date": i18n.N_("up to date"),
+                         "superseded": i18n.N_("superseded"), "no schedule": i18n.N_("no schedule"),
+                         "monthly": i18n.N_("monthly"), "yearly": i18n.N_("yearly")})
+
+
+def _shown(value: object, labels: i18n.Labels) -> object:
+    """A code as its label ('rolled_back' -> 'rolled back'); an unknown code as it is."""
+    return labels[value] if isinstance(value, str) and value in labels else value
+
+
+def _cadence(text: object) -> object:
+    """'monthly (OCHA situation reports)': the period translated, the publisher's product named as written."""
+    if not isinstance(text, str) or i18n.language() == i18n.DEFAULT:
+        return text
+    word, _sep, product = text.partition(" (")
+    return _shown(word, FRESHNESS) + (f" ({i18n.isolate(product.rstrip(')'))})" if product else "")
 
 st.title(_("Data and sources"))
 require_warehouse()
@@ -43,6 +64,8 @@ else:
                             "usual update interval plus publication delay.",
                             "{count} sources are overdue: their latest figure is older than the publisher's "
                             "usual update interval plus publication delay.", overdue).format(count=i18n.number(overdue)))
+    freshness = freshness.assign(status=[_shown(s, FRESHNESS) for s in freshness["status"]],
+                                 expected_update=[_cadence(c) for c in freshness["expected_update"]])
     st.dataframe(readable(freshness.drop(columns=["kinds"]), empty=_("not stated")), hide_index=True, width="stretch",
                  column_config={"publisher": _("Publisher"), "title": _("Title"),
                                 "published": _("Published"),
@@ -72,15 +95,19 @@ HISTORY_COLUMNS = i18n.Labels({
     "replaces_load_id": i18n.N_("Replaces load"), "rolled_back_by": i18n.N_("Rolled back by"),
     "rolled_back_at": i18n.N_("Rolled back"), "file_sha256": i18n.N_("File SHA-256"),
 })
-st.dataframe(readable(query("admin.load_history")).rename(columns=dict(HISTORY_COLUMNS)), hide_index=True, width="stretch")
+history = query("admin.load_history")
+history = history.assign(status=[_shown(s, LOAD_STATUS) for s in history["status"]])
+st.dataframe(readable(history).rename(columns=dict(HISTORY_COLUMNS)), hide_index=True, width="stretch")
 
 st.subheader(_("Rejected rows of the last loads"))
 rejects = query("admin.load_rejects", limit=500)
 if rejects.empty:
     st.info(_("No rows were rejected."))
 else:
-    st.caption(_("{count} rejected row(s) shown, newest load first, with the reason for each.").format(
+    st.caption(ngettext("{count} rejected row shown, with the reason.",
+                        "{count} rejected rows shown, newest load first, with the reason for each.", len(rejects)).format(
         count=i18n.number(len(rejects))))
+    rejects = rejects.assign(reason=[translated(r) for r in rejects["reason"]])
     st.dataframe(readable(rejects).rename(columns={
         "load_id": _("Load"), "file_name": _("File"), "sheet": _("Sheet"), "row_number": _("Row"), "column_name": _("Column"),
         "reason": _("Reason"), "raw": _("Row as read")}), hide_index=True, width="stretch")
