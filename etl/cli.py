@@ -24,8 +24,12 @@ db_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+_used_db: list[Path] = []  # the warehouse the running command opened, for the damage message
+
+
 def _db(db: str | None) -> Path:
-    return resolve_db_path(db)
+    _used_db.append(resolve_db_path(db))
+    return _used_db[-1]
 
 
 def _print_table(frame, title: str | None = None) -> None:
@@ -51,7 +55,28 @@ def _emit_reports(reports: list[loading.LoadReport], as_json: bool) -> None:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command: a damaged warehouse is one line on stderr and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        import duckdb
+
+        from warehouse import WarehouseDamaged, integrity
+
+        try:
+            return super().invoke(ctx)
+        except WarehouseDamaged as exc:
+            click.echo(f"damaged warehouse: {exc}", err=True)
+        except duckdb.Error:  # the file would not read: say what is wrong with it, if that is why
+            path = _used_db[-1] if _used_db else resolve_db_path()
+            found = integrity.damage(path)
+            if not found:
+                raise
+            click.echo(f"damaged warehouse: {found}. {integrity.restore_hint(path)}", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Load humanitarian data files into the displacement warehouse and inspect it."""
 
@@ -334,15 +359,17 @@ def rollback_cmd(load_id, by, db) -> None:
 
 
 @main.command("check")
+@click.option("--accept", is_flag=True,
+              help="Note the live file as published if its only problem is that it was not (a backup restored on purpose).")
 @db_option
 @json_option
-def check_cmd(db, as_json) -> None:
+def check_cmd(accept, db, as_json) -> None:
     """Integrity check: the file is the one published (size, sha256) and opens; row counts match the
     load audit, no orphan rows, every source cited exists, every block reads."""
     from warehouse import integrity
 
     path = _db(db)
-    report = integrity.check(path)
+    report = integrity.accept(path) if accept else integrity.check(path)
     if as_json:
         click.echo(json.dumps({**report.__dict__, "ok": report.ok}, indent=2))
     elif report.damaged:  # one line: what is wrong with the file, and how to put a whole one back

@@ -27,7 +27,7 @@ from etl.sources.tabular import drop_blank_rows
 from etl.specs import CITATION_RULES, TABLES
 from etl.validate import MISSING_MARKERS, Context, Validated, iso3_codes, strict_rules, validate
 from warehouse import bulk as bulk_sql
-from warehouse import publishing
+from warehouse import WarehouseDamaged, publishing
 from warehouse import rollups
 from warehouse import writes
 from warehouse.db import building_new, connect_read
@@ -346,6 +346,8 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
         report.message = f"{path.name}: already loaded as load {already.load_id} (same sha256); nothing changed"
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
+    except WarehouseDamaged as exc:
+        report.status, report.message = "failed", f"{path.name}: not loaded: {exc}"
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -173,3 +173,49 @@ def test_the_app_draws_the_page_on_a_whole_copy(copy):
     at = _start_app(copy)
     assert not at.exception and not at.error, [e.message for e in at.exception] + [e.value for e in at.error]
     assert at.metric
+
+
+def _etl(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, text=True, capture_output=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("kind", ["zeroed block", "truncated", "deleted", "text file"])
+def test_a_load_is_refused_over_a_damaged_warehouse_and_changes_nothing(copy, kind, tmp_path):
+    """Publishing a copy of a damaged file would note it as whole and hide the damage."""
+    DAMAGE[kind][0](copy)
+    before = copy.read_bytes() if copy.exists() else None
+    notes = published.manifest_path(copy).read_bytes()
+    tidy = ROOT / "etl" / "reference" / "events.csv"
+    done = _etl("load", str(tidy), "--db", str(copy))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{tidy.name}: not loaded: ") and DAMAGE[kind][1] in lines[0]
+    assert (copy.read_bytes() if copy.exists() else None) == before
+    assert published.manifest_path(copy).read_bytes() == notes
+
+
+def test_other_commands_name_the_damage_in_one_line(copy):
+    _text(copy)
+    done = _etl("history", "--db", str(copy))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "is not a DuckDB warehouse" in done.stderr
+
+
+def test_accept_notes_a_whole_backup_restored_on_purpose(copy, tmp_path):
+    backup = tmp_path / "old_backup.duckdb"
+    shutil.copyfile(copy, backup)
+    for _ in range(published.KEEP):  # the backup is now older than every file noted
+        with publishing(copy) as con:
+            con.execute("CREATE OR REPLACE TABLE note_test AS SELECT random() AS x")
+    shutil.copyfile(backup, copy)
+    assert "differs from every published file" in _check(copy).stderr
+    done = _etl("check", "--accept", "--db", str(copy))
+    assert done.returncode == 0 and "integrity check passed" in done.stdout, done.stderr
+    assert integrity.damage(copy) is None
+
+
+def test_accept_refuses_a_file_that_is_not_a_warehouse(copy):
+    _sqlite(copy)
+    assert _etl("check", "--accept", "--db", str(copy)).returncode == 1
+    assert "is not a DuckDB warehouse" in integrity.damage(copy)

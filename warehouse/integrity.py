@@ -23,12 +23,10 @@ from pathlib import Path
 import duckdb
 
 from warehouse import published
-from warehouse.db import connect_read, temp_files
+from warehouse.db import connect_read, note_as_published, temp_files
 from warehouse.writes import FACT_TABLES
 
 AUDIT_TABLES = ("sources", "loads", "rejects")
-DUCKDB_MAGIC = (8, b"DUCK")  # a DuckDB file says so at bytes 8-11 of its first block
-_MIB = 1 << 20
 # Columns that change on every run of the same load (clock times), left out of the fingerprint.
 _VOLATILE = {"loads": ("started_at", "finished_at", "loaded_by")}
 
@@ -112,10 +110,6 @@ def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
-def _size(n: int) -> str:
-    return f"{n:,} bytes" if n < _MIB else f"{n / _MIB:,.1f} MB ({n:,} bytes)"
-
-
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return f"{exc.__class__.__name__}: {text.splitlines()[0][:200]}" if text else exc.__class__.__name__
@@ -124,25 +118,12 @@ def _first_line(exc: Exception) -> str:
 def damage(path: Path) -> str | None:
     """What is wrong with the warehouse file itself, in one sentence; None if it is whole.
 
-    A missing file is damage only when one was published there (a first start has none).
-    A file never noted as published (made before the note existed, or copied here by hand)
-    is checked by its header and a probe query only.
+    The file against what was published (published.file_damage: missing, not DuckDB,
+    size, sha256), then a probe query: it opens and answers.
     """
-    path = Path(path)
-    noted = published.entries(path)
-    if not path.exists():
-        return f"the warehouse file {path} is missing (last published {noted[0].at})" if noted else None
-    size = path.stat().st_size
-    with open(path, "rb") as handle:
-        head = handle.read(DUCKDB_MAGIC[0] + len(DUCKDB_MAGIC[1]))
-    if head[DUCKDB_MAGIC[0]:] != DUCKDB_MAGIC[1]:
-        return f"{path} is not a DuckDB warehouse ({_size(size)}; it starts with {head[:16]!r})"
-    if noted and size not in {e.size for e in noted}:
-        return (f"{path} is {_size(size)} but {_size(noted[0].size)} was published on {noted[0].at}:"
-                f" it was cut short or overwritten")
-    if noted and published.file_sha256(path) not in {e.sha256 for e in noted}:
-        return (f"{path} differs from every published file (sha256 of the last one, {noted[0].at}:"
-                f" {noted[0].sha256[:12]}…): a block was damaged or overwritten")
+    found = published.file_damage(path)
+    if found or not Path(path).exists():
+        return found
     try:
         with connect_read(path) as con:
             con.execute("SELECT count(*) FROM loads").fetchone()
@@ -151,10 +132,7 @@ def damage(path: Path) -> str | None:
     return None
 
 
-def restore_hint(path: Path) -> str:
-    """The command that puts a whole warehouse back (until versions are kept: a backup, or a rebuild)."""
-    return (f"To restore it, copy your last backup to {path} and run `python -m etl check --db {path}`;"
-            f" or move it aside, rebuild with `python -m etl build-reference --db {path}` and load your files again.")
+restore_hint = published.restore_hint
 
 
 def check(path: Path) -> IntegrityReport:
@@ -176,6 +154,16 @@ def check(path: Path) -> IntegrityReport:
             report.problems += _count_mismatches(con) + _reject_mismatches(con) + _orphans(con)
     except Exception as exc:  # a file that will not open or read is the worst finding, not a crash
         report.problems.append(f"cannot read the warehouse: {exc.__class__.__name__}: {exc}")
+    return report
+
+
+def accept(path: Path) -> IntegrityReport:
+    """`python -m etl check --accept`: when the live file's only problem is that it was not published
+    (a backup restored on purpose, older than the files noted), note it as published and check again."""
+    report = check(path)
+    if report.damaged and report.problems == [report.damaged] and Path(path).exists():
+        note_as_published(Path(path))
+        return check(path)
     return report
 
 

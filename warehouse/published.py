@@ -24,6 +24,8 @@ from pathlib import Path
 
 SUFFIX = ".published.json"
 KEEP = 10
+DUCKDB_MAGIC = (8, b"DUCK")  # a DuckDB file says so at bytes 8-11 of its first block
+_MIB = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,39 @@ def record(path: Path, new_file: Path, scratch: Path) -> Published:
         os.fsync(handle.fileno())
     os.replace(scratch, manifest_path(path))
     return entry
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes" if n < _MIB else f"{n / _MIB:,.1f} MB ({n:,} bytes)"
+
+
+def file_damage(path: Path) -> str | None:
+    """What is wrong with the file at `path` as a file, in one sentence; None if it is one that was published.
+
+    A missing file is damage only when one was published there (a first start has none).
+    A file never noted (made before the note existed, or copied here by hand) is judged by
+    its header only; warehouse.integrity.damage adds a probe query.
+    """
+    path = Path(path)
+    noted = entries(path)
+    if not path.exists():
+        return f"the warehouse file {path} is missing (last published {noted[0].at})" if noted else None
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        head = handle.read(DUCKDB_MAGIC[0] + len(DUCKDB_MAGIC[1]))
+    if head[DUCKDB_MAGIC[0]:] != DUCKDB_MAGIC[1]:
+        return f"{path} is not a DuckDB warehouse ({_size(size)}; it starts with {head!r})"
+    if noted and size not in {e.size for e in noted}:
+        return (f"{path} is {_size(size)} but {_size(noted[0].size)} was published on {noted[0].at}:"
+                f" it was cut short or overwritten")
+    if noted and file_sha256(path) not in {e.sha256 for e in noted}:
+        return (f"{path} differs from every published file (sha256 of the last one, {noted[0].at}:"
+                f" {noted[0].sha256[:12]}…): a block was damaged or overwritten")
+    return None
+
+
+def restore_hint(path: Path) -> str:
+    """The commands that put a whole warehouse back (until publish keeps versions: a backup, or a rebuild)."""
+    return (f"To restore it, copy your last backup to {path} and run `python -m etl check --db {path}`"
+            f" (`--accept` if that backup is older than the last {KEEP} publishes);"
+            f" or move it aside, rebuild with `python -m etl build-reference --db {path}` and load your files again.")
