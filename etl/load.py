@@ -131,12 +131,15 @@ def read_file(path: Path, kind: str | None = None, streamed_failed: str | None =
         extra = {"stream": False} if streamed_failed else {}
         read = sources.read(reader, path, options, **extra)
         return sidecar.apply(path, read)  # a downloaded file cites the URL it came from
-    except ReadError:
+    except ReadError as exc:
+        exc.kind = reader.KIND  # the report says which reader refused it
         raise
     except MemoryError as exc:
         raise ReadError(path, "too large to read in memory") from exc
     except Exception as exc:  # a reader bug or a file it cannot cope with: one clear line, no traceback
-        raise ReadError(path, f"could not be read as {reader.KIND}: {exc.__class__.__name__}: {exc}") from exc
+        error = ReadError(path, f"could not be read as {reader.KIND}: {exc.__class__.__name__}: {exc}")
+        error.kind = reader.KIND
+        raise error from exc
 
 
 def _context(con: duckdb.DuckDBPyConnection | None) -> Context:
@@ -346,6 +349,9 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
         report.message = f"{path.name}: already loaded as load {already.load_id} (same sha256); nothing changed"
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
+        report.kind = report.kind or getattr(exc, "kind", None)
+        if report.kind and report.kind not in report.message:
+            report.message += f" (read as {report.kind})"
     except WarehouseDamaged as exc:
         report.status, report.message = "failed", f"{path.name}: not loaded: {exc}"
     report.seconds = round(time.perf_counter() - started, 3)
