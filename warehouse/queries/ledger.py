@@ -52,6 +52,7 @@ QUESTION_KEYS = tuple(q.key for q in QUESTIONS)
 QUOTE_RULE: tuple[tuple[str, str], ...] = (
     ("tier", N_("a UN agency's or cluster's own page first, then another publisher's own page, then a reprint")),
     ("people", N_("people before movements (a person displaced twice is two movements)")),
+    ("published", N_("a figure as published before a sum of a report's disjoint places")),
     ("place", N_("the place the question asks about (Northwest Syria) before a part of it or a larger area")),
     ("window", N_("the window the question asks about (from the start of the period) before another window")),
     ("latest", N_("the latest reference date inside the period")),
@@ -103,8 +104,10 @@ def _deaths(path: Path, filters: Filters) -> pd.DataFrame:
                            ("r.category = 'civilians'", {}))
     sql = f"""
         SELECT 'civilians' AS figure_type, r.source_id, r.period_start, r.period_end,
-               any_value(r.location_pcode) AS place_pcode, NULL AS places, r.deaths_best AS value, 1 AS rows, {_CITED}
+               any_value(r.location_pcode) AS place_pcode, any_value(p.name_en) AS places, r.deaths_best AS value,
+               1 AS rows, {_CITED}
         FROM casualties r LEFT JOIN citations c USING (source_id) LEFT JOIN sources s USING (source_id)
+             LEFT JOIN v_locations p ON p.pcode = r.location_pcode
              LEFT JOIN loads l ON l.load_id = r.load_id
         WHERE {clause} AND r.deaths_best IS NOT NULL
         GROUP BY r.source_id, r.period_start, r.period_end, r.location_pcode, r.deaths_best
@@ -160,13 +163,14 @@ def _rank(frame: pd.DataFrame, filters: Filters, question: str) -> pd.DataFrame:
     return frame.assign(
         tier=frame["source_publisher"].map(tier),
         movements=(frame["figure_type"] == "displacements").astype(int),
+        summed=(frame["rows"] > 1).astype(int),
         other_place=((frame["place_pcode"] != QUESTION_PLACE) & (question in ("displaced", "deaths"))).astype(int),
         other_window=(0 if stock else (pd.to_datetime(frame["period_start"]) != start).astype(int)),
         latest=-pd.to_datetime(frame["period_end"]).map(pd.Timestamp.toordinal),
         order=frame["source_publisher"].map(publisher_rank),
         published=-pd.to_datetime(frame["source_date"]).map(lambda d: d.toordinal() if pd.notna(d) else 0),
-    ).sort_values(["tier", "movements", "other_place", "other_window", "latest", "order", "published", "value"],
-                  ascending=[True, True, True, True, True, True, True, False], kind="stable")
+    ).sort_values(["tier", "movements", "summed", "other_place", "other_window", "latest", "order", "published",
+                   "value"], ascending=[True] * 8 + [False], kind="stable")
 
 
 def _same_basis(row: pd.Series, quoted: pd.Series) -> bool:
@@ -236,7 +240,7 @@ def figures(db_path: Path, filters: Filters, question: str = "displaced") -> pd.
     out["reason"] = [reason_words(c, r) for c, r in zip(codes, out.to_dict("records"))]
     out["order_in_ledger"] = out["role"].map({"quoted": 0, "corroborating": 1, "revision": 2, "other": 3})
     out = out.sort_values(["order_in_ledger", "period_end"], ascending=[True, False], kind="stable")
-    return out.drop(columns=["tier", "movements", "other_place", "other_window", "latest", "order", "published",
+    return out.drop(columns=["tier", "movements", "summed", "other_place", "other_window", "latest", "order", "published",
                              "order_in_ledger"]).reset_index(drop=True)
 
 
