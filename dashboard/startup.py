@@ -67,7 +67,7 @@ EMPTY = "No figures are shown until a whole warehouse is back in place. Nothing 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _damage(path: str, version_token: str) -> str | None:
-    """Checked once per warehouse version and process: the sha256 costs 0.2 s on the 10 M-row warehouse."""
+    """Checked once per warehouse version and process: 0.3 s on the 10 M-row warehouse (docs/reliability.md)."""
     try:
         return integrity.damage(Path(path))
     except OSError as exc:  # a folder in its place, unreadable, removed while we looked

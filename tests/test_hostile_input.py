@@ -3,6 +3,8 @@
 Every file is made by code (tests/soak_hostile.py, SYNTHETIC) and loaded by
 `python -m etl load` in its own process; peak memory is that process's
 ru_maxrss. Upload names and symbolic links are checked through etl.safety.
+Links that are not web addresses (soak_hostile.HOSTILE_LINKS) are loaded in
+this process, in memory and streamed.
 """
 from __future__ import annotations
 
@@ -227,15 +229,17 @@ def _events_with_links(path: Path, links: tuple[str, ...]) -> Path:
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["in-memory", "streamed"])
 def test_a_link_that_is_not_http_is_rejected_at_load_with_row_column_and_reason(tmp_path, monkeypatch, streamed):
+    links = soak_hostile.HOSTILE_LINKS
     if streamed:  # big tidy CSVs are judged by DuckDB as they stream: make this small one take that road
         monkeypatch.setattr(tidy, "BULK_MIN_BYTES", 0)
-    path = _events_with_links(tmp_path / "links.csv", soak_hostile.HOSTILE_LINKS)
+        links = tuple(link for link in links if "\n" not in link)  # a line break in a cell is read in memory
+    path = _events_with_links(tmp_path / "links.csv", links)
     db = tmp_path / "warehouse.duckdb"
     report = load_file(path, db)
-    assert report.status == "loaded", report.message
-    assert (report.rows_loaded, report.rows_rejected) == (1, len(soak_hostile.HOSTILE_LINKS))
+    assert report.status == "loaded" and "not streamed" not in report.message, report.message
+    assert (report.rows_loaded, report.rows_rejected) == (1, len(links))
     rejects = admin.load_rejects(db, report.load_id).sort_values("row_number")
-    assert list(rejects["row_number"]) == list(range(3, 3 + len(soak_hostile.HOSTILE_LINKS)))
+    assert list(rejects["row_number"]) == list(range(3, 3 + len(links)))
     assert set(rejects["column_name"]) == {"source_url"}
     assert rejects["reason"].str.startswith(LINK_REASON).all(), rejects["reason"].tolist()
     with connect_read(db) as con:

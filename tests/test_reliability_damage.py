@@ -144,21 +144,18 @@ def test_a_backup_of_an_earlier_publish_is_whole(copy, tmp_path):
     assert integrity.damage(copy) is None
 
 
-def _start_app(db: Path) -> AppTest:
-    os.environ["DISPLACEMENT_DB"] = str(db)
-    try:
-        at = AppTest.from_file(str(APP), default_timeout=120)
-        at.run()
-    finally:
-        del os.environ["DISPLACEMENT_DB"]
-    return at
+def _start_app(db: Path, monkeypatch) -> AppTest:
+    """The app's entry point, run once on this warehouse (the environment stays set for later reruns)."""
+    monkeypatch.setenv("DISPLACEMENT_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    return at.run()
 
 
 @pytest.mark.parametrize("kind", list(DAMAGE))
-def test_the_app_shows_a_banner_and_no_exception(copy, kind):
+def test_the_app_shows_a_banner_and_no_exception(copy, kind, monkeypatch):
     damage, words = DAMAGE[kind]
     damage(copy)
-    at = _start_app(copy)
+    at = _start_app(copy, monkeypatch)
     assert not at.exception, [e.message for e in at.exception]
     banners = [e.value for e in at.error]
     assert len(banners) == 1 and words in banners[0] and "python -m etl build-reference" in banners[0], banners
@@ -169,8 +166,8 @@ def test_the_app_shows_a_banner_and_no_exception(copy, kind):
         assert not copy.exists()
 
 
-def test_the_app_draws_the_page_on_a_whole_copy(copy):
-    at = _start_app(copy)
+def test_the_app_draws_the_page_on_a_whole_copy(copy, monkeypatch):
+    at = _start_app(copy, monkeypatch)
     assert not at.exception and not at.error, [e.message for e in at.exception] + [e.value for e in at.error]
     assert at.metric
 
@@ -219,3 +216,13 @@ def test_accept_refuses_a_file_that_is_not_a_warehouse(copy):
     _sqlite(copy)
     assert _etl("check", "--accept", "--db", str(copy)).returncode == 1
     assert "is not a DuckDB warehouse" in integrity.damage(copy)
+
+
+def test_damage_after_the_app_started_is_found_on_the_next_run(copy, monkeypatch):
+    """The check is cached per warehouse version: damage changes the version, so the next rerun finds it."""
+    at = _start_app(copy, monkeypatch)
+    assert not at.error and at.metric
+    _zero_middle_block(copy)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e.value for e in at.error if "differs from every published file" in e.value]

@@ -41,7 +41,7 @@ sources = query("admin.sources")
 shown = sources[["publisher", "title", "published", "licence", "url", "is_synthetic", "fact_rows", "last_loaded"]]
 table = readable(shown.assign(licence=shown["licence"].fillna(_("not stated"))), empty=_("not stated"))
 st.dataframe(
-    table.assign(url=shown["url"].map(web_link)),  # a link only if it is a web address; else an empty cell
+    table.assign(url=shown["url"].map(lambda url: web_link(url) or "")),  # a link only if it is a web address
     hide_index=True, width="stretch",
     column_config={"url": st.column_config.LinkColumn(_("Link"), display_text=_("open")), "published": _("Published"),
                    "is_synthetic": st.column_config.CheckboxColumn(_("Synthetic")),
