@@ -35,6 +35,7 @@ navigation = st.navigation([
     st.Page(PAGES / "camps.py", title=_("Camps"), url_path="camps"),
     st.Page(PAGES / "casualties.py", title=_("Casualties"), url_path="casualties"),
     st.Page(PAGES / "refugees.py", title=_("Refugees"), url_path="refugees"),
+    st.Page(PAGES / "figures.py", title=_("Figures side by side"), url_path="figures"),
     st.Page(PAGES / "data.py", title=_("Data and sources"), url_path="data"),
     *auth.officer_pages(PAGES),  # sign-in form or officer page; nothing unless enabled
 ])

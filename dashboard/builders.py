@@ -13,7 +13,7 @@ import pandas as pd
 import pycountry
 
 from dashboard import charts, maps
-from dashboard.chart_data import ChartData, Query, period_of
+from dashboard.chart_data import ALL_REPORTS, ChartData, Query, period_of
 from dashboard.citations import cite
 from dashboard.drawing import CASUALTY_LABELS
 from dashboard.drawing import FIGURE_LABELS as FIGURE_TYPE_LABELS
@@ -28,15 +28,37 @@ def _events(query: Query, filters: Filters) -> pd.DataFrame:
     return query("timeline.events", filters)
 
 
+def at_a_glance(series: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the quoted figure's basis (warehouse.queries.ledger): the same figure type, place
+    and start ('since 1 December'), every publisher's; the whole series when the ledger has none."""
+    if ledger.empty or series.empty:
+        return series
+    quoted = ledger.iloc[0]
+    same_place = series["place_pcode"].eq(quoted["place_pcode"]) | (series["place_pcode"].isna()
+                                                                    & pd.isna(quoted["place_pcode"]))
+    basis = series[(series["figure_type"] == quoted["figure_type"]) & same_place
+                   & (pd.to_datetime(series["period_start"]) == pd.Timestamp(quoted["period_start"]))]
+    return basis.reset_index(drop=True) if not basis.empty else series
+
+
 def displacement_timeline(query: Query, filters: Filters) -> ChartData:
+    """By default the figures of the quoted figure's basis (how many fled since the period's start, in
+    Northwest Syria, people): each publisher's reports as a line or a point, a short legend; with
+    ALL_REPORTS every publisher's every report, each on its own axis."""
+    every = ALL_REPORTS in filters.extra
     series = query("timeline.displacement_series", filters)
     events = _events(query, filters)
+    if not every:
+        series = at_a_glance(series, query("ledger.figures", filters, question="displaced"))
+    measure = _("Bars span the period each report covers; a line joins only one publisher's cumulative series "
+                "('since 1 December') for one place; flows, movements and stocks are on separate axes and never "
+                "added together.")
+    measure += " " + (_("Hidden series are one legend click away.") if every else
+                      _("Shown: the figure to quote and the figures published on the same basis (Figures side by "
+                        "side); switch on 'Show all reports' for every publisher's reports."))
     return ChartData(
-        figure=charts.displacement_timeline(series, events) if not series.empty else None,
-        data=series, references=cite(series, events), period=period_of(series),
-        measure=_("Bars span the period each report covers; a line joins only one publisher's cumulative series "
-                  "('since 1 December'); flows, movements and stocks are on separate axes and never added together. "
-                  "Hidden series are one legend click away."),
+        figure=charts.displacement_timeline(series, events, glance=not every) if not series.empty else None,
+        data=series, references=cite(series, events), period=period_of(series), measure=measure,
         empty_message=_("No displacement figures for this selection."),
     )
 

@@ -17,6 +17,9 @@ import plotly.graph_objects as go
 from dashboard.citations import Source
 
 Query = Callable[..., pd.DataFrame]
+# In Filters.extra (and `reports=all` in the URL): the displacement chart draws every publisher's
+# reports, not only the figures of the quoted figure's basis.
+ALL_REPORTS = ("reports", "all")
 
 
 @dataclass

@@ -35,29 +35,34 @@ def timeline_series(series: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]
 
 
 def _reported_panels(fig: go.Figure, series: pd.DataFrame, panels: list[str], colours: ChartColours,
-                     first_row: int = 1, visible: int = 3) -> None:
+                     first_row: int = 1, visible: int = 3, minimum: int = 2) -> None:
     """Each panel's series with the shared rules; the `visible` series with most reports shown, the rest one click away."""
     shown: dict[str, int] = {}
     for panel, _label, rows in timeline_series(series):
         if panel not in panels:
             continue
         rank = shown[panel] = shown.get(panel, -1) + 1
-        add_reported(fig, rows, colours, row=first_row + panels.index(panel), visible=True if rank < visible else "legendonly")
+        add_reported(fig, rows, colours, row=first_row + panels.index(panel), visible=True if rank < visible else "legendonly",
+                     minimum=minimum)
 
 
-def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame, visible: int = 3) -> go.Figure:
-    """Flows (people), movements and stocks each on their own panel, one time axis, key events labelled."""
+def displacement_timeline(series: pd.DataFrame, events: pd.DataFrame, visible: int = 3,
+                          glance: bool = False) -> go.Figure:
+    """Flows (people), movements and stocks each on their own panel, one time axis, key events labelled.
+    `glance`: the figures of one basis only (builders.at_a_glance): each publisher's 'since' reports
+    as a line or a lone point, the other events under one legend entry."""
     present = set(_panels(series)) if not series.empty else {"flow"}
     panels = [p for p in ("flow", "movements", "stock") if p in present]
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.06)
-    _reported_panels(fig, series, panels, ChartColours(), visible=visible)
+    _reported_panels(fig, series, panels, ChartColours(), visible=visible if not glance else 99,
+                     minimum=1 if glance else 2)
     base_layout(fig, "", PANEL_AXES[panels[0]])
     for i, panel in enumerate(panels):
         fig.update_yaxes(title=PANEL_AXES[panel], row=i + 1, col=1)
     fig.update_layout(height=540 + 240 * (len(panels) - 1), barmode="overlay", bargap=0,
                       legend={"orientation": "h", "yanchor": "top", "y": -0.08})
     fit_date_axis(fig)
-    add_events(fig, events)
+    add_events(fig, events, grouped=glance)
     return fit_height(fig, 300 + 240 * len(panels))
 
 

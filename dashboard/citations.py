@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.i18n import _, ngettext
 from dashboard.formats import day, missing, period_text
+from warehouse.links import web_link
 
 
 @dataclass(frozen=True)
@@ -95,5 +96,5 @@ def sources_table(sources: list[Source]) -> pd.DataFrame:
         "Publisher": [s.publisher for s in sources],
         "Title": [s.title for s in sources],
         "Published": [day(s.published, _("undated")) for s in sources],
-        "Link": [s.url for s in sources],  # "" not None: a grid prints None as "None"
+        "Link": [web_link(s.url) or "" for s in sources],  # "" not None: a grid prints None as "None"
     })

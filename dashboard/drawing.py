@@ -118,6 +118,9 @@ FIGURE_LABELS = Labels({  # declared in English, read in the page's language (da
     "idp_stock": N_("IDPs present (stock)"),
     "idps_in_camps": N_("IDPs in camps and sites (stock)"),
     "idps_outside_camps": N_("IDPs outside camps and sites (stock)"),
+    "idps_in_open": N_("IDPs living in the open (stock)"),
+    "idps_in_tents": N_("IDPs living in tents (stock)"),
+    "idps_in_unfinished_buildings": N_("IDPs in unfinished buildings (stock)"),
     "returnees_stock": N_("Returnees present (stock)"),
 })
 POPULATION_LABELS = Labels({
@@ -188,12 +191,31 @@ def period_hover(rows: pd.DataFrame) -> list[str]:
             for s, e in zip(rows["period_start"], rows["period_end"])]
 
 
+# The place every timeline is about: a figure for it is drawn without naming it, any other place is named.
+CHART_SCOPE = "SY-NW"
+
+
+def place_label(rows: pd.DataFrame) -> pd.Series:
+    """The place each reported figure is for, as a legend names it: '' for the chart's own scope
+    (Northwest Syria), the place's name otherwise ('Syria', 'Dana'), 'several places' for a sum of
+    disjoint places. Figures for different places are never one series."""
+    if "place_pcode" not in rows:
+        return pd.Series("", index=rows.index, dtype=object)
+    names = rows["place_name"].where(rows["place_name"].notna(), rows["place_pcode"]) if "place_name" in rows \
+        else rows["place_pcode"]
+    several = rows["place_pcode"].isna() & (rows.get("figure_role", pd.Series("", index=rows.index)) == "disjoint")
+    label = names.fillna("").astype(str).where(rows["place_pcode"] != CHART_SCOPE, "")
+    return label.where(~several, _("several places (sum of disjoint places)"))
+
+
 def cumulative_groups(rows: pd.DataFrame, minimum: int = 2) -> pd.Series:
-    """True for rows of a cumulative series: one publisher's figures of one type sharing a start
-    date ('since 1 December') in at least `minimum` reports of different end dates."""
+    """True for rows of a cumulative series: one publisher's figures of one type for one place sharing
+    a start date ('since 1 December') in at least `minimum` reports of different end dates. Figures
+    for different places are never joined, even when one publisher gives them all."""
     if rows.empty:
         return pd.Series(dtype=bool)
-    key = ["figure_type", "source_publisher", "period_start"]
+    rows = rows.assign(place=place_label(rows))
+    key = ["figure_type", "source_publisher", "place", "period_start"]
     ends = rows.groupby(key, dropna=False)["period_end"].transform("nunique")
     return (ends >= minimum) & (pd.to_datetime(rows["period_start"]) < pd.to_datetime(rows["period_end"]))
 
@@ -331,20 +353,22 @@ def fit_date_axis(fig: go.Figure, minimum_days: int = 28, **selector) -> go.Figu
 
 # ------------------------------------------------------------------ reported figures
 def add_reported(fig: go.Figure, series: pd.DataFrame, colours: ChartColours, row: int | None = None,
-                 visible: bool | str = True, label_prefix: str = "") -> list[str]:
+                 visible: bool | str = True, label_prefix: str = "", minimum: int = 2) -> list[str]:
     """Draw one kind of reported figure (rows of one panel: flows, movements or stocks).
 
     Flows: per-period reports as bars over their periods (one trace per figure type and
-    publisher), cumulative series as their own line. Stocks: points at their dates, joined
-    within one dataset only. Returns the names of the traces drawn.
+    publisher), cumulative series as their own line (`minimum` reports make a series: 1 draws a lone
+    'since' report as a point at its as-of date). Stocks: points at their dates, joined within one
+    dataset only. Returns the names of the traces drawn.
     """
     where = {"row": row, "col": 1} if row else {}
     names: list[str] = []
-    series = series.assign(note=series["note"].fillna("") if "note" in series else "")
-    cumulative = cumulative_groups(series) if not series.empty else pd.Series(dtype=bool)
-    for (figure_type, publisher, measure), rows in series.groupby(
-            ["figure_type", "source_publisher", "measure"], sort=False, dropna=False):
+    series = series.assign(note=series["note"].fillna("") if "note" in series else "", place=place_label(series))
+    cumulative = cumulative_groups(series, minimum) if not series.empty else pd.Series(dtype=bool)
+    for (figure_type, publisher, measure, place), rows in series.groupby(
+            ["figure_type", "source_publisher", "measure", "place"], sort=False, dropna=False):
         label = f"{label_prefix}{figure_label(figure_type)} — {isolate(short(publisher))}"
+        label += f" — {isolate(place)}" if place else ""
         if measure == "stock":
             colour = colours(label, publisher_colour(publisher))
             xs, ys = joined_within(rows, "source_id", "period_end", "individuals")
@@ -463,9 +487,10 @@ def _label_rows(key: pd.DataFrame, extent: tuple[pd.Timestamp, pd.Timestamp] | N
     return out
 
 
-def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
+def add_events(fig: go.Figure, events: pd.DataFrame, grouped: bool = False) -> go.Figure:
     """Key events: a line across every panel with a short label. Other events: small ticks at
-    the top of the chart, one legend entry per category (click to hide or show), hover for each."""
+    the top of the chart, one legend entry per category (click to hide or show), hover for each;
+    `grouped`: one legend entry for them all (a chart read at a glance keeps its legend short)."""
     if events.empty:
         return fig
     used = fig.layout.to_plotly_json()
@@ -497,14 +522,16 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
             marker={"symbol": "line-ns-open", "size": 14, "color": KEY_EVENT_COLOUR, "line": {"width": 2}},
             name=_("Key events"), hovertext=_event_hover(key), hoverinfo="text",
         ))
-    for category, rows in others.groupby(others["category"].fillna("other"), sort=True):
+    for number_of, (category, rows) in enumerate(others.groupby(others["category"].fillna("other"), sort=True)):
         dates, hover = _ticks(rows)
-        fig.add_trace(go.Scatter(
+        together = {"legendgroup": "events", "showlegend": number_of == 0,
+                    "legendgrouptitle": None} if grouped else {}
+        fig.add_trace(go.Scatter(**{k: v for k, v in together.items() if v is not None},
             x=dates, y=[0.96] * len(dates), yaxis=f"y{number}", mode="markers",
             marker={"symbol": EVENT_SYMBOLS.get(category, "circle-open"), "size": 7, "color": EVENT_COLOUR,
                     "opacity": 0.7},
-            name=_category_name(category, rows), hovertext=hover, hoverinfo="text",
-            visible="legendonly" if len(rows) > MANY_EVENTS else True,
+            name=_("Other events") if grouped else _category_name(category, rows), hovertext=hover, hoverinfo="text",
+            visible="legendonly" if len(rows) > MANY_EVENTS and not grouped else True,
         ))
     return fig
 

@@ -20,6 +20,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard.chart_data import ALL_REPORTS
+
 from dashboard import i18n, places
 from dashboard.charts import FIGURE_LABELS
 from dashboard.i18n import _
@@ -28,7 +30,7 @@ from warehouse.queries import Filters
 from warehouse.queries.periods import DefaultPeriod, from_frame
 
 FIGURE_TYPE_LABELS = FIGURE_LABELS
-KEYS = ("start", "end", "period", "gov", "district", "source", "type", "lang", "digits")
+KEYS = ("start", "end", "period", "gov", "district", "source", "type", "reports", "lang", "digits")
 WHOLE_SPAN = "all"       # period=all in the URL
 OFFENSIVE = "offensive"  # the default: no period in the URL (period=offensive is read too)
 _STATE = "_dashboard_filters"
@@ -147,7 +149,8 @@ def parse(params: Mapping[str, Sequence[str] | str], options: Options) -> tuple[
         governorates=_known(params, "gov", options.governorates, i18n.N_("governorate"), notices),
         sources=_known(params, "source", options.sources, i18n.N_("source"), notices),
         figure_types=_known(params, "type", FIGURE_TYPE_LABELS, i18n.N_("figure type"), notices),
-        extra=tuple(("district", d) for d in districts),
+        extra=tuple(("district", d) for d in districts) + ((ALL_REPORTS,) if _values(params, "reports")[:1] == ["all"]
+                                                            else ()),
     )
     return filters, notices
 
@@ -184,6 +187,7 @@ def to_params(filters: Filters, options: Options | None = None) -> dict[str, str
         "district": ",".join(districts),
         "source": ",".join(filters.sources),
         "type": ",".join(filters.figure_types),
+        "reports": "all" if ALL_REPORTS in filters.extra else "",
     }
     return {k: v for k, v in params.items() if v}
 
@@ -202,6 +206,7 @@ def _seed_widgets(filters: Filters, options: Options) -> None:
     st.session_state["f_district"] = [v for k, v in filters.extra if k == "district"]
     st.session_state["f_source"] = list(filters.sources)
     st.session_state["f_type"] = list(filters.figure_types)
+    st.session_state["f_reports"] = ALL_REPORTS in filters.extra
 
 
 def _span_choice(start: date | None, end: date | None, options: Options) -> str | None:
@@ -279,8 +284,11 @@ def _widgets(options: Options) -> Filters:
                                    format_func=FIGURE_TYPE_LABELS.get, placeholder=_("All figure types"),
                                    help=_("Flows (people moving in a period) and stocks (people present on a date) "
                                           "are never added together."))
-    return Filters(start=start, end=end, governorates=tuple(govs), sources=tuple(sources),
-                   figure_types=tuple(types), extra=tuple(("district", d) for d in districts))
+    every = st.sidebar.toggle(_("Show all reports"), key="f_reports",
+                              help=_("The displacement chart shows the figure to quote and the figures beside it; "
+                                     "switch on to draw every publisher's reports."))
+    return Filters(start=start, end=end, governorates=tuple(govs), sources=tuple(sources), figure_types=tuple(types),
+                   extra=tuple(("district", d) for d in districts) + ((ALL_REPORTS,) if every else ()))
 
 
 def sidebar(query) -> Filters:

@@ -82,6 +82,7 @@ class Headline:
     title: str
     published: date | None
     note: str = ""
+    ledger: str = ""   # "one of N published figures; range X–Y": the Figures side by side page has them all
 
     @property
     def source(self) -> str:
@@ -166,14 +167,33 @@ HEADLINES: tuple[tuple[str, Callable[[pd.Series], Headline | None]], ...] = (
 )
 
 
+def quoted(query: Query, name: str, filters: Filters) -> tuple[pd.Series | None, str]:
+    """The ledger's quoted figure for the question a headline answers, and its caption; (None, '')
+    for a headline the ledger does not answer (its own query decides)."""
+    from dashboard.ledger_text import HEADLINE_QUESTION, caption
+
+    question = HEADLINE_QUESTION.get(name)
+    if question is None:
+        return None, ""
+    ledger = query("ledger.figures", filters, question=question)
+    if ledger.empty:
+        return None, ""
+    row = ledger.iloc[0]
+    row = pd.concat([row, pd.Series({"category": row["figure_type"], "population_type": row["figure_type"]})])
+    return row, caption(ledger)
+
+
 def headline_figures(query: Query, filters: Filters) -> list[Headline]:
-    """One number per theme (the headline queries' best row), each with its source; none invented."""
+    """One number per theme, each with its source; none invented. Where the ledger answers the
+    theme's question, the headline is its quoted figure (the rule in warehouse.queries.ledger) with
+    how many figures were published and their range; else the headline query's best row."""
     found = []
     for name, make in HEADLINES:
-        row = _first(query, name, filters)
+        row, ledger = quoted(query, name, filters)
+        row = row if row is not None else _first(query, name, filters)
         headline = make(row) if row is not None and pd.notna(row.get("value")) else None
         if headline is not None:
-            found.append(headline)
+            found.append(replace(headline, ledger=ledger))
     return found
 
 

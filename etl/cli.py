@@ -24,8 +24,12 @@ db_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+_used_db: list[Path] = []  # the warehouse the running command opened, for the damage message
+
+
 def _db(db: str | None) -> Path:
-    return resolve_db_path(db)
+    _used_db.append(resolve_db_path(db))
+    return _used_db[-1]
 
 
 def _print_table(frame, title: str | None = None) -> None:
@@ -51,7 +55,28 @@ def _emit_reports(reports: list[loading.LoadReport], as_json: bool) -> None:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command: a damaged warehouse is one line on stderr and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        import duckdb
+
+        from warehouse import WarehouseDamaged, integrity
+
+        try:
+            return super().invoke(ctx)
+        except WarehouseDamaged as exc:
+            click.echo(f"damaged warehouse: {exc}", err=True)
+        except duckdb.Error:  # the file would not read: say what is wrong with it, if that is why
+            path = _used_db[-1] if _used_db else resolve_db_path()
+            found = integrity.damage(path)
+            if not found:
+                raise
+            click.echo(f"damaged warehouse: {found}. {integrity.restore_hint(path)}", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Load humanitarian data files into the displacement warehouse and inspect it."""
 
@@ -255,6 +280,44 @@ def status_cmd(db, as_json) -> None:
     _print_table(history[brief], "Last loads (python -m etl history for every column)")
 
 
+def _iso(value) -> str:
+    """A date as YYYY-MM-DD (query results carry timestamps)."""
+    return str(value)[:10] if value is not None else "?"
+
+
+@main.command("find")
+@click.argument("number", type=float)
+@click.option("--tolerance", "tolerance", type=click.FloatRange(min=0, max=100), default=0.0, show_default=True,
+              envvar="DISPLACEMENT_FIND_TOLERANCE", help="Also figures within this many per cent (rounded quotes).")
+@db_option
+@json_option
+def find_cmd(number, tolerance, db, as_json) -> None:
+    """Where does this number come from? Every stored figure equal to NUMBER (or within --tolerance %),
+    with publisher, title, date, what it counts, place, window, the file's sha256 and the URL.
+    Exit status 0 when found, 1 when not."""
+    from warehouse.queries import ledger
+
+    path = _db(db)
+    if not path.exists():
+        click.echo(f"No warehouse at {path}. Run `python -m etl build-reference` or `make run`.", err=True)
+        sys.exit(2)
+    found = ledger.find(path, number, tolerance)
+    if as_json:
+        click.echo(json.dumps({"number": number, "tolerance_pct": tolerance, "found": found.to_dict("records")},
+                              default=str, indent=2))
+    elif found.empty:
+        click.echo(f"No stored figure equals {number:,.0f}" + (f" within {tolerance:g} %." if tolerance else ".")
+                   + " Try --tolerance 5 for a rounded figure.")
+    for row in ([] if as_json else found.to_dict("records")):
+        place = row["place_name"] or row["place_pcode"] or "no place given"
+        click.echo(f"{row['value']:,.0f} {row['counts'].replace('_', ' ')} — {place}, "
+                   f"{_iso(row['period_start'])} – {_iso(row['period_end'])}\n"
+                   f"  {row['source_publisher']}, {row['source_title']} ({_iso(row['source_date'])})\n"
+                   f"  {row['source_url'] or 'no URL recorded'}\n"
+                   f"  file {row['file_name']} sha256 {row['file_sha256']}")
+    sys.exit(0 if not found.empty else 1)
+
+
 @main.command("history")
 @click.option("--limit", default=50, show_default=True)
 @db_option
@@ -296,15 +359,21 @@ def rollback_cmd(load_id, by, db) -> None:
 
 
 @main.command("check")
+@click.option("--accept", is_flag=True,
+              help="Note the live file as published if its only problem is that it was not (a backup restored on purpose).")
 @db_option
 @json_option
-def check_cmd(db, as_json) -> None:
-    """Integrity check: row counts match the load audit, no orphan rows, every source cited exists."""
+def check_cmd(accept, db, as_json) -> None:
+    """Integrity check: the file is the one published (size, sha256) and opens; row counts match the
+    load audit, no orphan rows, every source cited exists, every block reads."""
     from warehouse import integrity
 
-    report = integrity.check(_db(db))
+    path = _db(db)
+    report = integrity.accept(path) if accept else integrity.check(path)
     if as_json:
         click.echo(json.dumps({**report.__dict__, "ok": report.ok}, indent=2))
+    elif report.damaged:  # one line: what is wrong with the file, and how to put a whole one back
+        click.echo(f"damaged warehouse: {report.damaged}. {integrity.restore_hint(path)}", err=True)
     else:
         click.echo(f"Warehouse: {report.path}: {report.live_loads} live loads, "
                    f"{sum(report.rows.values())} rows in {len(report.rows)} tables")

@@ -24,16 +24,17 @@ from etl.sources import sidecar
 from etl.sources.base import ReadError, ReadOptions, ReadResult, SourceInfo, Staged, digest_of
 from etl.sources.tidy import citations_frame
 from etl.sources.tabular import drop_blank_rows
-from etl.specs import TABLES
+from etl.specs import CITATION_RULES, TABLES
 from etl.validate import MISSING_MARKERS, Context, Validated, iso3_codes, strict_rules, validate
 from warehouse import bulk as bulk_sql
-from warehouse import publishing
+from warehouse import WarehouseDamaged, publishing
 from warehouse import rollups
 from warehouse import writes
 from warehouse.db import building_new, connect_read
+from warehouse.links import web_link
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata",
-                 ".shp")  # a .shp's .shx/.dbf/.prj/.cpg are read with it
+                 ".shp", ".gpkg", ".zip")  # a .shp's .shx/.dbf/.prj/.cpg are read with it
 MAX_FILE_BYTES = 200 * 1024 * 1024
 Progress = Callable[[str], None]
 
@@ -130,12 +131,15 @@ def read_file(path: Path, kind: str | None = None, streamed_failed: str | None =
         extra = {"stream": False} if streamed_failed else {}
         read = sources.read(reader, path, options, **extra)
         return sidecar.apply(path, read)  # a downloaded file cites the URL it came from
-    except ReadError:
+    except ReadError as exc:
+        exc.kind = reader.KIND  # the report says which reader refused it
         raise
     except MemoryError as exc:
         raise ReadError(path, "too large to read in memory") from exc
     except Exception as exc:  # a reader bug or a file it cannot cope with: one clear line, no traceback
-        raise ReadError(path, f"could not be read as {reader.KIND}: {exc.__class__.__name__}: {exc}") from exc
+        error = ReadError(path, f"could not be read as {reader.KIND}: {exc.__class__.__name__}: {exc}")
+        error.kind = reader.KIND
+        raise error from exc
 
 
 def _context(con: duckdb.DuckDBPyConnection | None) -> Context:
@@ -197,6 +201,7 @@ class Streamed:
 def _as_staged_frame(chunk: pd.DataFrame, staged: Staged) -> pd.DataFrame:
     """File columns renamed to tidy names, in the order the in-memory reader stages them."""
     names = [n for n in TABLES[staged.table].names if n in staged.columns]
+    names += [rule.name for rule in CITATION_RULES if rule.name in staged.columns]  # judged by validate()
     # the csv module reads an empty field as "", DuckDB as NULL: keep the in-memory reader's view
     frame = pd.DataFrame({n: chunk[staged.columns[n]].astype("object").fillna("") for n in names}, index=chunk.index)
     frame["source_id"] = chunk["source_id"]
@@ -215,7 +220,8 @@ def _write_bulk(con: duckdb.DuckDBPyConnection | None, staged: Staged, ctx: Cont
     """
     bulk = staged.bulk
     plan = bulk_sql.Plan(staged.table, bulk.layout, strict_rules(staged.table), bulk.citations, _bulk_known(ctx),
-                         tuple(sorted(MISSING_MARKERS)), TABLES[staged.table].checks)
+                         tuple(sorted(MISSING_MARKERS)), TABLES[staged.table].checks,
+                         tuple(staged.columns[r.name] for r in CITATION_RULES if r.name in staged.columns))
     out = Streamed(staged.table)
     with tempfile.TemporaryDirectory(prefix="displacement-bulk-") as folder, contextlib.ExitStack() as stack:
         target = con if con is not None else stack.enter_context(bulk_sql.scratch())
@@ -267,7 +273,7 @@ def _cite_new_sources(con: duckdb.DuckDBPyConnection | None, plan: bulk_sql.Plan
 
 
 def _sources_frame(sources: Iterable[SourceInfo]) -> pd.DataFrame:
-    rows = list({s.source_id: s.as_row() for s in sources}.values())
+    rows = list({s.source_id: s.as_row() | {"url": web_link(s.url)} for s in sources}.values())  # never a non-web link
     return pd.DataFrame(rows, columns=["source_id", "publisher", "title", "url", "licence", "published", "is_synthetic", "notes"])
 
 
@@ -343,6 +349,11 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
         report.message = f"{path.name}: already loaded as load {already.load_id} (same sha256); nothing changed"
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
+        report.kind = report.kind or getattr(exc, "kind", None)
+        if report.kind and report.kind not in report.message:
+            report.message += f" (read as {report.kind})"
+    except WarehouseDamaged as exc:
+        report.status, report.message = "failed", f"{path.name}: not loaded: {exc}"
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

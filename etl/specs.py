@@ -11,6 +11,8 @@ FIGURE_TYPES = (
     "newly_displaced", "arrivals", "departures", "returns", "idp_stock", "idps_in_camps", "returnees_stock",
     "displacements",  # movements counted, not people: one person displaced twice counts twice
     "idps_outside_camps",
+    # where people shelter, as OCHA reported it for the offensive's displaced (stocks on a date)
+    "idps_in_open", "idps_in_tents", "idps_in_unfinished_buildings",
 )
 POPULATION_TYPES = (
     "refugees", "asylum_seekers", "asylum_applications", "registered_refugees", "returned_refugees",
@@ -34,11 +36,16 @@ EVENT_IMPORTANCE = ("key", "other")  # key events are labelled on the timeline; 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # date | count | number | text | pcode | parent | iso3 | choice | camp | int
+    type: str  # date | count | number | text | pcode | parent | iso3 | choice | camp | int | link
     required: bool = False
     choices: tuple[str, ...] = ()
     hxl: str = ""
     description: str = ""
+
+
+# Citation cells judged like any other cell, row by row: a row citing a source by a link that is
+# not http(s) is rejected with the reason (warehouse/links.py), the file's column named.
+CITATION_RULES = (Column("source_url", "link", hxl="#meta+url", description="Link to the source (http:// or https://)"),)
 
 
 @dataclass(frozen=True)

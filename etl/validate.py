@@ -18,7 +18,7 @@ import pycountry
 
 from etl.sources.base import OUT_OF_SCOPE, PROVENANCE_COLUMNS, Staged
 from etl.sources.cells import MISSING_MARKERS
-from etl.specs import TABLES
+from etl.specs import CITATION_RULES, TABLES
 from warehouse import validation
 
 REJECT_COLUMNS = ["sheet", "row_number", "column_name", "reason", "raw"]
@@ -52,6 +52,13 @@ def strict_rules(table: str):
     return [Rule(c.name, c.type, c.required, c.choices) for c in TABLES[table].columns]
 
 
+def citation_rules(present) -> list:
+    """The rules for citation cells a reader kept beside the rows (`present`: its columns), as warehouse rules."""
+    from warehouse.bulk import Rule
+
+    return [Rule(c.name, c.type, c.required, c.choices) for c in CITATION_RULES if c.name in present]
+
+
 @lru_cache(maxsize=1)
 def _iso3_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.countries)
@@ -80,10 +87,12 @@ def validate(staged: Staged, ctx: Context) -> Validated:
     names[OUT_OF_SCOPE] = staged.file_column(OUT_OF_SCOPE)
     for check in spec.checks:
         names[check.blame] = staged.file_column(check.blame)
-    verdict = validation.check(raw, strict_rules(staged.table), spec.checks,
+    cited = citation_rules(raw.columns)
+    names |= {rule.name: staged.file_column(rule.name) for rule in cited}
+    verdict = validation.check(raw, strict_rules(staged.table) + cited, spec.checks,
                                {"pcode": ctx.pcodes, "camp": ctx.camp_ids, "iso3": iso3_codes()},
                                tuple(sorted(MISSING_MARKERS)), names, scope_column=OUT_OF_SCOPE)
-    good = verdict.good
+    good = verdict.good.drop(columns=[rule.name for rule in cited])  # judged here, kept in `sources`
     for col in spec.columns:
         if col.type == "date":
             good[col.name] = pd.to_datetime(good[col.name]).dt.date

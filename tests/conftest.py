@@ -8,6 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = ROOT.parent / "shared" / "data" / "real"
+VARIANTS = ROOT.parent / "shared" / "data" / "variants"  # other countries' and years' files of the same families
 REFERENCE = ROOT / "etl" / "reference"
 
 
@@ -39,6 +40,16 @@ def real_data() -> Path:
             pytest.fail(f"REQUIRE_REAL_DATA=1 but {REAL_DATA} is missing")
         pytest.skip(f"{REAL_DATA} not present")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def variants() -> Path:
+    """../shared/data/variants (read in place, never copied); fails instead of skipping when REQUIRE_REAL_DATA=1."""
+    if not VARIANTS.is_dir():
+        if os.environ.get("REQUIRE_REAL_DATA") == "1":
+            pytest.fail(f"REQUIRE_REAL_DATA=1 but {VARIANTS} is missing")
+        pytest.skip(f"{VARIANTS} not present")
+    return VARIANTS
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,6 @@ bench/soak.py (many kills at random moments).
 """
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import subprocess
@@ -33,7 +32,7 @@ from pathlib import Path
 from etl.load import load_file
 from etl.synthetic import reliability
 from warehouse import integrity
-from warehouse.db import temp_files
+from warehouse.db import swap_in, temp_files, writer_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 # In load order. "swapping": inside os.replace of the warehouse, before it; "swapped": just after.
@@ -124,10 +123,11 @@ def prepare(folder: Path, rows: int) -> Prepared:
 
 
 def restore(start: Path, live: Path) -> None:
-    """Put the starting warehouse back the way a publisher would (copy, then swap)."""
+    """Put the starting warehouse back the way a publisher would (copy, then swap in, noted as published)."""
     copy = live.with_name(live.name + ".restore")
     shutil.copyfile(start, copy)
-    os.replace(copy, live)
+    with writer_lock(live):
+        swap_in(copy, live)
 
 
 def stages_seen(log: Path) -> list[str]:

@@ -26,6 +26,21 @@ ROOT = Path(__file__).resolve().parents[1]
 CITE = [PUBLISHER, "SYNTHETIC hostile input", "2020-02-01", ""]
 HEADER = ["period_start", "period_end", "destination_pcode", "figure_type", "individuals", "note", *CITE_HEADER]
 MB = 1 << 20
+# Links that are not web addresses: none may load, none may ever be drawn as a link (warehouse/links.py).
+HOSTILE_LINKS = (
+    "javascript:window.x=5",
+    "data:text/html;base64,PHNjcmlwdD53aW5kb3cueD01PC9zY3JpcHQ+",
+    "vbscript:msgbox(1)",
+    "  JaVaScRiPt:window.x=5",
+    "java\tscript:window.x=5",
+    "\njavascript:window.x=5",
+    "&#106;avascript:window.x=5",
+    "jav&#x09;ascript:window.x=5",
+    "https:&#47;&#47;\u200bjavascript:x",
+    "/reports/sitrep.pdf",
+    "//evil.example/x",
+    "sitrep.html",
+)
 
 
 def _row(individuals: object = 10, note: str = "") -> list[object]:

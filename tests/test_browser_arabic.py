@@ -13,7 +13,7 @@ from test_i18n_pages import data_values, english_phrases
 
 pytestmark = [pytest.mark.browser]
 
-PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
+PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "figures", "data"]
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
 
 

@@ -49,6 +49,7 @@ FILTER_SETS = {
     "whole-span": Filters(),
     "mid-month-cut": Filters(start=date(2020, 1, 15), end=date(2020, 3, 10)),
     "idleb-offensive": Filters(start=date(2019, 12, 1), end=date(2020, 3, 31), governorates=("SY07",)),
+    "offensive-all-reports": Filters(start=date(2019, 12, 1), end=date(2020, 3, 31), extra=(("reports", "all"),)),
 }
 
 

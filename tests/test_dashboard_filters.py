@@ -102,3 +102,13 @@ def test_whole_span_default_when_the_offensive_has_no_figures():
     span = replace(OPTIONS, default=DefaultPeriod(date(2019, 1, 1), date(2020, 12, 31), False, "Whole span", "none"))
     assert parse({}, span) == (Filters(), [])
     assert to_params(Filters(), span) == {}
+
+
+def test_show_all_reports_travels_in_the_link():
+    from dashboard.chart_data import ALL_REPORTS
+
+    filters, notices = parse({"reports": ["all"]}, OPTIONS)
+    assert ALL_REPORTS in filters.extra and not notices
+    assert to_params(filters, OPTIONS)["reports"] == "all"
+    plain, _ = parse({}, OPTIONS)
+    assert ALL_REPORTS not in plain.extra and "reports" not in to_params(plain, OPTIONS)

@@ -13,7 +13,7 @@ import synthetic  # tests/synthetic.py: pytest puts the tests' folder on the pat
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
+PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "figures", "data"]
 OFFENSIVE_LINK = {"start": "2019-12-01", "end": "2020-03-31"}
 
 
@@ -470,3 +470,28 @@ def test_each_chart_has_a_short_sources_line_opening_the_full_list(reference_db,
     listed = next(t.value for t in at.dataframe if list(t.value.columns) == ["Publisher", "Title", "Published", "Link"])
     assert len(listed) >= 10 and listed["Link"].str.startswith("http").all()
     assert "Sources:" not in texts(at.caption)  # the old paragraph of titles is gone
+
+
+def test_figures_page_quotes_one_figure_per_question_with_the_others_beside_it(reference_db, monkeypatch):
+    at = run_page(reference_db, "figures", monkeypatch, OFFENSIVE_LINK)
+    assert at.title[0].value == "Figures side by side"
+    questions = [s.value for s in at.subheader]
+    assert "How many civilians were killed?" in questions and len(questions) == 5
+    quoted = [m.value for m in at.metric]
+    assert quoted[0] == "961,300"  # WFP's, as of 3 March: the latest UN figure of people since 1 December
+    assert "one of 15 published figures; range 948,000–961,300" in texts(at.caption)
+    table = at.dataframe[0].value
+    assert "308,200" in set(table["Figure"]) and "604,600" not in set(table["Figure"])
+    assert (table["Role"] == "Quoted").sum() == 1
+
+
+def test_figures_page_finds_where_a_number_comes_from(reference_db, monkeypatch):
+    at = run_page(reference_db, "figures", monkeypatch, OFFENSIVE_LINK)
+    at.number_input(key="find_number").set_value(948000).run()
+    found = at.dataframe[-1].value
+    assert found.iloc[0]["source_publisher"] == "UN OCHA" and found.iloc[0]["value"] == 948000
+
+
+def test_crisis_headlines_say_how_many_figures_were_published(reference_db, monkeypatch):
+    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE_LINK)
+    assert "one of 15 published figures; range 948,000–961,300" in texts(at.caption)

@@ -14,7 +14,7 @@ from dashboard import i18n
 from dashboard.translations import read
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "data"]
+PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "figures", "data"]
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 _FIELD = re.compile(r"\{[^{}]*\}|%\{\{?[^}]*\}\}?|<[^>]+>|`[^`]*`")
 

@@ -202,8 +202,8 @@ def test_explain_shows_scores_and_what_was_found(real_data):
     result = CliRunner().invoke(main, ["load", str(real_data / FAMILIES["unhcr-asylum-monthly"][0]), "--explain"])
     assert result.exit_code == 0, result.output
     assert "read as unhcr-asylum-monthly" in result.output
-    assert re.search(r"\* +100% unhcr-asylum-monthly +found country\*, year, month, value at row 1", result.output)
-    assert re.search(r"50% unhcr-persons-of-concern .*missing refugees\*", result.output)
+    assert re.search(r"\* +100% unhcr-asylum-monthly +found country\*, year, month, value, origin\S* at row 1", result.output)
+    assert re.search(r"\d+% unhcr-persons-of-concern .*missing refugees\*", result.output)
 
 
 def test_unrecognised_file_names_the_closest_recipes_and_how_to_write_one(tmp_path):
@@ -213,7 +213,7 @@ def test_unrecognised_file_names_the_closest_recipes_and_how_to_write_one(tmp_pa
         sources.detect(path)
     message = str(error.value)
     assert "format not recognised" in message
-    assert "Closest: " in message and "unhcr-persons-of-concern (50%, missing refugees*" in message
+    assert "Closest: " in message and "unhcr-persons-of-concern (71%, missing refugees*" in message
     assert "python -m etl recipe draft FILE" in message
 
 

@@ -14,7 +14,9 @@ import hashlib
 import importlib
 import inspect
 import pkgutil
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
@@ -22,11 +24,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import warehouse.queries as queries_package
+from dashboard import catalog
 from dashboard import filters as url_filters
+from dashboard.export import brief, files
+from dashboard.export.site import build_site
 from etl.load import load_file
-from warehouse import connect_read
+from warehouse import connect_read, publishing, writes
+from warehouse.links import web_link
 from warehouse.queries import Filters
 
+import soak_hostile  # tests/soak_hostile.py: the hostile inputs, HOSTILE_LINKS among them
 import synthetic  # tests/synthetic.py: pytest puts the tests' folder on the path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -329,3 +336,88 @@ def test_the_page_direction_script_carries_only_a_known_language(lang):
     script = i18n.page_direction_script(lang)
     assert "alert" not in script and script.count("<script>") == 1
     assert f"'lang','{lang if lang in i18n.LANGUAGES else i18n.DEFAULT}'" in script
+
+
+# --- a hostile link that got into the warehouse is never drawn as a link ----------------------------
+
+class _Links(HTMLParser):
+    """Every address an element would follow or load (script bodies are not parsed as markup)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [value for name, value in attrs if name in ("href", "src", "action", "formaction") and value]
+
+
+def _unsafe_links(page: str) -> list[str]:
+    """Addresses with a scheme other than http(s), and any address of the hostile corpus (relative ones too)."""
+    parser = _Links()
+    parser.feed(page)
+    corpus = {link.strip() for link in soak_hostile.HOSTILE_LINKS}
+    return [href for href in parser.found
+            if urlsplit(href.strip()).scheme.lower() not in ("", "http", "https") or href.strip() in corpus]
+
+
+@pytest.fixture(scope="module")
+def linked_db(tmp_path_factory) -> Path:
+    """The synthetic warehouse with every source's link replaced by one of the hostile corpus, written through
+    the warehouse's own write API (as a bug or a hand edit could), past the load's rule."""
+    folder = tmp_path_factory.mktemp("hostile-links")
+    path = synthetic.build(folder / "warehouse.duckdb", folder / "csv")
+    with publishing(path) as con:
+        known = con.execute("SELECT * FROM sources ORDER BY source_id").df()
+        links = [soak_hostile.HOSTILE_LINKS[i % len(soak_hostile.HOSTILE_LINKS)] for i in range(len(known))]
+        writes.upsert_sources(con, known.assign(url=links))
+    with connect_read(path) as con:
+        assert con.execute("SELECT count(*) FROM sources WHERE url LIKE 'javascript:%'").fetchone()[0]
+    return path
+
+
+def test_the_link_scanner_can_fail():
+    assert _unsafe_links('<a href="javascript:window.x=5">x</a><a href="sitrep.html">y</a>'
+                         '<a href="&#106;avascript:window.x=5">z</a>') == [
+        "javascript:window.x=5", "sitrep.html", "javascript:window.x=5"]  # entities decoded, as a browser does
+    assert _unsafe_links('<a href="https://example.org">x</a><a href="data/x.csv">y</a>') == []
+
+
+def test_static_site_draws_no_hostile_link(linked_db, tmp_path):
+    written = build_site(tmp_path / "site", linked_db, Filters())
+    pages = [p for p in written if p.suffix == ".html"]
+    sources_page = (tmp_path / "site" / "sources.html").read_text(encoding="utf-8")
+    with connect_read(linked_db) as con:
+        listed = con.execute("SELECT count(*) FROM sources").fetchone()[0]
+    assert sources_page.count("<tr><td>") == listed  # every source is still listed, without its link
+    assert {p.name: _unsafe_links(p.read_text(encoding="utf-8")) for p in pages} == {p.name: [] for p in pages}
+
+
+def test_briefing_pack_draws_no_hostile_link(linked_db):
+    _, page = brief.briefing_pack(catalog.direct_query(linked_db), Filters(), "html")
+    page = page.decode("utf-8")
+    assert "<li id='ref-" in page  # the pack cites sources
+    assert _unsafe_links(page) == []
+
+
+def test_chart_html_exports_draw_no_hostile_link(linked_db):
+    query = catalog.direct_query(linked_db)
+    exported = 0
+    for name in catalog.CHARTS:
+        chart = catalog.build(name, query, Filters())
+        if chart.is_empty:
+            continue
+        data = files.export_chart(chart, Filters(), "html", files.about_for(chart, Filters(), query=query)).data
+        assert _unsafe_links(data.decode("utf-8")) == [], name
+        exported += 1
+    assert exported
+
+
+@pytest.mark.parametrize("page", ["data", "overview"])
+def test_pages_offer_no_hostile_link(linked_db, page, monkeypatch):
+    at = _run_page(linked_db, page, monkeypatch, {})
+    assert not at.exception, [e.message for e in at.exception]
+    links = [value for df in at.dataframe for column in ("url", "Link") if column in df.value
+             for value in df.value[column] if isinstance(value, str) and value]
+    assert all(web_link(value) == value for value in links), links
+    if page == "overview":  # a chart's sources list is there, with its link column
+        assert any("Link" in df.value for df in at.dataframe)

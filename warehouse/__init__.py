@@ -4,6 +4,7 @@ Nothing outside this package writes SQL. Readers open short-lived read-only
 connections; writers build a new file and swap it into place (see db.py).
 """
 from warehouse.db import (
+    WarehouseDamaged,
     WarehouseMissing,
     connect_read,
     publishing,
@@ -13,6 +14,7 @@ from warehouse.db import (
 from warehouse.schema import current_version, migrate
 
 __all__ = [
+    "WarehouseDamaged",
     "WarehouseMissing",
     "connect_read",
     "current_version",

@@ -37,6 +37,7 @@ CHUNK_ROWS = 200_000
 STAGING_MEMORY = os.environ.get("DISPLACEMENT_BULK_MEMORY", "512MB")
 # Characters Python's str.strip() removes that DuckDB's trim() does not.
 from warehouse.validation import EDGE_SPACE as _EDGE_SPACE  # noqa: E402  (one definition)
+from warehouse.links import LINK_PATTERN  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Plan:
     known: dict[str, set[str]] = field(default_factory=dict)
     markers: tuple[str, ...] = ()
     checks: tuple = ()               # the table's cross-column checks (etl.specs), see warehouse.validation
+    links: tuple[str, ...] = ()      # file columns of the citation that must hold a web link (warehouse.links)
 
 
 def _q(name: str) -> str:
@@ -168,6 +170,7 @@ def _select_and_test(plan: Plan, coded: bool = False) -> tuple[str, str]:
            ((r.name, plan.layout.columns.get(r.name, "")) for r in plan.rules)}
     conditions += _row_checks(plan, values, raw)
     conditions.append("cite.source_id IS NOT NULL")
+    conditions += [f"(src.{_q(c)} IS NULL OR regexp_full_match(src.{_q(c)}, {_lit(LINK_PATTERN)}))" for c in plan.links]
     if coded:
         values.update({r.name: f"list_position({_choices(r)}, {values[r.name]})::UTINYINT"
                        for r in _coded_rules(plan)})

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import published
 from warehouse.parquet import parquet_directories
 from warehouse.schema import migrate
 
@@ -30,6 +31,10 @@ _TEMP_SUFFIX = ".publishing"
 
 class WarehouseMissing(FileNotFoundError):
     """Raised when a reader asks for a warehouse that has not been built yet."""
+
+
+class WarehouseDamaged(RuntimeError):
+    """Raised when a writer finds the live file is not one that was published: nothing is written over it."""
 
 
 def resolve_db_path(flag: str | os.PathLike[str] | None = None) -> Path:
@@ -147,9 +152,7 @@ def building_new(path: Path, on_wait: Callable[[], None] | None = None) -> Itera
         temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
         try:
             yield temp
-            _fsync(temp)
-            os.replace(temp, path)
-            _fsync(path.parent)
+            swap_in(temp, path)
         finally:
             clean_stale_temp_files(path)  # the private copy's own lock file, or all of it after a failure
 
@@ -159,10 +162,15 @@ def publishing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy; publish it on success.
 
     The body runs inside one transaction. On any exception the copy is thrown
-    away and the live warehouse is untouched.
+    away and the live warehouse is untouched. A live file that is not the one
+    published (warehouse/published.py) is refused: a copy of a damaged file,
+    published, would be noted as whole and the damage hidden.
     """
     path = Path(path)
     with writer_lock(path):
+        damaged = published.file_damage(path)
+        if damaged:
+            raise WarehouseDamaged(f"{damaged}. Nothing was written. {published.restore_hint(path)}")
         clean_stale_temp_files(path)
         temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
         if path.exists():
@@ -175,14 +183,32 @@ def publishing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
-            _fsync(temp)
-            os.replace(temp, path)
-            _fsync(path.parent)
+            swap_in(temp, path)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
             clean_stale_temp_files(path)
             raise
+
+
+def swap_in(finished: Path, path: Path) -> None:
+    """Publish a finished private file at `path`: note its size and sha256 beside it (warehouse/published.py),
+    then os.replace it in. Call with the writer lock held."""
+    _fsync(finished)
+    published.record(path, finished, _note_name(path))
+    os.replace(finished, path)
+    _fsync(path.parent)
+
+
+def note_as_published(path: Path) -> None:
+    """Note the live file as published, as it is (a backup an officer restored on purpose)."""
+    with writer_lock(path):
+        published.record(path, path, _note_name(path))
+
+
+def _note_name(path: Path) -> Path:
+    """A private name for the note being written (a killed writer's is removed like its copy)."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}.json")
 
 
 def _fsync(path: Path) -> None:

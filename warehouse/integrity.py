@@ -6,6 +6,14 @@ load must leave the previous warehouse exactly as it was. These checks prove
 it from the data itself: every live load's rows are all there (no more, no
 fewer than its audit row says), no fact row belongs to a load that is not live,
 every cited source exists, and every stored block can be read back.
+
+Before all that, `damage` checks the file itself against what was published
+(warehouse/published.py): there, the size and sha256 a publisher noted, that it
+is a DuckDB file, that it opens and answers a probe query. A disk error, a
+truncated copy or a bad restore is found here, named in one sentence, before
+a page or a load fails on it. The app runs it at start and whenever the
+warehouse version changes (dashboard/startup.py); `python -m etl check` runs it
+first and then reads every block.
 """
 from __future__ import annotations
 
@@ -14,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect_read, temp_files
+from warehouse import published
+from warehouse.db import connect_read, note_as_published, temp_files
 from warehouse.writes import FACT_TABLES
 
 AUDIT_TABLES = ("sources", "loads", "rejects")
@@ -31,6 +40,7 @@ class IntegrityReport:
     rows: dict[str, int] = field(default_factory=dict)
     live_loads: int = 0
     leftover_temp_files: list[str] = field(default_factory=list)
+    damaged: str = ""  # what is wrong with the file itself (see `damage`); then nothing else was checked
 
     @property
     def ok(self) -> bool:
@@ -100,10 +110,43 @@ def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return counts
 
 
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{exc.__class__.__name__}: {text.splitlines()[0][:200]}" if text else exc.__class__.__name__
+
+
+def damage(path: Path) -> str | None:
+    """What is wrong with the warehouse file itself, in one sentence; None if it is whole.
+
+    The file against what was published (published.file_damage: missing, not DuckDB,
+    size, sha256), then a probe query: it opens and answers.
+    """
+    found = published.file_damage(path)
+    if found or not Path(path).exists():
+        return found
+    try:
+        with connect_read(path) as con:
+            con.execute("SELECT count(*) FROM loads").fetchone()
+    except Exception as exc:  # DuckDB says why in its own words: keep its first line
+        return f"{path} does not open as a warehouse ({_first_line(exc)})"
+    return None
+
+
+restore_hint = published.restore_hint
+
+
 def check(path: Path) -> IntegrityReport:
     """Run every check on the live warehouse (read-only). Never raises for a damaged file."""
     path = Path(path)
     report = IntegrityReport(str(path), leftover_temp_files=[str(p) for p in temp_files(path)])
+    try:
+        report.damaged = damage(path) or ""
+    except OSError as exc:  # unreadable, a folder in its place, removed while we looked
+        report.damaged = f"{path} cannot be read ({_first_line(exc)})"
+    if report.damaged:  # then the data's own checks, on a file that is there, say what else they find
+        report.problems.append(report.damaged)
+        if not path.exists():
+            return report
     try:
         with connect_read(path) as con:
             report.rows = _row_counts(con)
@@ -111,6 +154,16 @@ def check(path: Path) -> IntegrityReport:
             report.problems += _count_mismatches(con) + _reject_mismatches(con) + _orphans(con)
     except Exception as exc:  # a file that will not open or read is the worst finding, not a crash
         report.problems.append(f"cannot read the warehouse: {exc.__class__.__name__}: {exc}")
+    return report
+
+
+def accept(path: Path) -> IntegrityReport:
+    """`python -m etl check --accept`: when the live file's only problem is that it was not published
+    (a backup restored on purpose, older than the files noted), note it as published and check again."""
+    report = check(path)
+    if report.damaged and report.problems == [report.damaged] and Path(path).exists():
+        note_as_published(Path(path))
+        return check(path)
     return report
 
 

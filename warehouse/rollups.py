@@ -99,6 +99,10 @@ def rebuild(con: duckdb.DuckDBPyConnection, full: bool = False) -> dict[str, int
             continue
         have = _load_ids(con, model.name)
         gone, new = sorted(have - live), sorted(live - have)
+        # A report's figures are counted together (figure_roles): loads that share a report (source)
+        # with a load added or removed are rebuilt with it, so a total never meets its parts half-built.
+        again = sorted(_sharing_a_source(con, model.name, gone, new, _facts_of(model)) & have & live)
+        gone, new = sorted(set(gone) | set(again)), sorted(set(new) | set(again))
         if gone:
             con.execute(f"DELETE FROM {model.name} WHERE load_id IN (SELECT unnest($loads))", {"loads": gone})
         if new:  # the model over the new loads' facts only
@@ -111,6 +115,17 @@ def rebuild(con: duckdb.DuckDBPyConnection, full: bool = False) -> dict[str, int
     con.execute("INSERT INTO rollup_state VALUES ($places, $facts)",
                 {"places": places, "facts": _value(con, FACTS_STATE_SQL)})
     return changed
+
+
+def _sharing_a_source(con: duckdb.DuckDBPyConnection, table: str, gone: list[int], new: list[int],
+                      facts: tuple[str, ...]) -> set[int]:
+    """Loads whose rows cite a source that a removed or added load cites too."""
+    if not gone and not new:
+        return set()
+    cited = " UNION ".join([f"SELECT source_id FROM {table} WHERE list_contains($gone, load_id)"]
+                           + [f"SELECT source_id FROM {fact} WHERE list_contains($new, load_id)" for fact in facts])
+    loads = " UNION ".join(f"SELECT load_id FROM {fact} WHERE source_id IN ({cited})" for fact in facts)
+    return {r[0] for r in con.execute(loads, {"gone": gone, "new": new}).fetchall()}
 
 
 def fresh(con: duckdb.DuckDBPyConnection) -> bool:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from warehouse.links import LINK_PATTERN, LINK_REASON
+
 # Characters Python's str.strip() removes (what publishers' cells are padded with).
 EDGE_SPACE = r"[\s\pZ\x{0b}\x{1c}-\x{1f}\x{85}]"
 DAY_FIRST_FORMATS = (
@@ -113,6 +115,9 @@ def reason_sql(rule, x: str | None, t: str, v: str) -> str:
     elif rule.type == "camp":
         checks.append((f"{v} IS NOT NULL AND {v} NOT IN (SELECT code FROM v_known_camp)",
                        f"'unknown camp_id ' || {v} || ' (load the camp list first)'"))
+    elif rule.type == "link":
+        checks.append((f"{t} IS NOT NULL AND NOT regexp_full_match({t}, {_lit(LINK_PATTERN)})",
+                       f"{_lit(LINK_REASON + ': ')} || left({x}, 60)"))
     elif rule.type == "choice" and rule.choices:
         checks.append((f"{v} IS NOT NULL AND {v} NOT IN ({', '.join(map(_lit, rule.choices))})",
                        f"{_lit('not one of ' + ', '.join(rule.choices) + ': ')} || {v}"))

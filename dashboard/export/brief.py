@@ -25,6 +25,7 @@ from dashboard.export.files import about_for, filter_names, version_label
 from dashboard.export.references import Reference, References, label
 from dashboard.story import Headline
 from dashboard.i18n import N_, _
+from warehouse.links import web_link
 from warehouse.queries import Filters
 
 TITLE = N_("Displacement in Northwest Syria")   # English here; every use reads _(TITLE), the pack's language
@@ -156,7 +157,8 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
 def headline_parts(headline: Headline) -> tuple[str, str, str]:
     """(number, label, 'when · note') as a key-figure box shows them."""
     when = _("as of {day}").format(day=day(headline.period[1])) if headline.is_stock else period_text(*headline.period)
-    return i18n.number(headline.value), headline.label, when + (f" · {headline.note}" if headline.note else "")
+    extra = "".join(f" · {text}" for text in (headline.note, headline.ledger) if text)
+    return i18n.number(headline.value), headline.label, when + extra
 
 
 def event_line(event: pd.Series) -> str:
@@ -253,7 +255,8 @@ def to_html(pack: Pack) -> bytes:
 def _sources_html(references: list[Reference]) -> str:
     items = []
     for ref in references:
-        link = f" <a href='{html.escape(ref.url)}'>{html.escape(ref.url)}</a>" if ref.url else ""
+        url = web_link(ref.url)
+        link = f" <a href='{html.escape(url)}'>{html.escape(url)}</a>" if url else ""
         items.append(f"<li id='ref-{ref.number}'><b>[{ref.number}]</b> {html.escape(ref.text)}{link}</li>")
     heading, methodology = _("Sources"), _(METHODOLOGY)
     return (f"<h2 class='label'>{html.escape(heading)}</h2><p class='small'>{html.escape(methodology)}</p>"

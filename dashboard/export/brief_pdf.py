@@ -15,6 +15,7 @@ from dashboard.export.brief import (
 from dashboard.export.pdf import BriefPDF, fit
 from dashboard.export.references import label
 from dashboard.i18n import _
+from warehouse.links import web_link
 
 CHART_HEIGHTS_MM = (118, 100, 86)   # largest chart picture, tried in turn until the pack fits
 MAP_MIN_MM = 90
@@ -148,7 +149,7 @@ def _reference(pdf: BriefPDF, ref) -> None:
     pdf.set_x(pdf.w - pdf.r_margin - 9 if pdf.rtl else pdf.l_margin)
     pdf.cell(9, line, f"[{ref.number}]", align="R" if pdf.rtl else "L")
     pdf.set_font(pdf.family, "", size)
-    text = ref.text + (f" {ref.url}" if ref.url else "")
+    text = ref.text + (f" {web_link(ref.url)}" if web_link(ref.url) else "")
     pdf.set_xy(pdf.l_margin if pdf.rtl else pdf.l_margin + 9, top)
     pdf.multi_cell(pdf.epw - 9, line, pdf.clean(text), align=pdf.align, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(0.5)

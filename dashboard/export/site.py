@@ -32,6 +32,7 @@ from dashboard import catalog
 from dashboard.export.about import about_chart, describe_filters, period_text
 from dashboard.export.images import PLOTLY_CONFIG
 from warehouse import warehouse_version
+from warehouse.links import web_link
 from warehouse.queries import Filters, run
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -164,7 +165,8 @@ def _sources_page(db_path: Path, words: dict) -> str:
     frame = run(db_path, "admin.sources")
     rows = []
     for row in frame.itertuples(index=False):
-        link = f'<a href="{_text(row.url)}">{_text(row.url)}</a>' if isinstance(row.url, str) and row.url else ""
+        url = web_link(row.url)
+        link = f'<a href="{_text(url)}">{_text(url)}</a>' if url else ""
         published = "" if pd.isna(row.published) else f"{pd.Timestamp(row.published):%Y-%m-%d}"
         flag = f" [{words['synthetic']}]" if bool(row.is_synthetic) else ""
         rows.append(f"<tr><td>{_text(row.publisher)}{_text(flag)}</td><td>{_text(row.title)}</td>"

@@ -42,8 +42,9 @@ def _headlines(filters: Filters) -> None:
         title = item.title if len(item.title) <= TITLE_CHARS else item.title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
         with column:
             st.metric(item.label, i18n.number(item.value), help=item.note or None)
+            ledger = f" · [{plain(item.ledger)}](figures)" if item.ledger else ""  # all the figures, one click away
             st.caption(plain(_("{when}. Source: {source}{published}").format(
-                           when=when, source=i18n.isolate(f"{item.publisher}, {title}"), published=published)),
+                           when=when, source=i18n.isolate(f"{item.publisher}, {title}"), published=published)) + ledger,
                        help=plain(f"{item.publisher}, {item.title}{published}") if title != item.title else None)
 
 

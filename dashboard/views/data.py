@@ -10,6 +10,7 @@ from dashboard.i18n import _, ngettext
 from dashboard.components import require_warehouse
 from dashboard.data import query
 from dashboard.formats import readable
+from warehouse.links import web_link
 from dashboard.reject_reasons import translated
 
 # The codes the warehouse keeps, shown in the page's language (loads.status; freshness.by_source).
@@ -38,8 +39,9 @@ require_warehouse()
 st.subheader(_("Sources"))
 sources = query("admin.sources")
 shown = sources[["publisher", "title", "published", "licence", "url", "is_synthetic", "fact_rows", "last_loaded"]]
+table = readable(shown.assign(licence=shown["licence"].fillna(_("not stated"))), empty=_("not stated"))
 st.dataframe(
-    readable(shown.assign(licence=shown["licence"].fillna(_("not stated")), published=shown["published"]), empty=_("not stated")),
+    table.assign(url=shown["url"].map(web_link)),  # a link only if it is a web address; else an empty cell
     hide_index=True, width="stretch",
     column_config={"url": st.column_config.LinkColumn(_("Link"), display_text=_("open")), "published": _("Published"),
                    "is_synthetic": st.column_config.CheckboxColumn(_("Synthetic")),

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.i18n import _, ngettext
+from dashboard import story
+from dashboard.i18n import _
 
 from dashboard.drawing import CASUALTY_LABELS, FIGURE_LABELS, POPULATION_LABELS
 from dashboard.components import day, metric, require_warehouse, show_chart, source_line
@@ -31,14 +32,11 @@ def _span(row: pd.Series) -> str:
 
 
 cols = [*st.columns(3), *st.columns(3)]  # two rows: five headlines stay readable on a laptop
-row = _first(query("headlines.displaced", filters))
+row, ledger = story.quoted(query, "headlines.displaced", filters)  # the figure the ledger quotes
 metric(cols[0], _("Newly displaced") if row is None else FIGURE_LABELS.get(row["figure_type"], row["figure_type"]),
        None if row is None else row["value"],
-       "" if row is None else ngettext("{span}; {reports} non-overlapping report of {offered}. Source: {source}",
-                                       "{span}; {reports} non-overlapping reports of {offered}. Source: {source}",
-                                       int(row["reports"])).format(
-           span=_span(row), reports=i18n.number(row["reports"]), offered=i18n.number(row["reports_offered"]),
-           source=source_line(row)),
+       "" if row is None else _("{span}. Source: {source}").format(span=_span(row), source=source_line(row))
+       + f" · [{ledger}](figures)",
        help=_("A flow. Overlapping cumulative reports are not added together."))
 
 row = _first(query("headlines.idps_near_border", filters))
@@ -53,22 +51,17 @@ metric(cols[1], _("IDPs < {km} km from the border").format(km=i18n.number(NEAR_B
            total=i18n.number(row["total"]), source=source_line(row)),
        help=_("A stock: IDPs present at places less than 25 km from the Turkish border."))
 
-row = _first(query("headlines.refugees_in_turkey", filters))
+row, ledger = story.quoted(query, "headlines.refugees_in_turkey", filters)
 metric(cols[2], _("Syrian refugees in Turkey"), None if row is None else row["value"],
        "" if row is None else _("As of {day} ({population}). Source: {source}").format(
            day=day(row["period_end"]), population=POPULATION_LABELS.get(row["population_type"], row["population_type"]),
-           source=source_line(row)), help=_("A stock, at the latest date in the period."))
+           source=source_line(row)) + f" · [{ledger}](figures)", help=_("A stock, at the latest date in the period."))
 
-row = _first(query("headlines.deaths", filters))
-rng = "" if row is None or pd.isna(row.get("low")) or pd.isna(row.get("high")) else \
-    " " + _("(range {low}–{high})").format(low=i18n.number(row["low"]), high=i18n.number(row["high"]))
+row, ledger = story.quoted(query, "headlines.deaths", filters)
 metric(cols[3], _("Recorded deaths") + ("" if row is None else f" ({row['category'] if i18n.language() == 'en' else CASUALTY_LABELS.get(row['category'], row['category'])})"),
        None if row is None else row["value"],
-       "" if row is None else ngettext("{span}{range}; {reports} non-overlapping report. Source: {source}",
-                                       "{span}{range}; {reports} non-overlapping reports. Source: {source}",
-                                       int(row["reports"])).format(
-           span=_span(row), range=rng, reports=i18n.number(row["reports"]), source=source_line(row)),
-       unit="")
+       "" if row is None else _("{span}. Source: {source}").format(span=_span(row), source=source_line(row))
+       + f" · [{ledger}](figures)", unit="")
 
 row = _first(query("headlines.camp_occupancy", filters))
 capacity = "" if row is None or pd.isna(row["capacity"]) or not row["capacity"] else \

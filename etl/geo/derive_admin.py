@@ -62,12 +62,12 @@ def simplified(records: list[dict], tolerance: float = TOLERANCE_DEG) -> list:
 
 def derive(shp: Path, tolerance: float = TOLERANCE_DEG) -> dict[int, list[cod_ab.Unit]]:
     """Admin units per level, admin 2 and 1 dissolved from the simplified admin 3."""
-    records, country = cod_ab.subdistricts(shp)
-    records = sorted(records, key=lambda r: r["PCODE"])
+    found = cod_ab.subdistricts(shp)
+    records = found.rows = sorted(found.rows, key=lambda r: r["PCODE"])
     for record, geometry in zip(records, simplified(records, tolerance)):
         record["geometry"] = geometry
     by_level: dict[int, list[cod_ab.Unit]] = {1: [], 2: [], 3: []}
-    for unit in cod_ab.units(records, country):
+    for unit in cod_ab.units(found):
         if unit.admin_level in by_level:
             by_level[unit.admin_level].append(unit)
     for level in (1, 2):  # coverage union: exact, no slivers along the internal edges

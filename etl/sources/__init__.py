@@ -19,6 +19,7 @@ before the generic readers.
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from pathlib import Path
 
 from etl.sources import hxl, map_layer, tidy
@@ -106,15 +107,47 @@ def score(reader: Reader, path: Path) -> Score:
     except Exception as exc:  # a reader that cannot parse the file just does not claim it
         return Score(reader.KIND, 0.0, [], [f"could not parse it ({exc.__class__.__name__})"])
     return Score(reader.KIND, 1.0 if fits else 0.0, ["its own test of the contents"] if fits else [],
-                 [] if fits else ["its own test of the contents (code reader)"])
+                 [] if fits else [f"{CODE_TEST}: {reader.DESCRIPTION}"])
+
+
+CODE_TEST = "its own test of the contents (code reader)"
+
+
+@dataclass
+class Choice:
+    """Which reader reads a file, and every score behind that decision (what `--explain` prints)."""
+
+    path: Path
+    reader: Reader | None
+    scores: list[Score]             # best first (ties in detection order)
+
+    def refusal(self) -> ReadError:
+        """The error a load gives when no reader fits: the closest readers and exactly what each missed."""
+        return ReadError(self.path, "format not recognised. " + closest(self.scores) + HOW_TO_RECIPE)
+
+
+def choose(path: Path, *, every: bool = False) -> Choice:
+    """THE decision: the first reader (in detection order) whose score says it fits the file.
+
+    `load` and `--explain` both call this, so the reader --explain names is the one load uses; with
+    every=True (explain) the readers after the winner are scored too, to show how close they came.
+    """
+    _check_type(path)
+    scores, winner = [], None
+    for module in readers():
+        if winner is not None and not every:
+            break
+        found = score(module, path)
+        scores.append(found)
+        if winner is None and found.fits:
+            winner = module
+    order = {s.kind: i for i, s in enumerate(scores)}
+    return Choice(path, winner, sorted(scores, key=lambda s: (-s.score, order[s.kind])))
 
 
 def explain(path: Path) -> list[Score]:
     """Every reader's score for this file, best first (ties in detection order)."""
-    _check_type(path)
-    scores = [score(m, path) for m in readers()]
-    order = {s.kind: i for i, s in enumerate(scores)}
-    return sorted(scores, key=lambda s: (-s.score, order[s.kind]))
+    return choose(path, every=True).scores
 
 
 def _check_type(path: Path) -> None:
@@ -127,30 +160,30 @@ def _check_type(path: Path) -> None:
 
 
 def detect(path: Path) -> Reader:
-    """The first reader (in detection order) that fits this file by its contents, not just its name."""
-    _check_type(path)
-    near: list[Score] = []
-    for module in readers():
-        if path.suffix.lower() not in module.SUFFIXES:
-            continue
-        found = score(module, path)
-        if found.fits:
-            return module
-        if found.score > 0:
-            near.append(found)
-    raise ReadError(path, "format not recognised. " + closest(near) + HOW_TO_RECIPE)
+    """The reader that fits this file by its contents, not just its name (see choose)."""
+    choice = choose(path)
+    if choice.reader is None:
+        raise choice.refusal()
+    return choice.reader
 
 
 HOW_TO_RECIPE = (" To load it: `python -m etl recipe draft FILE` writes a recipe to edit (see docs/loading-data.md,"
                  " 'Recipes'), or name a kind with --kind (`python -m etl kinds`).")
 
 
-def closest(near: list[Score], top: int = 3) -> str:
-    """The recipes that came closest and what each missed, in one sentence."""
-    best = sorted(near, key=lambda s: -s.score)[:top]
+def closest(scores: list[Score], top: int = 3) -> str:
+    """The readers that came closest and what each missed, in one sentence.
+
+    Readers that do not take the file's type are left out; when none found anything, the readers that
+    take it are named with what they look for, so the person still learns which field was missing.
+    """
+    near = [s for s in scores if not (s.score == 0 and s.missing[:1] and s.missing[0].startswith("a .")
+                                      and s.missing[0].endswith(" file"))]
+    best = sorted(near, key=lambda s: (-s.score, any(CODE_TEST in m for m in s.missing)))[:top]
     if not best:
-        return "No recipe found any of its columns."
-    return "Closest: " + "; ".join(
+        return "No reader takes this type of file."
+    lead = "Closest" if best[0].score > 0 else "No reader found any of what it looks for. Closest"
+    return lead + ": " + "; ".join(
         f"{s.kind} ({s.score:.0%}, missing {', '.join(s.missing) or 'nothing'})" for s in best) + "."
 
 

@@ -1,9 +1,9 @@
 """OCHA's COD-AB boundaries as a GeoPackage (`.gpkg`), the other download next to the shapefile.
 
 Read with pyogrio (GDAL bundled in its wheel; no geopandas): the layer whose
-fields are COD-AB's (`PCODE`, `NAME_AR`, `ADM1_PCODE`) is taken, its geometries
+fields are COD-AB's (any level and naming, etl.sources.cod_ab.layout) is taken, its geometries
 come as WKB and become shapely shapes, and the rows are built by the
-shapefile's own code (etl.sources.cod_ab.admin3_records / units / boundaries),
+shapefile's own code (etl.sources.cod_ab.records / boundaries),
 so a GeoPackage loads to exactly the rows its shapefile loads to.
 """
 from __future__ import annotations
@@ -14,12 +14,11 @@ from pathlib import Path
 import shapely
 
 from etl.sources import cod_ab
-from etl.sources.base import ReadError, ReadResult
+from etl.sources.base import ReadError, ReadResult, Score
 
 KIND = "cod-ab-geopackage"
-DESCRIPTION = "OCHA COD-AB Syria sub-districts as a GeoPackage (.gpkg layer with PCODE, NAME_AR, ADM1_PCODE fields)"
+DESCRIPTION = "OCHA COD-AB boundaries of any country and admin level as a GeoPackage (.gpkg layer with ADM{n}_PCODE … fields)"
 SUFFIXES = (".gpkg",)
-NEEDED = ("PCODE", "NAME_AR", "ADM1_PCODE")
 SQLITE = b"SQLite format 3\x00"  # every GeoPackage is an SQLite file: checked before GDAL opens it
 LONLAT = ("EPSG:4326", "OGC:CRS84")
 
@@ -46,13 +45,24 @@ def _layers(path: Path) -> list[tuple[str, list[str]]]:
         raise _fail(path, exc) from exc
 
 
+def _fits(path: Path) -> tuple[str | None, Score]:
+    """The first layer whose fields are COD-AB's, else None and the closest layer's score (what it missed)."""
+    best = Score(KIND, 0.0, [], ["a layer with COD-AB fields (ADM{n}_PCODE …)"])
+    for name, fields in _layers(path):
+        fit = cod_ab.fit(fields, f"layer {name}")
+        if fit.fits:
+            return name, Score(KIND, 1.0, fit.found, [], fit.where)
+        if fit.score >= best.score:
+            best = Score(KIND, fit.score, fit.found, fit.missing, fit.where)
+    return None, best
+
+
 def _layer(path: Path) -> str:
-    layers = _layers(path)
-    for name, fields in layers:
-        if all(f in fields for f in NEEDED):
-            return name
-    found = ", ".join(name for name, _ in layers) or "none"
-    raise ReadError(path, f"no layer with the COD-AB fields {', '.join(NEEDED)} (layers: {found})")
+    name, fit = _fits(path)
+    if name is None:
+        found = ", ".join(n for n, _ in _layers(path)) or "none"
+        raise ReadError(path, f"no layer with COD-AB fields: missing {'; '.join(fit.missing)} (layers: {found})")
+    return name
 
 
 def _as_shapefile(geometry):
@@ -62,15 +72,13 @@ def _as_shapefile(geometry):
     return geometry
 
 
+def score(path: Path) -> Score:
+    """The test read() makes; a broken file raises its ReadError (clearer than 'not recognised')."""
+    return _fits(path)[1]
+
+
 def detect(path: Path) -> bool:
-    """Ours if a layer has COD-AB's fields; a broken file raises its ReadError (clearer than 'not recognised')."""
-    try:
-        _layer(path)
-    except ReadError as exc:
-        if "no layer with" in str(exc):
-            return False
-        raise
-    return True
+    return score(path).fits
 
 
 def priority(path: Path) -> int:
@@ -93,7 +101,5 @@ def read(path: Path) -> ReadResult:
     fields = [str(f) for f in meta["fields"]]
     attributes = [dict(zip(fields, values)) for values in zip(*columns)] if fields else []
     geometries = [_as_shapefile(g) for g in shapely.from_wkb(wkb)] if wkb is not None else [None] * len(attributes)
-    records, country = cod_ab.admin3_records(path, fields, attributes, geometries, where=f"layer {layer}",
-                                             sheet=f"layer {layer}")
-    return cod_ab.boundaries(cod_ab.units(records, country), cod_ab.SOURCE, f"{path.name} layer {layer}",
-                             cod_ab.DIGITS, cod_ab.COLUMNS, KIND)
+    found = cod_ab.records(path, fields, attributes, geometries, where=f"layer {layer}", sheet=f"layer {layer}")
+    return cod_ab.boundaries(found, cod_ab.source_of(path, found), f"{path.name} layer {layer}", cod_ab.DIGITS, KIND)

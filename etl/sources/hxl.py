@@ -379,6 +379,9 @@ def read(path: Path) -> ReadResult:
     unused = [i for i, c in enumerate(columns) if c.tag and i not in claimed.values()]
     notes += [f"column '{_label(columns[i])}' ({columns[i].display_tag}) not loaded" for i in unused
               if not any(f"'{_label(columns[i])}'" in n for n in notes)]
+    if "source_url" in claimed:  # judged row by row by the validator (etl.specs.CITATION_RULES)
+        tidy["source_url"] = tidy["_row"].map(dict(zip(frame["_row"], frame[claimed["source_url"]])))
     order = ["_sheet", "_row", *[n for n in TABLES[table].names if n in tidy], "source_id"]
+    order += ["source_url"] if "source_url" in tidy else []
     tidy = tidy.sort_values("_row", kind="stable")[order].reset_index(drop=True)
     return ReadResult(KIND, [Staged(table, tidy, names)], sources, notes)

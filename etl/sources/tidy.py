@@ -17,7 +17,7 @@ from etl.sources.base import BulkRead, ReadResult, SourceInfo, Staged
 from etl.sources.headers import header_index, is_hxl_row, normalise
 from etl.sources.tabular import csv_head, csv_rows, frame_below_header
 from etl.sources.workbook import xlsx_rows, xlsx_sheet_names
-from etl.specs import CITATION_COLUMNS, TABLES
+from etl.specs import CITATION_COLUMNS, CITATION_RULES, TABLES
 
 KIND = "tidy"
 DESCRIPTION = "The project's tidy template (CSV or XLSX): warehouse column names, a citation on every row"
@@ -117,7 +117,8 @@ def _stage(frame: pd.DataFrame, table: str) -> tuple[Staged, list[SourceInfo]]:
     tidy = pd.DataFrame({name: frame[by_norm[name]] for name in wanted if name in by_norm}, index=frame.index)
     citations = _citations(tidy)
     tidy["source_id"] = [c.source_id if c else None for c in citations]
-    tidy = tidy.drop(columns=[c for c in CITATION_COLUMNS if c in tidy])
+    judged = {rule.name for rule in CITATION_RULES}  # kept for the validator to judge, row by row
+    tidy = tidy.drop(columns=[c for c in CITATION_COLUMNS if c in tidy and c not in judged])
     tidy.insert(0, "_sheet", frame["_sheet"])
     tidy.insert(1, "_row", frame["_row"])
     columns = {name: by_norm[name] for name in wanted if name in by_norm}

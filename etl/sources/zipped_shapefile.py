@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from etl.sources import cod_ab
-from etl.sources.base import ReadError, ReadResult
+from etl.sources.base import ReadError, ReadResult, Score
 from etl.sources.workbook import check_zip_sizes
 
 KIND = "zipped-shapefile"
@@ -47,12 +47,18 @@ def _extract(path: Path, folder: Path) -> Path:
     return next(folder.glob("*.shp")) if list(folder.glob("*.shp")) else next(folder.glob("*.SHP"))
 
 
-def detect(path: Path) -> bool:
+def score(path: Path) -> Score:
+    """The shapefile reader's score of the shapefile inside: the same test its read() makes."""
     try:
         with tempfile.TemporaryDirectory(prefix="displacement-zip-") as folder:
-            return cod_ab.detect(_extract(path, Path(folder)))
-    except (ReadError, zipfile.BadZipFile, OSError, StopIteration):
-        return False
+            inner = cod_ab.score(_extract(path, Path(folder)))
+    except (ReadError, zipfile.BadZipFile, OSError, StopIteration) as exc:
+        return Score(KIND, 0.0, [], [str(exc).split(": ", 1)[-1] if isinstance(exc, ReadError) else "a readable zip"])
+    return Score(KIND, inner.score, inner.found, inner.missing, f"{path.name}: {inner.where}")
+
+
+def detect(path: Path) -> bool:
+    return score(path).fits
 
 
 def priority(path: Path) -> int:

@@ -1,10 +1,11 @@
 -- Displacement rows with both ends placed in the admin tree (location_areas), the destination's
--- distance band, and the row's citation: the displacement mart every query reads.
+-- distance band, the row's citation, and its role among its report's figures (figure_roles: only
+-- `counted` rows may be added): the displacement mart every query reads.
 -- columns: period_start, period_end, figure_type, measure, individuals, note, source_id, source_publisher,
 --          source_title, source_date, is_synthetic, load_id, origin_pcode, origin_name, origin_governorate,
 --          origin_district, origin_border_km, origin_lat, origin_lon, destination_pcode, destination_name,
 --          destination_governorate, destination_district, destination_subdistrict, destination_border_km,
---          destination_lat, destination_lon, destination_band
+--          destination_lat, destination_lon, destination_band, figure_role, counted, place_pcode
 SELECT d.period_start, d.period_end, d.figure_type, ft.measure, d.individuals, d.note,
        d.source_id, citations.* EXCLUDE (source_id), s.is_synthetic, d.load_id,
        d.origin_pcode, o.name_en AS origin_name, o.governorate_pcode AS origin_governorate,
@@ -13,10 +14,15 @@ SELECT d.period_start, d.period_end, d.figure_type, ft.measure, d.individuals, d
        d.destination_pcode, t.name_en AS destination_name, t.governorate_pcode AS destination_governorate,
        t.district_pcode AS destination_district, t.subdistrict_pcode AS destination_subdistrict,
        t.place_border_km AS destination_border_km, t.place_lat AS destination_lat, t.place_lon AS destination_lon,
-       coalesce(t.place_band, 'unknown') AS destination_band
+       coalesce(t.place_band, 'unknown') AS destination_band,
+       r.figure_role, r.counted, r.place_pcode
 FROM displacement d
 JOIN figure_types ft USING (figure_type)
 LEFT JOIN location_areas o ON o.pcode = d.origin_pcode
 LEFT JOIN location_areas t ON t.pcode = d.destination_pcode
 LEFT JOIN sources s ON s.source_id = d.source_id
 LEFT JOIN citations ON citations.source_id = d.source_id
+JOIN figure_roles r ON r.source_id = d.source_id AND r.figure_type = d.figure_type
+    AND r.period_start = d.period_start AND r.period_end = d.period_end
+    AND r.origin_pcode IS NOT DISTINCT FROM d.origin_pcode
+    AND r.destination_pcode IS NOT DISTINCT FROM d.destination_pcode

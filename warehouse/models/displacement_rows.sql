@@ -6,12 +6,12 @@
 -- columns: period_start, period_end, figure_type, measure, individuals, note, source_id, load_id,
 --          origin_pcode, origin_governorate, origin_district, origin_border_km, destination_pcode,
 --          destination_governorate, destination_district, destination_subdistrict, destination_border_km,
---          destination_band, daily, month, key_start, key_end, day_bit
+--          destination_band, figure_role, counted, place_pcode, daily, month, key_start, key_end, day_bit
 WITH rows AS (
     SELECT period_start, period_end, figure_type, measure, individuals, note, source_id, load_id,
            origin_pcode, origin_governorate, origin_district, origin_border_km,
            destination_pcode, destination_governorate, destination_district, destination_subdistrict,
-           destination_border_km, destination_band,
+           destination_border_km, destination_band, figure_role, counted, place_pcode,
            measure = 'flow' AND period_start = period_end AS daily
     FROM displacement_placed
 )

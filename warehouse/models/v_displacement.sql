@@ -4,5 +4,5 @@
 --          source_title, source_date, is_synthetic, load_id, origin_pcode, origin_name, origin_governorate,
 --          origin_district, origin_border_km, origin_lat, origin_lon, destination_pcode, destination_name,
 --          destination_governorate, destination_district, destination_subdistrict, destination_border_km,
---          destination_lat, destination_lon, destination_band
+--          destination_lat, destination_lon, destination_band, figure_role, counted, place_pcode
 SELECT * FROM displacement_placed

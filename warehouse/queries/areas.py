@@ -76,6 +76,13 @@ def area_clause(filters: Filters, governorate_col: str, district_col: str | None
     return (" OR ".join(parts) or "TRUE"), params
 
 
+def counted(column: str = "counted") -> Clause:
+    """Rows that may be added: THE comparability rule (warehouse/models/figure_roles.sql) decides,
+    per report, which figures are totals, parts of a total, or places that overlap; a query that
+    sums displacement figures keeps only the rows it counts."""
+    return column, {}
+
+
 def flow_types(filters: Filters) -> tuple[str, ...]:
     """The flow figure types the filter allows (all of them when none is picked)."""
     picked = [t for t in filters.figure_types if t in FLOW_TYPES]

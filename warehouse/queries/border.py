@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import area_clause, flow_types, in_list, within
+from warehouse.queries.areas import area_clause, counted, flow_types, in_list, within
 from warehouse.queries.base import Clause, Filters, fetch_df, where
 
 
@@ -20,6 +20,7 @@ def flow_where(filters: Filters) -> Clause:
         area_clause(filters, "destination_governorate", "destination_district"),
         filters.sources_clause(),
         in_list("figure_type", flow_types(filters)),
+        counted(),
     )
 
 
@@ -113,6 +114,7 @@ def _placing_where(filters: Filters) -> Clause:
         filters.sources_clause(),
         in_list("figure_type", tuple(t for t in flow_types(filters) if t in PLACING_TYPES)),
         ("destination_pcode IS NOT NULL", {}),
+        counted(),
     )
 
 
@@ -177,6 +179,7 @@ def displaced_reports(db_path: Path, filters: Filters) -> pd.DataFrame:
         filters.sources_clause(),
         in_list("figure_type", tuple(t for t in flow_types(filters) if t == "newly_displaced")),
         ("destination_pcode IS NULL", {}),
+        counted(),
     )
     sql = f"""
         SELECT period_start, period_end, figure_type, source_id,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import area_clause, flow_types, in_list
+from warehouse.queries.areas import area_clause, counted, flow_types, in_list
 from warehouse.queries.base import Filters, fetch_df, where
 
 # Reports longer than a month cannot be put in one month without inventing a split.
@@ -53,6 +53,7 @@ def displacement_monthly(db_path: Path, filters: Filters) -> pd.DataFrame:
         filters.sources_clause(),
         in_list("figure_type", flow_types(filters)),
         (f"period_end - period_start < {MAX_DAYS}", {}),
+        counted(),
     )
     sql = f"""
         SELECT date_trunc('month', r.period_start)::DATE AS month, r.figure_type, r.source_id,

@@ -12,8 +12,8 @@ import pandas as pd
 
 from warehouse import models
 from warehouse.queries.areas import (
-    DISTANCE_BANDS, UNKNOWN_BAND, area_clause, bands_nearer_than, flow_types, in_list, non_overlapping, stock_types,
-    within,
+    DISTANCE_BANDS, UNKNOWN_BAND, area_clause, bands_nearer_than, counted, flow_types, in_list, non_overlapping,
+    stock_types, within,
 )
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.provenance import is_reprint
@@ -67,6 +67,7 @@ def displaced(db_path: Path, filters: Filters) -> pd.DataFrame:
         area_clause(filters, "r.destination_governorate", "r.destination_district"),
         filters.sources_clause("r.source_id"),
         in_list("r.figure_type", types),
+        counted("r.counted"),
     )
     sql = f"""
         SELECT r.figure_type, r.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
@@ -95,6 +96,7 @@ def idps_near_border(db_path: Path, filters: Filters, km: float = NEAR_BORDER_KM
         area_clause(filters, "r.destination_governorate", "r.destination_district"),
         filters.sources_clause("r.source_id"),
         in_list("r.figure_type", types),
+        counted("r.counted"),
     )
     near = bands_nearer_than(km) if km in {upper for _, _, upper in DISTANCE_BANDS} else None
     # An area (governorate, named area) counts as near only when all its sub-districts are: its band says so.

@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from warehouse.queries.areas import DISTANCE_BANDS, area_clause, flow_types, in_list, stock_types
+from warehouse.queries.areas import DISTANCE_BANDS, area_clause, counted, flow_types, in_list, stock_types
 from warehouse.queries.base import Filters, fetch_df, where
 
 # Moscow Additional Protocol, 5 March 2020: a corridor 6 km deep on each side of the M4.
@@ -118,6 +118,7 @@ def subdistrict_values(db_path: Path, filters: Filters, month: str | None = None
         in_list("figure_type", flow_types(filters) + stock_types(filters)),
         ("destination_subdistrict IS NOT NULL", {}),
         _month_clause(month),
+        counted(),
     )
     sql = f"""
         SELECT destination_subdistrict AS pcode, figure_type, any_value(measure) AS measure, source_id,
@@ -144,6 +145,7 @@ def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.
         filters.sources_clause("f.source_id"),
         in_list("f.figure_type", flow_types(filters)),
         _month_clause(month),
+        counted("f.counted"),
     )
     sql = f"""
         WITH centres AS (
