@@ -35,7 +35,8 @@ def test_every_arabic_entry_is_arabic():
 
 # What a Syrian reader stumbles on, read as a translator would (issue 21): a word and what it reads as.
 STUMBLES = [
-    ("استشهاد", "'citation' read as martyrdom on a casualty dashboard: الإحالة المرجعية"),
+    ("ستشه", "'citation', 'to quote' (الاستشهاد، يُستشهد به) read as martyrdom on a casualty dashboard: "
+             "الإحالة المرجعية، الرقم المعتمد"),
     ("الفار", "'fled' as fugitives: النازحين"),
     ("لا أشخاص", "'not people' read as 'no people'"),
     ("شمال حلب", "'northern Aleppo' read as the north of the city: ريف حلب الشمالي"),
