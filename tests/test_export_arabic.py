@@ -121,4 +121,6 @@ def test_csv_and_excel_take_arabic_column_headers_as_an_option(reference_db):
     workbook = load_workbook(io.BytesIO(book.data))
     assert workbook.sheetnames == ["البيانات", "حول البيانات"]  # sheet names in the language of the export
     sheet = workbook["البيانات"]
+    about_rows = dict(workbook["حول البيانات"].iter_rows(values_only=True))
+    assert about_rows["إصدار مستودع البيانات"].startswith("التحميل رقم "), about_rows["إصدار مستودع البيانات"]
     assert "نهاية الفترة" in [cell.value for cell in sheet[1]]

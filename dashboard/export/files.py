@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import catalog
+from dashboard import catalog, i18n
 from dashboard.catalog import ChartData, Query
 from dashboard.export import headers, images, tabular
 from dashboard.export.about import About, about_chart, file_stem
@@ -54,8 +54,10 @@ def version_label(query: Query | None) -> str:
         return ""
     state = query("briefing.warehouse_state", None)
     if state.empty or pd.isna(state["last_load_id"].iloc[0]):
-        return "empty warehouse"
-    return f"load {int(state['last_load_id'].iloc[0])} of {pd.Timestamp(state['last_loaded_at'].iloc[0]):%Y-%m-%d %H:%M}"
+        return i18n._("empty warehouse")
+    return i18n._("load {number} of {when}").format(
+        number=i18n.localise_digits(str(int(state["last_load_id"].iloc[0]))),
+        when=i18n.localise_digits(f"{pd.Timestamp(state['last_loaded_at'].iloc[0]):%Y-%m-%d %H:%M}"))
 
 
 def about_for(chart: ChartData, filters: Filters, *, query: Query | None = None,
