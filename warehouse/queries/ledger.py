@@ -76,8 +76,7 @@ def publisher_rank(publisher: str) -> int:
 
 
 # ------------------------------------------------------------------ candidates (one SQL per question)
-_CITED = """any_value(c.source_publisher) AS source_publisher, any_value(c.source_title) AS source_title,
-            any_value(c.source_date) AS source_date, any_value(s.url) AS source_url,
+_CITED = """any_value(COLUMNS(c.* EXCLUDE (source_id))), any_value(s.url) AS source_url,
             string_agg(DISTINCT l.file_sha256, ',') AS file_sha256"""
 
 
