@@ -11,6 +11,11 @@ families whose logic is a mapping; code readers stay where there is real logic
 reference dates and admin levels, P-coded GeoJSON, TopoJSON meshing, HXL, the
 tidy template).
 
+One decision: `choose(path)` scores the readers in detection order and takes the
+first that fits; `load` (detect) and `--explain` both call it, and a reader's
+score makes the same test of the file as its read, so what --explain names is
+what load uses, and a refusal names the closest readers and what each missed.
+
 Order matters for detection: specific publishers' formats come before the
 generic ones (HXL, tidy template) so that a file is read by the reader that
 knows its quirks; the data officer's recipes come after the built-in ones and
