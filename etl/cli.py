@@ -128,7 +128,8 @@ def load_cmd(paths, kind, dry_run, explain, reference_date, sheet, header_row, l
 
 
 def _explain(files: list[Path], as_json: bool) -> None:
-    """Each file: every reader's score, what it found and what it missed; the one that would read it."""
+    """Each file: every reader's score, what it found and what it missed; the one load would use
+    (sources.choose: the same decision load makes), or the refusal load would give."""
     from dataclasses import asdict
 
     from etl.sources.base import ReadError
@@ -136,23 +137,21 @@ def _explain(files: list[Path], as_json: bool) -> None:
     out = []
     for path in files:
         try:
-            scores = sources.explain(path)
+            choice = sources.choose(path, every=True)
         except ReadError as exc:
-            out.append({"file": str(path), "error": str(exc), "scores": []})
+            out.append({"file": str(path), "reader": None, "error": str(exc), "scores": []})
             continue
-        chosen = None
-        try:
-            chosen = sources.detect(path).KIND
-        except ReadError:
-            pass
-        out.append({"file": str(path), "reader": chosen, "scores": [asdict(s) for s in scores if s.score > 0 or s.kind == chosen]
-                    or [asdict(s) for s in scores[:3]]})
+        chosen = choice.reader.KIND if choice.reader else None
+        shown = [asdict(s) for s in choice.scores if s.score > 0 or s.kind == chosen] or [
+            asdict(s) for s in sources.nearest(choice.scores)]
+        out.append({"file": str(path), "reader": chosen, "scores": shown,
+                    "error": None if chosen else str(choice.refusal())})
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     for item in out:
-        click.echo(f"{item['file']}: " + (f"read as {item['reader']}" if item["reader"] else item.get("error") or
-                                          "no recipe or reader fits (see the scores below)"))
+        error = (item["error"] or "").removeprefix(Path(item["file"]).name + ": ")
+        click.echo(f"{item['file']}: " + (f"read as {item['reader']}" if item["reader"] else error))
         for s in item["scores"]:
             mark = "*" if s["kind"] == item["reader"] else " "
             why = f"found {', '.join(s['found']) or 'nothing'}" + (f"; missing {', '.join(s['missing'])}" if s["missing"] else "")
@@ -223,8 +222,13 @@ def recipe_group() -> None:
 def recipe_draft_cmd(path, kind, out) -> None:
     """Write a draft recipe from a file's header, hashtags and column names, to edit and save."""
     from etl.recipes.draft import draft
+    from etl.sources.base import ReadError
 
-    text = draft(path, kind)
+    try:
+        text = draft(path, kind)
+    except ReadError as exc:  # a file that cannot be read at all: one line, never a traceback
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n", encoding="utf-8")

@@ -194,3 +194,33 @@ def test_projected_coordinates_are_refused_with_the_projection_named(real_data, 
     shp.with_suffix(".prj").write_text('PROJCS["WGS_1984_UTM_Zone_37N",GEOGCS["GCS_WGS_1984"]]')
     with pytest.raises(ReadError, match="WGS_1984_UTM_Zone_37N"):
         cod_ab.read(shp)
+
+
+# ------------------------------------------------------------------ any naming, any order, extra fields
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAMINGS = {  # (P-code field, name field of a language) at level n
+    "current": (lambda n: f"ADM{n}_PCODE", lambda n, lang: f"ADM{n}_{lang.upper()}"),
+    "ocha-2014": (lambda n: f"A{n}Code", lambda n, lang: f"A{n}Name{lang.title()}"),
+    "hdx-geojson": (lambda n: f"admin{n}Pcode", lambda n, lang: f"admin{n}Name_{lang}"),
+}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(naming=st.sampled_from(sorted(NAMINGS)), level=st.integers(0, 4),
+       languages=st.lists(st.sampled_from(["en", "ar", "fr", "ua", "ru", "es"]), min_size=1, max_size=3, unique=True),
+       extra=st.lists(st.sampled_from(["Shape_Leng", "Shape_Area", "validOn", "date", "ADM1ALT1EN", "sec_level"]),
+                      unique=True),
+       seed=st.randoms(use_true_random=False))
+def test_any_naming_and_order_of_fields_gives_the_level_and_its_parent(naming, level, languages, extra, seed):
+    code, name = NAMINGS[naming]
+    fields = [code(n) for n in range(level + 1)] + [name(n, lang) for n in range(level + 1) for lang in languages]
+    fields += extra
+    seed.shuffle(fields)
+    found = cod_ab.layout(fields)
+    assert found is not None, fields
+    assert (found.unit.level, found.unit.pcode) == (level, code(level))
+    assert (found.parent_of(level).pcode if level else None) == (code(level - 1) if level else None)
+    assert set(found.unit.names) == set(languages)
+    assert [a.level for a in found.ancestors] == list(range(level - 1, 0, -1))

@@ -12,18 +12,18 @@ from pathlib import Path
 import pandas as pd
 
 from etl.recipes.model import Melt, Recipe, loose, matches
-from etl.sources.base import ReadError, ReadOptions, ReadResult, Score, SourceInfo, Staged, read_json
+from etl.sources.base import ReadError, ReadOptions, ReadResult, Score, SourceInfo, Staged
 from etl.sources.cells import SUPPRESSED, is_blank, is_dash
 from etl.sources.country_names import iso3
 from etl.sources.headers import is_hxl_row
 from etl.sources.months import month_span, year_end, year_start
 from etl.sources.syria_admin import PCODE_SOURCE, governorate_pcode, governorate_rows
+from etl.sources.tables import file_tables, json_rows
 from etl.sources.tabular import csv_head, csv_rows, frame_below_header
 from etl.sources.workbook import no_such_sheet, workbook_rows
 from etl.specs import TABLES
 
 SCAN_ROWS = 200          # a header is looked for in the first rows of each sheet
-MAX_JSON_BYTES = 200 * 2**20
 
 
 @dataclass
@@ -56,8 +56,12 @@ class RecipeReader:
         suffix = path.suffix.lower()
         if suffix == ".csv":
             return {None: csv_head(path, limit) if limit else csv_rows(path)}
-        if suffix == ".json":
-            return {self.recipe.json_records or "records": _json_rows(path, self.recipe.json_records)}
+        if suffix in (".json", ".geojson", ".topojson"):
+            return {self.recipe.json_records or "records": json_rows(path, self.recipe.json_records)}
+        if suffix not in (".xlsx", ".xlsm"):  # shapefile, GeoPackage, R data: their attribute tables
+            tables = file_tables(path, limit)
+            return {s: r for s, r in tables.items() if not self.recipe.sheets
+                    or any(matches(str(s), p) or s == p for p in self.recipe.sheets)}
         books = workbook_rows(path, limit)
         if options.sheet:
             if options.sheet not in books:
@@ -68,20 +72,36 @@ class RecipeReader:
         return books
 
     def requirements(self) -> list[str]:
-        """What a header must hold for this recipe to fit, as the data officer reads it."""
+        """What a header must hold for this recipe to fit, as the data officer reads it.
+
+        The header's `find` patterns, and every column read() cannot do without: the required warehouse
+        fields and the period's columns. So a recipe that fits can be read (one test for --explain and load).
+        """
         r = self.recipe
         needed = list(r.header_find)
-        if not needed:
-            needed = [f.match[0] if len(f.match) == 1 else "|".join(f.match) for f in r.fields if f.match]
-            if r.period:
-                needed += ["|".join(p) for p in (r.period.date, r.period.start, r.period.year, r.period.month) if p]
-        return needed
+        spec = TABLES[r.table]
+        for f in r.fields:
+            if f.match and not set(f.match) & set(needed) and (
+                    not r.header_find or spec.columns[spec.names.index(f.name)].required):
+                needed.append("|".join(f.match))
+        if r.period:
+            needed += ["|".join(p) for p in (r.period.date, r.period.start, r.period.end, r.period.year,
+                                             r.period.month) if p]
+        return list(dict.fromkeys(needed))
+
+    def _hashtags(self) -> dict[str, str]:
+        """A field's requirement is also met by its HXL hashtag under the header (as read() takes it)."""
+        return {"|".join(f.match): f.hxl for f in self.recipe.fields if f.match and f.hxl}
 
     def fit(self, cells: list, hxl: list | None = None) -> Score:
         """How well one row fits as this recipe's header."""
         found, missing = [], []
+        tags = [str(t or "").strip().lower() for t in (hxl or [])]
+        by_tag = self._hashtags()
         for pattern in self.requirements():
-            (found if any(matches(c, pattern) for c in cells) else missing).append(pattern)
+            tag = by_tag.get(pattern, "").lower()
+            hit = any(matches(c, pattern) for c in cells) or bool(tag and any(t.startswith(tag) for t in tags))
+            (found if hit else missing).append(pattern)
         melt = self.recipe.melt
         if melt is not None and (melt.columns or melt.map == "governorate"):
             count = len(_melt_columns(melt, [str(c).strip() for c in cells if c is not None], hxl, set(), counting=True))
@@ -92,7 +112,9 @@ class RecipeReader:
 
     def _find(self, path: Path, options: ReadOptions, limit: int | None) -> list[_Table]:
         tables, best = [], Score(self.KIND, 0.0, [], self.requirements())
-        for sheet, rows in self._sheets(path, limit, options).items():
+        sheets = self._sheets(path, limit, options)
+        self._empty = not any(any(c is not None for c in row) for rows in sheets.values() for row in rows)
+        for sheet, rows in sheets.items():
             candidates = ([options.header_row - 1] if options.header_row else
                           [self.recipe.header_row - 1] if self.recipe.header_row else range(min(len(rows), SCAN_ROWS)))
             for index in candidates:
@@ -115,6 +137,8 @@ class RecipeReader:
         if path.suffix.lower() not in self.SUFFIXES:
             return Score(self.KIND, 0.0, [], [f"a {' or '.join(self.SUFFIXES)} file"])
         tables = self._find(path, options or ReadOptions(), SCAN_ROWS)
+        if not tables and self._empty and self.recipe.json_records:  # the path leads to no record at all
+            return Score(self.KIND, 0.0, [], [f"records at '{self.recipe.json_records}' ([json] records)"])
         return tables[0].fit if tables else self._best
 
     def detect(self, path: Path) -> bool:
@@ -135,7 +159,7 @@ class RecipeReader:
         staged, governorates, notes = [], set(), list(r.notes)
         for table in tables:
             frame = frame_below_header(table.rows, table.header, table.sheet if path.suffix.lower() == ".xlsx" else None)
-            if path.suffix.lower() == ".json":
+            if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):  # JSON records, attribute tables
                 frame["_sheet"], frame["_row"] = table.sheet, frame["_row"] - 1   # record number
             hxl = table.rows[table.header + 1] if table.header + 1 < len(table.rows) and is_hxl_row(table.rows[table.header + 1]) else None
             parts, skipped = _stage(self.recipe, path, frame, table, hxl, source, options, governorates)
@@ -162,35 +186,6 @@ def _date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
-
-
-def _json_rows(path: Path, records: str) -> list[list]:
-    """Records found at a dotted path (`*` = every key or item) as a header row and value rows.
-
-    Scalar fields of the objects on the way down are carried into each record
-    (the location a time series belongs to, for instance).
-    """
-    data = read_json(path, MAX_JSON_BYTES)
-    found: list[dict] = []
-
-    def walk(node, steps: list[str], inherited: dict) -> None:
-        if isinstance(node, dict):
-            inherited = {**inherited, **{k: v for k, v in node.items() if not isinstance(v, (dict, list))}}
-        if not steps:
-            items = node if isinstance(node, list) else [node]
-            found.extend({**inherited, **item} for item in items if isinstance(item, dict))
-            return
-        step, rest = steps[0], steps[1:]
-        if step == "*":
-            children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
-            for child in children:
-                walk(child, rest, inherited)
-        elif isinstance(node, dict) and step in node:
-            walk(node[step], rest, inherited)
-
-    walk(data, [s for s in records.split(".") if s], {})
-    header = list(dict.fromkeys(k for record in found for k in record))
-    return [header] + [[record.get(k) for k in header] for record in found]
 
 
 def _column(frame: pd.DataFrame, patterns: tuple[str, ...], hxl_by_column: dict[str, str] | None = None,

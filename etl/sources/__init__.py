@@ -11,6 +11,11 @@ families whose logic is a mapping; code readers stay where there is real logic
 reference dates and admin levels, P-coded GeoJSON, TopoJSON meshing, HXL, the
 tidy template).
 
+One decision: `choose(path)` scores the readers in detection order and takes the
+first that fits; `load` (detect) and `--explain` both call it, and a reader's
+score makes the same test of the file as its read, so what --explain names is
+what load uses, and a refusal names the closest readers and what each missed.
+
 Order matters for detection: specific publishers' formats come before the
 generic ones (HXL, tidy template) so that a file is read by the reader that
 knows its quirks; the data officer's recipes come after the built-in ones and
@@ -171,15 +176,20 @@ HOW_TO_RECIPE = (" To load it: `python -m etl recipe draft FILE` writes a recipe
                  " 'Recipes'), or name a kind with --kind (`python -m etl kinds`).")
 
 
+def nearest(scores: list[Score], top: int = 3) -> list[Score]:
+    """The readers that came closest, among those that take this type of file (exact misses first)."""
+    near = [s for s in scores if not (s.score == 0 and s.missing[:1] and s.missing[0].startswith("a .")
+                                      and s.missing[0].endswith(" file"))]
+    return sorted(near, key=lambda s: (-s.score, any(CODE_TEST in m for m in s.missing)))[:top]
+
+
 def closest(scores: list[Score], top: int = 3) -> str:
     """The readers that came closest and what each missed, in one sentence.
 
     Readers that do not take the file's type are left out; when none found anything, the readers that
     take it are named with what they look for, so the person still learns which field was missing.
     """
-    near = [s for s in scores if not (s.score == 0 and s.missing[:1] and s.missing[0].startswith("a .")
-                                      and s.missing[0].endswith(" file"))]
-    best = sorted(near, key=lambda s: (-s.score, any(CODE_TEST in m for m in s.missing)))[:top]
+    best = nearest(scores, top)
     if not best:
         return "No reader takes this type of file."
     lead = "Closest" if best[0].score > 0 else "No reader found any of what it looks for. Closest"
