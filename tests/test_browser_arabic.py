@@ -62,7 +62,7 @@ def _settle(page, heading: str = "المرشحات") -> None:
 def _open(page, base: str, name: str, query: str = "lang=ar") -> None:
     page.goto(f"{base}/{'' if name == 'crisis' else name}?{query}")
     _settle(page)
-    if name not in ("camps", "data"):
+    if name not in ("camps", "figures", "data"):  # pages with no chart to wait for
         page.wait_for_selector(".js-plotly-plot", timeout=SETTLE_MS)
     page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=SETTLE_MS)
 

@@ -191,3 +191,14 @@ def test_first_start_speaks_arabic_on_an_arabic_link(tmp_path, monkeypatch):
     assert label.startswith("أُنشئ مستودع البيانات المرجعي في ") and str(db) in label, label
     said = [str(m.value) for m in at.status[0].markdown]
     assert said[0].startswith("لا يوجد مستودع بيانات في"), said[:2]
+
+
+def test_figures_page_names_a_single_place_in_arabic(reference_db, monkeypatch):
+    monkeypatch.setenv("DISPLACEMENT_DB", str(reference_db))
+    at = AppTest.from_function(_harness, args=(str(ROOT / "dashboard" / "views" / "figures.py"),), default_timeout=90)
+    at.query_params["lang"] = "ar"
+    at.query_params["start"], at.query_params["end"] = "2019-12-01", "2020-03-31"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = {p for frame in at.dataframe if "المكان" in frame.value.columns for p in frame.value["المكان"]}
+    assert "شمال غرب سوريا" in shown and "Northwest Syria (Idleb governorate and northern Aleppo)" not in shown, shown

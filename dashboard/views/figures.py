@@ -14,6 +14,7 @@ from dashboard.export.about import day, period_text
 from dashboard.filters import current
 from dashboard.ledger_text import QUESTION_TEXT, ROLE_TEXT, RULE_TEXT, caption, reasons, what
 from dashboard.i18n import _
+from dashboard.places import arabic_names, place
 
 st.title(_("Figures side by side"))
 require_warehouse()
@@ -26,12 +27,16 @@ with st.expander(_("How the quoted figure is chosen")):
     st.markdown("\n".join(f"{n}. {_(words)}" for n, words in enumerate(RULE_TEXT, 1)))
 
 
+NAMES = arabic_names(query) if i18n.language() != "en" else {}
+
+
 def _table(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         _("Role"): [_(ROLE_TEXT.get(r, r)) for r in ledger["role"]],
         _("Figure"): [i18n.number(v) for v in ledger["value"]],
         _("What it counts"): [what(t) for t in ledger["figure_type"]],
-        _("Place"): [p if isinstance(p, str) and p else (c or "") for p, c in zip(ledger["places"], ledger["place_pcode"])],
+        _("Place"): [place(c, p, NAMES) or c if isinstance(c, str) and c else (p or "")  # one place: the page's language
+                     for p, c in zip(ledger["places"], ledger["place_pcode"])],
         _("Window"): [period_text(s, e) for s, e in zip(ledger["period_start"], ledger["period_end"])],
         _("Publisher"): ledger["source_publisher"], _("Report"): ledger["source_title"],
         _("Published"): [day(pd.Timestamp(d).date()) if pd.notna(d) else "" for d in ledger["source_date"]],
