@@ -262,7 +262,7 @@ def test_a_publish_redraws_the_shared_charts(reference_db, tmp_path, monkeypatch
 
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(reference_db, db)
-    at = run_page(db, "overview", monkeypatch)
+    at = run_page(db, "overview", monkeypatch, {"reports": "all"})  # every report: the new one is not on the quoted basis
     before = json.loads(at.get("plotly_chart")[0].proto.spec)
     moves = write_csv(tmp_path / "moves.csv", ["period_start", "period_end", "destination_pcode", "figure_type",
                                                "individuals", *CITE_HEADER],

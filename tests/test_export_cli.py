@@ -90,12 +90,12 @@ def test_db_comes_from_the_environment_when_no_flag(reference_db, tmp_path, monk
 
 def test_without_dates_exports_cover_the_dashboards_default_period(reference_db, tmp_path):
     """One definition of the default (warehouse/queries/periods.py): the offensive, unless --whole-span."""
-    default = CliRunner().invoke(main, ["--chart", "displacement-timeline", "--format", "csv",
+    default = CliRunner().invoke(main, ["--chart", "refugees-by-host-country", "--format", "csv",
                                         "--out", str(tmp_path / "d.csv"), "--db", str(reference_db)])
     assert default.exit_code == 0, default.output
     assert "Filters: Period: 1 Dec 2019 – 31 Mar 2020" in (tmp_path / "d.about.txt").read_text(encoding="utf-8")
 
-    whole = CliRunner().invoke(main, ["--chart", "displacement-timeline", "--format", "csv", "--whole-span",
+    whole = CliRunner().invoke(main, ["--chart", "refugees-by-host-country", "--format", "csv", "--whole-span",
                                       "--out", str(tmp_path / "w.csv"), "--db", str(reference_db)])
     assert whole.exit_code == 0, whole.output
     assert "Filters: No filters: every figure in the warehouse" in (tmp_path / "w.about.txt").read_text(encoding="utf-8")

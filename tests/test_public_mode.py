@@ -146,7 +146,7 @@ def test_internal_mode_keeps_small_counts(db, internal):
 def test_public_export_carries_the_suppression(db, public):
     from dashboard.export.files import export_named
 
-    _, exported = export_named("displacement-timeline", "csv", Filters(), db)
+    _, exported = export_named("displacement-timeline", "csv", Filters(extra=(("reports", "all"),)), db)  # every report
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     returns = [r for r in rows if "returns" in " ".join(r.values()).lower()]
     assert returns and all(r.get("individuals", "") in ("", "nan") for r in returns), returns

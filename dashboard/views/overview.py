@@ -26,17 +26,25 @@ def _first(frame: pd.DataFrame) -> pd.Series | None:
     return None if frame.empty else frame.iloc[0]
 
 
+def _quoted(name: str) -> tuple[pd.Series | None, str]:
+    """The ledger's quoted figure and its caption link, else the headline query's best row."""
+    row, ledger = story.quoted(query, name, filters)
+    if row is None:
+        return _first(query(name, filters)), ""
+    return row, f" · [{ledger}](figures)"
+
+
 def _span(row: pd.Series) -> str:
     start, end = day(row["period_start"]), day(row["period_end"])
     return end if start == end else f"{start} – {end}"
 
 
 cols = [*st.columns(3), *st.columns(3)]  # two rows: five headlines stay readable on a laptop
-row, ledger = story.quoted(query, "headlines.displaced", filters)  # the figure the ledger quotes
+row, ledger = _quoted("headlines.displaced")  # the figure the ledger quotes
 metric(cols[0], _("Newly displaced") if row is None else FIGURE_LABELS.get(row["figure_type"], row["figure_type"]),
        None if row is None else row["value"],
        "" if row is None else _("{span}. Source: {source}").format(span=_span(row), source=source_line(row))
-       + f" · [{ledger}](figures)",
+       + ledger,
        help=_("A flow. Overlapping cumulative reports are not added together."))
 
 row = _first(query("headlines.idps_near_border", filters))
@@ -51,17 +59,17 @@ metric(cols[1], _("IDPs < {km} km from the border").format(km=i18n.number(NEAR_B
            total=i18n.number(row["total"]), source=source_line(row)),
        help=_("A stock: IDPs present at places less than 25 km from the Turkish border."))
 
-row, ledger = story.quoted(query, "headlines.refugees_in_turkey", filters)
+row, ledger = _quoted("headlines.refugees_in_turkey")
 metric(cols[2], _("Syrian refugees in Turkey"), None if row is None else row["value"],
        "" if row is None else _("As of {day} ({population}). Source: {source}").format(
            day=day(row["period_end"]), population=POPULATION_LABELS.get(row["population_type"], row["population_type"]),
-           source=source_line(row)) + f" · [{ledger}](figures)", help=_("A stock, at the latest date in the period."))
+           source=source_line(row)) + ledger, help=_("A stock, at the latest date in the period."))
 
-row, ledger = story.quoted(query, "headlines.deaths", filters)
+row, ledger = _quoted("headlines.deaths")
 metric(cols[3], _("Recorded deaths") + ("" if row is None else f" ({row['category'] if i18n.language() == 'en' else CASUALTY_LABELS.get(row['category'], row['category'])})"),
        None if row is None else row["value"],
        "" if row is None else _("{span}. Source: {source}").format(span=_span(row), source=source_line(row))
-       + f" · [{ledger}](figures)", unit="")
+       + ledger, unit="")
 
 row = _first(query("headlines.camp_occupancy", filters))
 capacity = "" if row is None or pd.isna(row["capacity"]) or not row["capacity"] else \

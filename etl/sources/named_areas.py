@@ -8,7 +8,8 @@ names or maps. The definitions are declarative, one row per member
 (`etl/reference/areas.csv`), each citing the page it was read in, with a note
 saying how the set was read from it.
 
-Columns: area_pcode, area_name_en, area_name_ar, parent_pcode, member_pcode,
+Columns: area_pcode, area_name_en, area_name_ar, parent_pcode, kind (area, or region for Northwest
+Syria, whose members are a governorate and districts), member_pcode,
 member_name_en (for the reader of the file; the warehouse keeps the P-code),
 note, source_publisher, source_title, source_date, source_url.
 
@@ -46,6 +47,12 @@ def priority(path: Path) -> int:
     return 12
 
 
+def _kinds(firsts: pd.DataFrame) -> pd.Series:
+    """'area' unless the file says 'region' (Northwest Syria, listed by its governorate and districts)."""
+    given = firsts["kind"] if "kind" in firsts else pd.Series(None, index=firsts.index, dtype=object)
+    return given.where(given.isin(["area", "region"]), "area")
+
+
 def read(path: Path) -> ReadResult:
     rows = csv_rows(path)
     index = _header(rows)
@@ -59,7 +66,7 @@ def read(path: Path) -> ReadResult:
     firsts = frame.drop_duplicates("area_pcode")
     places = pd.DataFrame({
         "_sheet": "areas (first row of each area)", "_row": firsts["_row"], "pcode": firsts["area_pcode"],
-        "admin_level": 0, "kind": "area", "parent_pcode": firsts.get("parent_pcode"),
+        "admin_level": 0, "kind": _kinds(firsts), "parent_pcode": firsts.get("parent_pcode"),
         "name_en": firsts["area_name_en"], "name_ar": firsts.get("area_name_ar"), "source_id": firsts["source_id"],
     })
     members = pd.DataFrame({

@@ -11,8 +11,8 @@ SELECT load_id, source_id, figure_type, any_value(measure) AS measure, daily, mo
        min(period_start) AS period_start, max(period_end) AS period_end, bit_or(day_bit) AS day_mask,
        destination_governorate, destination_district, destination_subdistrict, destination_band,
        coalesce(destination_governorate, origin_governorate) AS area_governorate,   -- the timeline's area
-       -- figure_roles: only counted rows are ever added; any other row keeps its own place
-       counted, figure_role, CASE WHEN NOT counted THEN place_pcode END AS shown_place,
+       -- figure_roles: only counted rows are ever added; a row that is no report figure keeps its place
+       counted, figure_role, CASE WHEN figure_role NOT IN ('single', 'total', 'disjoint') THEN place_pcode END AS shown_place,
        min(place_pcode) AS place_lo, max(place_pcode) AS place_hi,
        sum(individuals) AS individuals, count(*) AS row_count,
        -- moved nearer the border than the origin, farther, as far; either distance unknown

@@ -4,7 +4,7 @@
 --          shown_place, note
 SELECT load_id, source_id, figure_type, daily, month, key_start, key_end, min(period_start) AS period_start,
        max(period_end) AS period_end, coalesce(destination_governorate, origin_governorate) AS area_governorate,
-       counted, CASE WHEN NOT counted THEN place_pcode END AS shown_place, note
+       counted, CASE WHEN figure_role NOT IN ('single', 'total', 'disjoint') THEN place_pcode END AS shown_place, note
 FROM displacement_rows
 WHERE note IS NOT NULL
 GROUP BY load_id, source_id, figure_type, daily, month, key_start, key_end, area_governorate, counted, shown_place, note

@@ -9,8 +9,11 @@
 --   total       the figure whose place contains every other one's         counted
 --   part        contained in the group's total: shown as a part of it     not counted
 --   disjoint    places pairwise disjoint, all at one level (sum allowed)  counted
---   separate    disjoint but at different levels: each shown on its own   not added
---   overlapping places overlap and none contains the rest: each on its own not added
+--   separate    disjoint but at different levels: shares no one, but a    counted; never summed into
+--               report total is never a sum across levels                  one report figure
+--   overlapping places overlap and none contains the rest: each on its own not counted
+-- The same place listed twice in one report and period is two batches of one count (record-level
+-- files list a row per batch) and is added, as a single figure.
 -- The December 2019 IDP Task Force report: 308,200 movements across Syria (total), of which
 -- 214,500 within Idleb and 81,900 Idleb -> Aleppo (parts): its figure is 308,200, never 604,600.
 -- Figures of one report and type in different periods never meet here: a period bucket
@@ -35,7 +38,7 @@ levelled AS (          -- a place's level: the tree level, 'area' for a named ar
     LEFT JOIN v_locations dl ON dl.pcode = p.d
 ),
 groups AS (
-    SELECT source_id, figure_type, period_start, period_end, count(*) AS k, max(n) AS most,
+    SELECT source_id, figure_type, period_start, period_end, count(*) AS k,
            count(DISTINCT (o_level, d_level)) AS levels, bool_or(named) AS named
     FROM levelled GROUP BY ALL
 ),
@@ -63,28 +66,28 @@ per_place AS (
     GROUP BY ALL
 ),
 judged AS (
-    SELECT p.*, g.k, g.levels, g.most,
+    SELECT p.*, g.k, g.levels,
            sum(p.meets) OVER w AS meetings,
-           count(*) FILTER (WHERE p.contains = g.k - 1 AND p.n = 1) OVER w AS enclosing
+           count(*) FILTER (WHERE p.contains = g.k - 1) OVER w AS enclosing
     FROM per_place p JOIN groups g USING (source_id, figure_type, period_start, period_end)
     WINDOW w AS (PARTITION BY p.source_id, p.figure_type, p.period_start, p.period_end)
 ),
 roles AS (
     SELECT source_id, figure_type, period_start, period_end, o, d,
-           CASE WHEN meetings = 0 AND most = 1 THEN (CASE WHEN levels = 1 THEN 'disjoint' ELSE 'separate' END)
-                WHEN enclosing = 1 AND contains = k - 1 AND n = 1 THEN 'total'
+           CASE WHEN meetings = 0 THEN (CASE WHEN levels = 1 THEN 'disjoint' ELSE 'separate' END)
+                WHEN enclosing = 1 AND contains = k - 1 THEN 'total'
                 WHEN enclosing = 1 THEN 'part'
                 ELSE 'overlapping' END AS figure_role, k
     FROM judged
     UNION ALL
     SELECT l.source_id, l.figure_type, l.period_start, l.period_end, l.o, l.d,
-           CASE WHEN l.n > 1 THEN 'overlapping' WHEN g.k = 1 THEN 'single' ELSE 'disjoint' END, g.k
+           CASE WHEN g.k = 1 THEN 'single' ELSE 'disjoint' END, g.k
     FROM levelled l JOIN groups g USING (source_id, figure_type, period_start, period_end)
     WHERE NOT (g.k > 1 AND (g.levels > 1 OR g.named))
 )
 SELECT source_id, figure_type, period_start, period_end,
        nullif(o, '*') AS origin_pcode, nullif(d, '*') AS destination_pcode, figure_role,
-       figure_role IN ('single', 'total', 'disjoint') AS counted,
+       figure_role IN ('single', 'total', 'disjoint', 'separate') AS counted,
        CASE WHEN d <> '*' THEN d ELSE nullif(o, '*') END AS place_pcode,
        k AS places_in_group
 FROM roles

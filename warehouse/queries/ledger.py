@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.queries.areas import bands_nearer_than, counted, in_list, within
+from warehouse.queries.areas import area_clause, bands_nearer_than, counted, in_list, within
 from warehouse.queries.base import Filters, fetch_df, where
 from warehouse.queries.provenance import is_reprint
 
@@ -83,7 +83,9 @@ _CITED = """any_value(COLUMNS(c.* EXCLUDE (source_id))), any_value(s.url) AS sou
 def _displacement(path: Path, filters: Filters, types: tuple[str, ...], extra: tuple[str, dict] = ("TRUE", {}),
                   place: str = "r.place_pcode") -> pd.DataFrame:
     clause, params = where(within(filters, "r.period_start", "r.period_end"), in_list("r.figure_type", types),
-                           filters.sources_clause("r.source_id"), counted("r.counted"), extra)
+                           filters.sources_clause("r.source_id"), counted("r.counted"), extra,
+                           area_clause(filters, "coalesce(r.destination_governorate, r.origin_governorate)",
+                                       "r.destination_district"))
     sql = f"""
         SELECT r.figure_type, r.source_id, r.period_start, r.period_end,
                CASE WHEN count(DISTINCT {place}) = 1 THEN any_value({place}) END AS place_pcode,
@@ -93,19 +95,21 @@ def _displacement(path: Path, filters: Filters, types: tuple[str, ...], extra: t
         FROM displacement_placed r LEFT JOIN citations c USING (source_id) LEFT JOIN sources s USING (source_id)
              LEFT JOIN loads l ON l.load_id = r.load_id
         WHERE {clause}
-        GROUP BY r.figure_type, r.source_id, r.period_start, r.period_end
+        GROUP BY r.figure_type, r.source_id, r.period_start, r.period_end,
+                 CASE WHEN r.figure_role = 'separate' THEN r.place_pcode END   -- never a sum across levels
         """
     return fetch_df(path, sql, params, filters)
 
 
 def _deaths(path: Path, filters: Filters) -> pd.DataFrame:
     clause, params = where(within(filters, "r.period_start", "r.period_end"), filters.sources_clause("r.source_id"),
-                           ("r.category = 'civilians'", {}))
+                           ("r.category = 'civilians'", {}),
+                           area_clause(filters, "r.governorate_pcode", "r.district_pcode"))
     sql = f"""
         SELECT 'civilians' AS figure_type, r.source_id, r.period_start, r.period_end,
                any_value(r.location_pcode) AS place_pcode, any_value(p.name_en) AS places, r.deaths_best AS value,
                1 AS rows, {_CITED}
-        FROM casualties r LEFT JOIN citations c USING (source_id) LEFT JOIN sources s USING (source_id)
+        FROM casualties_placed r LEFT JOIN citations c USING (source_id) LEFT JOIN sources s USING (source_id)
              LEFT JOIN v_locations p ON p.pcode = r.location_pcode
              LEFT JOIN loads l ON l.load_id = r.load_id
         WHERE {clause} AND r.deaths_best IS NOT NULL
@@ -150,15 +154,14 @@ def _candidates(path: Path, filters: Filters, question: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ the rule
-def _window_start(filters: Filters, frame: pd.DataFrame) -> pd.Timestamp | None:
-    if filters.start is not None:
-        return pd.Timestamp(filters.start)
-    return pd.to_datetime(frame["period_start"]).min() if not frame.empty else None
+def _window_start(filters: Filters) -> pd.Timestamp | None:
+    """The window a question asks about starts with the period; the whole span asks for no window."""
+    return pd.Timestamp(filters.start) if filters.start is not None else None
 
 
 def _rank(frame: pd.DataFrame, filters: Filters, question: str) -> pd.DataFrame:
-    start = _window_start(filters, frame)
-    stock = question in ("refugees_turkey", "sheltered")
+    start = _window_start(filters)
+    stock = question in ("refugees_turkey", "sheltered") or start is None
     return frame.assign(
         tier=frame["source_publisher"].map(tier),
         movements=(frame["figure_type"] == "displacements").astype(int),
