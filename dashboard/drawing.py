@@ -524,9 +524,8 @@ def add_events(fig: go.Figure, events: pd.DataFrame, grouped: bool = False) -> g
         ))
     for number_of, (category, rows) in enumerate(others.groupby(others["category"].fillna("other"), sort=True)):
         dates, hover = _ticks(rows)
-        together = {"legendgroup": "events", "showlegend": number_of == 0,
-                    "legendgrouptitle": None} if grouped else {}
-        fig.add_trace(go.Scatter(**{k: v for k, v in together.items() if v is not None},
+        together = {"legendgroup": "events", "showlegend": number_of == 0} if grouped else {}
+        fig.add_trace(go.Scatter(**together,
             x=dates, y=[0.96] * len(dates), yaxis=f"y{number}", mode="markers",
             marker={"symbol": EVENT_SYMBOLS.get(category, "circle-open"), "size": 7, "color": EVENT_COLOUR,
                     "opacity": 0.7},

@@ -7,7 +7,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.drawing import FIGURE_LABELS, POPULATION_LABELS
 from dashboard.i18n import N_, _
-from warehouse.queries.ledger import QUESTIONS, QUOTE_RULE, reason_words
+from warehouse.queries.ledger import QUESTIONS, QUOTE_RULE, reason_words, spread
 
 QUESTION_TEXT: dict[str, str] = {q.key: q.text for q in QUESTIONS}
 RULE_TEXT: tuple[str, ...] = tuple(words for _key, words in QUOTE_RULE)
@@ -31,9 +31,8 @@ def reasons(ledger: pd.DataFrame) -> list[str]:
 
 def caption(ledger: pd.DataFrame) -> str:
     """'One of 15 published figures; range 948,000–961,300 (see Figures side by side)'."""
-    close = ledger[ledger["role"].isin(("quoted", "corroborating"))]
-    low, high = close["value"].min(), close["value"].max()
-    spread = _("range {low}–{high}").format(low=i18n.number(low), high=i18n.number(high)) if low != high \
+    low, high = spread(ledger)
+    span = _("range {low}–{high}").format(low=i18n.number(low), high=i18n.number(high)) if low != high \
         else _("no other figure for the same place and window")
     return _("one of {count} published figures; {spread} (see Figures side by side)").format(
-        count=i18n.number(len(ledger)), spread=spread)
+        count=i18n.number(len(ledger)), spread=span)

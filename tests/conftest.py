@@ -32,24 +32,25 @@ def reference_db(tmp_path_factory) -> Path:
     return path
 
 
+def _shared_folder(folder: Path) -> Path:
+    """A folder of ../shared, read in place (never copied); fails instead of skipping when REQUIRE_REAL_DATA=1 (CI)."""
+    if not folder.is_dir():
+        if os.environ.get("REQUIRE_REAL_DATA") == "1":
+            pytest.fail(f"REQUIRE_REAL_DATA=1 but {folder} is missing")
+        pytest.skip(f"{folder} not present")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def real_data() -> Path:
-    """../shared/data/real; fails instead of skipping when REQUIRE_REAL_DATA=1 (CI)."""
-    if not REAL_DATA.is_dir():
-        if os.environ.get("REQUIRE_REAL_DATA") == "1":
-            pytest.fail(f"REQUIRE_REAL_DATA=1 but {REAL_DATA} is missing")
-        pytest.skip(f"{REAL_DATA} not present")
-    return REAL_DATA
+    """../shared/data/real."""
+    return _shared_folder(REAL_DATA)
 
 
 @pytest.fixture(scope="session")
 def variants() -> Path:
-    """../shared/data/variants (read in place, never copied); fails instead of skipping when REQUIRE_REAL_DATA=1."""
-    if not VARIANTS.is_dir():
-        if os.environ.get("REQUIRE_REAL_DATA") == "1":
-            pytest.fail(f"REQUIRE_REAL_DATA=1 but {VARIANTS} is missing")
-        pytest.skip(f"{VARIANTS} not present")
-    return VARIANTS
+    """../shared/data/variants: other countries' files of the same families, for reader tests."""
+    return _shared_folder(VARIANTS)
 
 
 @pytest.fixture(scope="session")

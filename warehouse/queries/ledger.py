@@ -175,11 +175,6 @@ def _rank(frame: pd.DataFrame, filters: Filters, question: str) -> pd.DataFrame:
                    "value"], ascending=[True] * 8 + [False], kind="stable")
 
 
-def _same_basis(row: pd.Series, quoted: pd.Series) -> bool:
-    return (row["figure_type"] == quoted["figure_type"] and row["place_pcode"] == quoted["place_pcode"]
-            and row["period_start"] == quoted["period_start"])
-
-
 # Why a figure differs from the quoted one: a code, and its words with {placeholders} filled from the row.
 REASONS: dict[str, str] = {
     "quoted": N_("the figure to quote, by the rule above"),
@@ -246,16 +241,20 @@ def figures(db_path: Path, filters: Filters, question: str = "displaced") -> pd.
                              "order_in_ledger"]).reset_index(drop=True)
 
 
+def spread(ledger: pd.DataFrame) -> tuple[float, float]:
+    """The range a headline quotes: the lowest and highest of the quoted and corroborating figures."""
+    close = ledger[ledger["role"].isin(("quoted", "corroborating"))]["value"]
+    return float(close.min()), float(close.max())
+
+
 def summary(path: Path, filters: Filters, question: str = "displaced") -> dict | None:
     """The quoted figure of a question with N (figures published for it) and the range of the quoted
     and corroborating figures: what a headline caption says."""
     ledger = figures(path, filters, question)
     if ledger.empty:
         return None
-    close = ledger[ledger["role"].isin(("quoted", "corroborating"))]
-    quoted = ledger.iloc[0]
-    return {"question": question, "quoted": quoted.to_dict(), "count": len(ledger),
-            "low": float(close["value"].min()), "high": float(close["value"].max())}
+    low, high = spread(ledger)
+    return {"question": question, "quoted": ledger.iloc[0].to_dict(), "count": len(ledger), "low": low, "high": high}
 
 
 def every(db_path: Path, filters: Filters) -> pd.DataFrame:
