@@ -20,6 +20,7 @@ from dashboard.drawing import FIGURE_LABELS as FIGURE_TYPE_LABELS
 from dashboard import i18n, places
 from dashboard.i18n import _, isolate
 from warehouse.queries import Filters
+from warehouse.queries.ledger import SHELTER_TYPES
 
 FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
 
@@ -323,4 +324,19 @@ def idps_in_camps_reported(query: Query, filters: Filters) -> ChartData:
         figure=figure, data=series, references=cite(series), period=period_of(series),
         measure=_("Stock: people living in camps or sites at each reference date, as each publisher reported it."),
         empty_message=_("No reported figures of IDPs in camps and sites for this selection."),
+    )
+
+
+def shelter_by_type(query: Query, filters: Filters) -> ChartData:
+    """Where the displaced were sheltering (in the open, in tents, in unfinished buildings, in camps and sites),
+    one bar per report: what the offensive's numbers meant on the ground."""
+    series = query("timeline.displacement_series", replace(filters, figure_types=SHELTER_TYPES))
+    events = _events(query, filters)
+    return ChartData(
+        figure=charts.shelter_by_type(series, events) if not series.empty else None, data=series,
+        references=cite(series), period=period_of(series),
+        measure=_("Stock: people sheltering in each kind of place on each report's date, as the report gave them. "
+                  "A bar's parts are the report's own figures; people in camps and sites are a point beside it, "
+                  "since tents stand in camps."),
+        empty_message=_("No reported figures of where the displaced were sheltering for this selection."),
     )

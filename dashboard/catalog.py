@@ -56,6 +56,8 @@ SPECS = (
               ("camps.occupancy",), builders.camps_occupancy),
     ChartSpec("camps-trend", N_("People living in camps over time"), "camps",
               ("camps.trend",), builders.camps_trend),
+    ChartSpec("shelter-by-type", N_("Where the displaced were sheltering"), "camps",
+              ("timeline.displacement_series", "timeline.events"), builders.shelter_by_type),
     ChartSpec("idps-in-camps-reported", N_("IDPs living in camps and sites, as reported"), "camps",
               ("timeline.displacement_series", "timeline.events"), builders.idps_in_camps_reported),
     ChartSpec("casualties-vs-displacement", N_("Deaths and displacement on one time axis"), "casualties",

@@ -322,8 +322,55 @@ def camps_trend(frame: pd.DataFrame) -> go.Figure:
     return fit_date_axis(fig)
 
 
+# ---------------------------------------------------------------- shelter
+
+SHELTER_STACK = ("idps_in_open", "idps_in_tents", "idps_in_unfinished_buildings")  # one report's disjoint kinds
+SHELTER_COLOURS = {"idps_in_open": "#D55E00", "idps_in_tents": "#E69F00", "idps_in_unfinished_buildings": "#999999",
+                   "idps_in_camps": "#0072B2"}
+REPORT_GAP_DAYS = 4  # reports of the same date stand side by side, this many days apart
+
+
+def _report_dates(frame: pd.DataFrame) -> dict[str, pd.Timestamp]:
+    """Where each report's bar stands: at its own date, moved aside only when another report has that date."""
+    placed: dict[str, pd.Timestamp] = {}
+    for _date, rows in frame.sort_values(["period_end", "source_id"]).groupby("period_end", sort=True):
+        for k, source in enumerate(dict.fromkeys(rows["source_id"])):
+            placed[source] = pd.Timestamp(_date) + pd.Timedelta(days=REPORT_GAP_DAYS * k)
+    return placed
+
+
+def shelter_by_type(frame: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
+    """Where the displaced were sheltering, one bar per report over its own date: the report's own figures for
+    the open, tents and unfinished buildings stacked (kinds that share no one), people in camps and sites
+    beside them as a point (tents stand in camps, so the two are never stacked). Hover gives each figure;
+    no total is printed, since no report published one."""
+    fig = go.Figure()
+    placed = _report_dates(frame)
+    for kind in (*SHELTER_STACK, "idps_in_camps"):
+        rows = frame[frame["figure_type"] == kind]
+        if rows.empty:
+            continue
+        xs = [placed[s] for s in rows["source_id"]]
+        hover = [_("{figure}: {value} people on {day}<br>{publisher}").format(
+                     figure=FIGURE_LABELS[kind], value=i18n.number(v), day=day(pd.Timestamp(d).date()),
+                     publisher=isolate(p)) for v, d, p in zip(rows["individuals"], rows["period_end"],
+                                                               rows["source_publisher"])]
+        common = {"x": xs, "y": rows["individuals"], "name": FIGURE_LABELS[kind], "hovertext": hover,
+                  "hoverinfo": "text"}
+        if kind in SHELTER_STACK:
+            fig.add_trace(go.Bar(**common, marker_color=SHELTER_COLOURS[kind], width=3 * 86_400_000))
+        else:
+            fig.add_trace(go.Scatter(**common, mode="markers", marker={"color": SHELTER_COLOURS[kind], "size": 12,
+                                                                       "symbol": "diamond"}))
+    base_layout(fig, _("Where the displaced were sheltering, as each report gave it (stock)"), _("People (stock)"))
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(title=_("Report date (each bar is one report)"))
+    add_events(fig, events)
+    return fit_date_axis(fig)
+
+
 __all__ = [
     "BAND_COLOURS", "EMPTY_MESSAGE", "FIGURE_LABELS", "OKABE_ITO", "asylum_applications", "camps_occupancy",
     "camps_trend", "casualties_vs_displacement", "casualty_reports", "cumulative_groups", "displacement_by_band",
-    "displacement_timeline", "flows_sankey", "net_movement", "refugees_by_host", "timeline_series",
+    "displacement_timeline", "flows_sankey", "net_movement", "refugees_by_host", "shelter_by_type", "timeline_series",
 ]

@@ -18,6 +18,7 @@ from dashboard.catalog import ChartData
 from dashboard.citations import Source, sources_line, sources_table
 from dashboard.data import db_path, query
 from dashboard.shared_figure import shared
+from dashboard.story import Headline
 from warehouse import WarehouseMissing
 from warehouse.queries.base import Filters
 
@@ -138,3 +139,21 @@ def breakdown_picker(filters: Filters, label: str, key: str) -> tuple[Filters, l
                                                                    placed=i18n.number(b.placed)) for b in found}
         picked = st.selectbox(label, list(labels), format_func=labels.get, key=key)
     return replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ())), found
+
+
+TITLE_CHARS = 70   # a report title longer than this is cut under a headline (the full one on hover)
+
+
+def headline(item: Headline | None) -> None:
+    """One headline number: its label, value, date or period, source, and the ledger's caption linking to
+    every published figure (Figures side by side)."""
+    if item is None:
+        return
+    when = _("As of {day}").format(day=day(item.period[1])) if item.is_stock else period_text(item.period)
+    published = f" ({day(item.published)})" if item.published else ""
+    title = item.title if len(item.title) <= TITLE_CHARS else item.title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+    st.metric(item.label, i18n.number(item.value), help=item.note or None)
+    ledger = f" · [{plain(item.ledger)}](figures)" if item.ledger else ""  # all the figures, one click away
+    st.caption(plain(_("{when}. Source: {source}{published}").format(
+                   when=when, source=i18n.isolate(f"{item.publisher}, {title}"), published=published)) + ledger,
+               help=plain(f"{item.publisher}, {item.title}{published}") if title != item.title else None)

@@ -34,5 +34,7 @@ def caption(ledger: pd.DataFrame) -> str:
     low, high = spread(ledger)
     span = _("range {low}–{high}").format(low=i18n.number(low), high=i18n.number(high)) if low != high \
         else _("no other figure for the same place and window")
+    if len(ledger) == 1:
+        return _("the only published figure (see Figures side by side)")
     return _("one of {count} published figures; {spread} (see Figures side by side)").format(
         count=i18n.number(len(ledger)), spread=span)

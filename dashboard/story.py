@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 
 from dashboard import i18n
 from dashboard.catalog import ChartData, Query
-from dashboard.drawing import CASUALTY_LABELS, POPULATION_LABELS
-from dashboard.i18n import N_, _, ngettext
+from dashboard.drawing import POPULATION_LABELS
+from dashboard.i18n import N_, Labels, _, ngettext
 from warehouse.queries import Filters
 
 MAP_CHART = "map-displacement"
@@ -37,18 +37,20 @@ SECTIONS: tuple[Section, ...] = (
             N_("Figures as each publisher reported them: cumulative 'since 1 December' counts are their own line.")),
     Section("destinations", N_("Where people went"), (MAP_CHART, "displacement-by-border-band", "flows-origin-destination"),
             N_("Destinations against the Turkish border and the M4 corridor, by distance to the border.")),
+    Section("sheltered", N_("Where they sheltered"), ("shelter-by-type", "camps-trend", "idps-in-camps-reported"),
+            N_("In the open, in tents, in unfinished buildings, in camps and sites: each report's own figures on its "
+               "own date.")),
     Section("casualties", N_("Casualties"), ("casualties-vs-displacement",),
             N_("Deaths per reporting period, on the same time axis as displacement.")),
     Section("refugees", N_("Syrians in Turkey"), ("refugees-by-host-country",),
             N_("Refugees present at each reference date; Turkey hosts the largest number.")),
-    Section("camps", N_("Camps and sites"), ("camps-trend", "idps-in-camps-reported"),
-            N_("People living in camps and sites, as counted or reported.")),
 )
 
 
 # charts with a date x axis: drawn over the selected period, so curves and deaths line up
 TIME_CHARTS = frozenset({"displacement-timeline", "displacement-by-border-band", "casualties-vs-displacement",
-                         "refugees-by-host-country", "camps-trend", "idps-in-camps-reported"})
+                         "refugees-by-host-country", "camps-trend", "idps-in-camps-reported",
+                         "shelter-by-type"})
 
 
 def on_period(chart: ChartData, filters: Filters) -> ChartData:
@@ -136,26 +138,60 @@ def _near_border(row: pd.Series) -> Headline | None:
 
 
 def _refugees(row: pd.Series) -> Headline:
-    kind = str(row["population_type"]).replace("_", " ") if i18n.language() == "en" else \
-        POPULATION_LABELS.get(row["population_type"], str(row["population_type"]))
+    kind = POPULATION_LABELS.get(row["population_type"], str(row["population_type"]).replace("_", " "))
     return Headline(_("Syrian refugees in Turkey"), row["value"], (None, _date(row["period_end"])), **_cite(row), note=kind)
+
+
+# A headline says whose deaths it counts: a subset (health workers) never reads as all deaths.
+DEATH_HEADLINES = Labels({"all": N_("Deaths recorded"), "civilians": N_("Civilian deaths recorded"),
+                   "children": N_("Children killed"), "combatants": N_("Combatants killed"),
+                   "military": N_("Military personnel killed"), "health_workers": N_("Health workers killed")})
 
 
 def _deaths(row: pd.Series) -> Headline:
     spread = _("range {low}–{high}").format(low=i18n.number(row["low"]), high=i18n.number(row["high"])) if pd.notna(row.get("low")) and pd.notna(row.get("high")) else ""
     note = "; ".join(part for part in (_reports(row), spread) if part)
-    category = row["category"] if i18n.language() == "en" else CASUALTY_LABELS.get(row["category"], row["category"])
-    return Headline(_("Deaths recorded ({category})").format(category=category), row["value"],
+    return Headline(DEATH_HEADLINES.get(row["category"], _("Deaths recorded")), row["value"],
                     (_date(row["period_start"]), _date(row["period_end"])), **_cite(row), note=note)
 
 
 def _camps(row: pd.Series) -> Headline:
+    """People in the camps of a camp list; without a list, the situation reports' figure of where the
+    displaced were sheltering (in camps and sites, else in tents, in the open or unfinished buildings)."""
+    if "camps" not in row.index:
+        also = _("Same report: {figures}").format(figures=row["also"]) if row.get("also") else ""
+        return Headline(SHELTER_HEADLINES[row["figure_type"]], row["value"], (None, _date(row["period_end"])),
+                        **_cite(row), note=also)
     capacity = _("stated capacity {capacity}").format(capacity=i18n.number(row["capacity"])) \
         if pd.notna(row.get("capacity")) else ""
     camps = int(row["camps"])
     return Headline(ngettext("People in {count} camp", "People in {count} camps", camps).format(count=i18n.number(camps)),
                     row["value"],
                     (None, _date(row["period_end"])), **_cite(row), note=capacity)
+
+
+# The camps headline without a camp list: the first of these a report gives (tents are the nearest to camps).
+SHELTER_HEADLINES = Labels({"idps_in_camps": N_("IDPs in camps and sites"), "idps_in_tents": N_("IDPs living in tents"),
+                     "idps_in_open": N_("IDPs living in the open"),
+                     "idps_in_unfinished_buildings": N_("IDPs in unfinished buildings")})
+
+
+def sheltered(query: Query, filters: Filters) -> tuple[pd.Series | None, str]:
+    """The ledger's figure for where the displaced were sheltering, of the first kind in SHELTER_HEADLINES a
+    report gives, with its caption counting that kind's figures only (kinds are never one range)."""
+    from dashboard.ledger_text import caption
+
+    ledger = query("ledger.figures", filters, question="sheltered")
+    kind = next((k for k in SHELTER_HEADLINES if (ledger["figure_type"] == k).any()), None) if not ledger.empty else None
+    if kind is None:
+        return None, ""
+    same = query("ledger.figures", filters, question="sheltered", figure_type=kind)
+    row = same.iloc[0].copy()
+    others = ledger[(ledger["source_id"] == row["source_id"]) & (ledger["period_end"] == row["period_end"])
+                    & (ledger["figure_type"] != kind)]
+    row["also"] = "; ".join(_("{kind}: {value}").format(kind=SHELTER_HEADLINES[k], value=i18n.number(v))
+                            for k, v in zip(others["figure_type"], others["value"]) if k in SHELTER_HEADLINES)
+    return row, caption(same)
 
 
 HEADLINES: tuple[tuple[str, Callable[[pd.Series], Headline | None]], ...] = (
@@ -187,14 +223,23 @@ def headline_figures(query: Query, filters: Filters) -> list[Headline]:
     """One number per theme, each with its source; none invented. Where the ledger answers the
     theme's question, the headline is its quoted figure (the rule in warehouse.queries.ledger) with
     how many figures were published and their range; else the headline query's best row."""
-    found = []
-    for name, make in HEADLINES:
-        row, ledger = quoted(query, name, filters)
-        row = row if row is not None else _first(query, name, filters)
-        headline = make(row) if row is not None and pd.notna(row.get("value")) else None
-        if headline is not None:
-            found.append(replace(headline, ledger=ledger))
-    return found
+    found = (_headline(query, name, make, filters) for name, make in HEADLINES)
+    return [h for h in found if h is not None]
+
+
+def camps_headline(query: Query, filters: Filters) -> Headline | None:
+    """The camps theme's headline alone (the Camps page opens with it)."""
+    return _headline(query, "headlines.camp_occupancy", _camps, filters)
+
+
+def _headline(query: Query, name: str, make: Callable[[pd.Series], Headline | None],
+              filters: Filters) -> Headline | None:
+    row, ledger = quoted(query, name, filters)
+    row = row if row is not None else _first(query, name, filters)
+    if row is None and name == "headlines.camp_occupancy":  # no camp list: the reports' shelter figure
+        row, ledger = sheltered(query, filters)
+    headline = make(row) if row is not None and pd.notna(row.get("value")) else None
+    return replace(headline, ledger=ledger) if headline is not None else None
 
 
 # --- key events ----------------------------------------------------------------

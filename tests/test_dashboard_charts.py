@@ -211,3 +211,31 @@ def test_the_sources_line_names_publishers_without_the_reprint_they_came_through
     sources = [Source("AFP (republished by dailygamingworld.com)", "Syria army takes Idlib crossroads", date(2020, 2, 8)),
                Source("AFP", "Turkey and Russia agree", date(2020, 3, 5))]
     assert sources_line(sources) == "AFP — 2 reports, 8 Feb 2020 – 5 Mar 2020"
+
+
+def _shelter(rows: list[tuple]) -> pd.DataFrame:
+    """(date, figure_type, publisher, source_id, individuals) -> a displacement_series frame of shelter stocks."""
+    frame = pd.DataFrame(rows, columns=["period_end", "figure_type", "source_publisher", "source_id", "individuals"])
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame.assign(period_start=frame["period_end"], measure="stock")
+
+
+def test_shelter_stacks_a_reports_own_kinds_and_never_stacks_camps_on_tents():
+    frame = _shelter([("2020-02-23", "idps_in_open", "UN OCHA", "ocha", 17_000),
+                      ("2020-02-23", "idps_in_tents", "UN OCHA", "ocha", 135_000),
+                      ("2020-02-23", "idps_in_unfinished_buildings", "UN OCHA", "ocha", 163_000),
+                      ("2020-02-23", "idps_in_camps", "CCCM Cluster", "cccm", 90_000)])
+    fig = charts.shelter_by_type(frame, pd.DataFrame(columns=["event_date", "title", "category", "importance"]))
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert fig.layout.barmode == "relative" and [list(t.y) for t in bars] == [[17_000], [135_000], [163_000]]
+    camps = [t for t in fig.data if t.type == "scatter" and t.name == drawing.FIGURE_LABELS["idps_in_camps"]]
+    assert len(camps) == 1 and camps[0].mode == "markers"  # a point beside the bar, not a fourth segment
+    # two reports of one date stand side by side, each at its own x: never one stack of two reports
+    assert pd.Timestamp(camps[0].x[0]) != pd.Timestamp(bars[0].x[0])
+    assert all("315,000" not in text for t in fig.data for text in (t.hovertext or ()))  # no unpublished total
+
+
+def test_shelter_hover_gives_each_figure_its_date_and_publisher():
+    frame = _shelter([("2020-02-23", "idps_in_tents", "UN OCHA", "ocha", 135_000)])
+    fig = charts.shelter_by_type(frame, pd.DataFrame(columns=["event_date", "title", "category", "importance"]))
+    assert list(fig.data[0].hovertext) == ["IDPs living in tents (stock): 135,000 people on 23 Feb 2020<br>UN OCHA"]

@@ -96,7 +96,9 @@ def test_crisis_page_tells_the_offensive_with_dates_and_sources(reference_db, mo
     sections = [h.value for h in at.header if h.value != "Filters"]
     assert sections[:2] == ["How many fled", "Where people went"] and "Casualties" in sections
     assert "Syrians in Turkey" in sections
+    assert sections.index("Where they sheltered") == sections.index("Where people went") + 1
     titles = [s.value for s in at.subheader]
+    assert "Where the displaced were sheltering" in titles
     for title in ("Displacement in Northwest Syria, as reported", "Deaths and displacement on one time axis",
                   "Syrian refugees by host country"):
         assert title in titles
@@ -152,7 +154,9 @@ def test_pages_show_their_charts_and_sources(synthetic_db, monkeypatch, page, ex
 
 def test_camps_page_counts_overcrowding(synthetic_db, monkeypatch):
     got = metrics(run_page(synthetic_db, "camps", monkeypatch))
-    assert got == {"Camps reporting": "2", "Over capacity": "1", "People in camps < 10 km from the border": "1,200"}
+    assert {k: got[k] for k in ("Camps reporting", "Over capacity", "People in camps < 10 km from the border")} == {
+        "Camps reporting": "2", "Over capacity": "1", "People in camps < 10 km from the border": "1,200"}
+    assert got["People in 2 camps"] == "1,600"  # the camps headline: the camp list's own count
 
 
 def test_url_filters_narrow_every_headline(synthetic_db, monkeypatch):
@@ -216,6 +220,16 @@ def test_camps_page_points_to_the_template(reference_db, monkeypatch):
     # without a camp list, the reported camp populations still show (OCHA/REACH figures in the reference data)
     assert "IDPs living in camps and sites, as reported" in [h.value for h in at.subheader]
     assert "Sources: UN OCHA" in source_lines(at)
+
+
+def test_camps_page_shows_where_the_displaced_sheltered_during_the_offensive(reference_db, monkeypatch):
+    at = run_page(reference_db, "camps", monkeypatch, OFFENSIVE_LINK)
+    assert at.subheader[0].value == "Where the displaced were sheltering"
+    got = metrics(at)
+    assert got["IDPs living in tents"] == "135,000"  # OCHA, 23 Feb 2020: the headline is a published figure
+    assert "Same report: IDPs in unfinished buildings: 163,000; IDPs living in the open: 17,000" in [
+        m.help for m in at.metric]
+    assert "As of 23 Feb 2020\\. Source: UN OCHA, Syrian Arab Republic: Cross" in texts(at.caption)
 
 
 @pytest.mark.real_data

@@ -16,14 +16,13 @@ from dashboard.i18n import _
 
 from dashboard import story
 from dashboard.catalog import ChartData
-from dashboard.components import plain, require_warehouse, show_chart
+from dashboard.components import headline, plain, require_warehouse, show_chart
 from dashboard.data import chart, query
 from dashboard.export.about import day, period_text
 from dashboard.export.buttons import briefing_buttons
 from dashboard.filters import current
 from warehouse.queries import Filters
 
-TITLE_CHARS = 70   # a report title longer than this is cut under a headline (the full one on hover)
 MAP_HEIGHT = 560   # the whole map and its legend on a 768-pixel-high laptop screen
 
 
@@ -37,15 +36,8 @@ def _headlines(filters: Filters) -> None:
         st.info(_("No headline figures for this selection."))
         return
     for column, item in zip(st.columns(len(figures)), figures):
-        when = _("As of {day}").format(day=day(item.period[1])) if item.is_stock else period_text(*item.period)
-        published = f" ({day(item.published)})" if item.published else ""
-        title = item.title if len(item.title) <= TITLE_CHARS else item.title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
         with column:
-            st.metric(item.label, i18n.number(item.value), help=item.note or None)
-            ledger = f" · [{plain(item.ledger)}](figures)" if item.ledger else ""  # all the figures, one click away
-            st.caption(plain(_("{when}. Source: {source}{published}").format(
-                           when=when, source=i18n.isolate(f"{item.publisher}, {title}"), published=published)) + ledger,
-                       help=plain(f"{item.publisher}, {item.title}{published}") if title != item.title else None)
+            headline(item)
 
 
 def _key_events(filters: Filters) -> None:

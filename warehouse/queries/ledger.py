@@ -218,10 +218,14 @@ def _day(value) -> str:
     return pd.Timestamp(value).strftime("%-d %b %Y") if value is not None and pd.notna(value) else "?"
 
 
-def figures(db_path: Path, filters: Filters, question: str = "displaced") -> pd.DataFrame:
+def figures(db_path: Path, filters: Filters, question: str = "displaced", figure_type: str | None = None) -> pd.DataFrame:
     """Every published figure answering `question` in the period, with its role (quoted,
-    corroborating, revision, other) and why it differs from the quoted one; the quoted figure first."""
+    corroborating, revision, other) and why it differs from the quoted one; the quoted figure first.
+    `figure_type` keeps one measure only (where the displaced sheltered: tents and the open are
+    different counts, never one range)."""
     frame = _candidates(db_path, filters, question)
+    if figure_type is not None:
+        frame = frame[frame["figure_type"] == figure_type]
     if frame.empty:
         return frame.assign(question=question, role=pd.Series(dtype=str), reason_code=pd.Series(dtype=str),
                             reason=pd.Series(dtype=str))
