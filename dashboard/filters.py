@@ -251,7 +251,7 @@ def _basis(options: Options) -> str:
         return options.default.basis if options.default else ""
     return _("The offensive in Idleb, from the month of the first hostilities on the timeline to the end of "
              "the month of the ceasefire (Moscow agreement, 5 March 2020).") if options.default.is_offensive else \
-        _("No figures for the offensive are loaded: the whole span of the data is shown.")
+        _("No displacement figure for the offensive is loaded: the whole span of the data is shown.")
 
 
 def _period_widget(options: Options) -> tuple[date | None, date | None]:

@@ -355,7 +355,7 @@ def test_a_warehouse_without_the_offensive_opens_on_its_whole_span_and_says_why(
     assert load_file(refugees, db).status == "loaded"
     at = run_page(db, "refugees", monkeypatch)
     assert period_shown(at) == (date(2011, 12, 31), date(2018, 12, 31))
-    assert "No figure or event in the warehouse falls in the offensive (Dec 2019 – Mar 2020)" in texts(at.sidebar.info)
+    assert "No displacement figure in the warehouse falls in the offensive (Dec 2019 – Mar 2020)" in texts(at.sidebar.info)
     assert not at.sidebar.get("button_group")  # no "Offensive" button that would show nothing
     assert "Syrian refugees by host country" in [s.value for s in at.subheader]
 

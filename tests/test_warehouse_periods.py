@@ -7,12 +7,15 @@ from datetime import date
 import pytest
 
 from etl.load import load_file
+from etl.synthetic import reliability
 from tests.conftest import CITE, CITE_HEADER, write_csv
 from warehouse import publishing
 from warehouse.queries import periods
 
 D = date
 EVENT_HEADER = ["event_date", "end_date", "title", "description", "location_pcode", "category", *CITE_HEADER]
+DISPLACEMENT_HEADER = ["period_start", "period_end", "origin_pcode", "destination_pcode", "figure_type", "individuals",
+                       *CITE_HEADER]
 REFUGEE_HEADER = ["period_start", "period_end", "origin_iso3", "asylum_iso3", "population_type", "persons", "note",
                   *CITE_HEADER]
 
@@ -42,7 +45,7 @@ def test_rule(hostile, ceasefire, span, records, expected):
     assert (period.start, period.end, period.is_offensive) == expected
     if not period.is_offensive:
         assert period.label == "Whole span Jan 2011 – Dec 2018"
-        assert period.basis.startswith("No figure or event in the warehouse falls in the offensive (Dec 2019 – Mar 2020)")
+        assert period.basis.startswith("No displacement figure in the warehouse falls in the offensive (Dec 2019 – Mar 2020)")
     elif span[1] < periods.OFFENSIVE_END:
         assert "cut to them" in period.basis
 
@@ -68,6 +71,16 @@ def test_warehouse_that_does_not_cover_the_offensive_opens_on_its_whole_span(tmp
     assert (period.start, period.end, period.is_offensive) == (D(2011, 12, 31), D(2018, 12, 31), False)
 
 
+def test_figures_in_the_offensive_that_are_not_displacement_do_not_open_it(tmp_path):
+    """Refugee stocks (or deaths, or events) inside the offensive but no displacement figure: the
+    displacement pages would be empty, so the whole span opens, with the reason."""
+    db = tmp_path / "w.duckdb"
+    assert load_file(_refugees(tmp_path, range(2011, 2021)), db).status == "loaded"
+    period = periods.from_frame(periods.default_period(db))
+    assert (period.start, period.end, period.is_offensive) == (D(2011, 12, 31), D(2020, 12, 31), False)
+    assert period.basis.startswith("No displacement figure in the warehouse falls in the offensive")
+
+
 def test_later_hostilities_on_the_timeline_move_the_start(tmp_path):
     """Derived, not fixed: a timeline whose offensive starts in January opens on January (a repeated
     ceasefire inside the offensive does not end it: the one after the last hostilities does)."""
@@ -82,6 +95,10 @@ def test_later_hostilities_on_the_timeline_move_the_start(tmp_path):
         ["2020-06-01", "", "Returns", "", "", "humanitarian", *CITE],
     ])
     assert load_file(events, db).status == "loaded"
+    assert load_file(reliability.locations(tmp_path), db).status == "loaded"
+    fled = write_csv(tmp_path / "displacement.csv", DISPLACEMENT_HEADER,
+                     [["2019-06-01", "2020-06-30", "", reliability.GOVERNORATE, "newly_displaced", "1000", *CITE]])
+    assert load_file(fled, db).rows_loaded == 1
     period = periods.from_frame(periods.default_period(db))
     assert (period.start, period.end, period.label) == (D(2020, 1, 1), D(2020, 2, 29), "Offensive Jan 2020 – Feb 2020")
     assert "Ceasefire that held" in period.basis

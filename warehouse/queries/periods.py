@@ -15,9 +15,10 @@ The rule:
    because publishers report displacement by month and "since the 1st". Where the
    timeline has no such event, the fixed date stands (and the basis says so).
 3. The period is cut to the figures loaded (the date filter cannot go beyond them),
-   and when no figure or event at all falls inside it, the whole span is shown
-   instead, with the reason: a warehouse that does not cover the offensive still
-   opens on its data.
+   and when no displacement figure falls inside it, the whole span is shown
+   instead, with the reason: a warehouse that does not cover the offensive's
+   displacement still opens on its data (deaths or events alone leave the
+   displacement pages empty).
 An empty warehouse has no default period (no rows).
 """
 from __future__ import annotations
@@ -62,7 +63,9 @@ SELECT
 FROM span
 """
 
-_RECORDS_IN = "SELECT count(*) FROM fact_periods WHERE last_day >= $start AND first_day <= $end"
+# Displacement figures only: a warehouse with deaths and events in the offensive but no displacement
+# figure would open on pages with nothing to draw (the story is about who fled).
+_RECORDS_IN = "SELECT count(*) FROM displacement WHERE period_end >= $start AND period_start <= $end"
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def choose(first_hostilities: date | None, ceasefire: date | None, first_day: da
     start, end = offensive_dates(first_hostilities, ceasefire)
     if records_in == 0:
         return DefaultPeriod(first_day, last_day, False, f"Whole span {_months(first_day, last_day)}",
-                             f"No figure or event in the warehouse falls in the offensive ({_months(start, end)}), "
+                             f"No displacement figure in the warehouse falls in the offensive ({_months(start, end)}), "
                              f"so the whole span of the figures loaded is shown.")
     basis = []
     if first_hostilities:
