@@ -53,13 +53,41 @@ def test_offensive_pack_has_two_to_six_pages_that_render(pdf_file, pdf_text, tmp
     assert len(list(tmp_path.glob("p*.png"))) == len(pdf_text)
 
 
+def _body(page: str) -> str:
+    """A page's text without its footer (export line, filters, page number)."""
+    lines = [line for line in page.splitlines() if line.strip()]
+    return "\n".join(line for line in lines if not re.search(r"^\s*(Exported|Filters:|Page \d+ of)", line.strip())
+                     and "Page " not in line)
+
+
+def test_no_page_is_near_blank_and_no_reference_is_parted_from_its_text(pdf_text):
+    for number, page in enumerate(pdf_text, 1):
+        assert len(_body(page)) > 300, f"page {number} is near blank: {_body(page)!r}"
+        for line in _body(page).splitlines():  # a reference number alone on a line has lost its text
+            assert not re.fullmatch(r"\s*(\[\d+\]\s*)+", line), f"page {number}: {line!r}"
+
+
+def test_the_sources_take_one_page(pack, pdf_text):
+    first, last = f"[1]", f"[{len(pack.references)}]"
+    holding = [n for n, page in enumerate(pdf_text) if "SOURCES" in page]
+    assert len(holding) == 1
+    sources = pdf_text[holding[0]][pdf_text[holding[0]].index("SOURCES"):]
+    assert first in sources and last in sources and holding[0] == len(pdf_text) - 1
+
+
+def test_one_report_is_one_reference(pack):
+    cited = [(r.publisher, r.title) for r in pack.references]
+    assert len(cited) == len(set(cited)), [c for c in cited if cited.count(c) > 1]
+
+
 def test_first_page_has_title_period_key_figures_and_the_map(pack, pdf_file, pdf_text):
     first = re.sub(r"\s+", " ", pdf_text[0])
     assert "Displacement in Northwest Syria" in first and "1 Dec 2019 – 31 Mar 2020" in first
     assert "KEY FIGURES" in first and "KEY EVENTS" in first
     assert pack.headlines, "the reference warehouse has headline figures"
     for headline, ref in pack.headlines:
-        assert f"{headline.value:,.0f}" in first and headline.label in first and f"[{ref}]" in first
+        assert f"{headline.value:,.0f}" in first and f"[{ref}]" in first
+        assert all(word in first for word in headline.label.split())  # a label may wrap inside its box
     assert pack.map is not None and _squash(pack.map.chart.title) in _squash(pdf_text[0])
     assert PdfReader(pdf_file).pages[0].images, "the map is drawn on the first page"
 
@@ -96,8 +124,9 @@ def _expand(refs: str) -> set[int]:
 def test_every_reference_is_in_the_numbered_sources_list(pdf_text):
     text = "\n".join(pdf_text)
     body, _, sources = text.rpartition("SOURCES")
-    listed = [int(n) for n in re.findall(r"^\s*\[(\d+)\]\s+\S", sources, re.M)]
-    assert listed == list(range(1, len(listed) + 1)), "sources are numbered 1..n in order"
+    # two columns: a reference starts a line or follows the other column's text after a wide gap
+    listed = sorted(int(n) for n in re.findall(r"(?:^|\s{3,})\[(\d+)\]\s+\S", sources, re.M))
+    assert listed == list(range(1, len(listed) + 1)), "sources are numbered 1..n"
     cited = set()
     for refs in re.findall(r"Sources:\s*((?:\[\d+\](?:–\[\d+\])?(?:,\s*)?)+)", re.sub(r"\s+", " ", body)):
         cited |= _expand(refs)

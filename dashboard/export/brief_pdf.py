@@ -127,6 +127,11 @@ def _chart_block(pdf: BriefPDF, item: PackChart, picture: bytes | str, chart_mm:
 
 # --- not shown, sources ---------------------------------------------------------
 
+SOURCE_SIZE, SOURCE_LINE = 6.3, 2.7   # the sources' type: small enough that ~45 references take one page
+SOURCE_GUTTER = 6                     # mm between the two columns
+NUMBER_MM = 7                         # the [n] before each reference
+
+
 def _closing(pdf: BriefPDF, pack: Pack) -> None:
     if pack.not_shown:
         if pdf.get_y() + 12 > pdf.bottom:
@@ -138,18 +143,43 @@ def _closing(pdf: BriefPDF, pack: Pack) -> None:
     pdf.ln(2)
     pdf.label(_("Sources"))
     pdf.paragraph(_(METHODOLOGY), size=7.5, grey=True)
-    for ref in pack.references:
-        _reference(pdf, ref)
+    _sources_in_columns(pdf, pack.references)
 
 
-def _reference(pdf: BriefPDF, ref) -> None:
-    size, line = 7.2, 3.2
-    pdf.set_font(pdf.family, "B", size)
+def _reference_text(pdf: BriefPDF, ref) -> str:
+    return pdf.clean(ref.text + (f" {web_link(ref.url)}" if web_link(ref.url) else ""))
+
+
+def _reference_mm(pdf: BriefPDF, ref, width: float) -> float:
+    pdf.set_font(pdf.family, "", SOURCE_SIZE)
+    lines = pdf.multi_cell(width - NUMBER_MM, SOURCE_LINE, _reference_text(pdf, ref), dry_run=True, output="LINES")
+    return len(lines) * SOURCE_LINE + 0.6
+
+
+def _sources_in_columns(pdf: BriefPDF, references: list) -> None:
+    """The numbered sources in two columns (right to left in Arabic), each reference whole in one column:
+    a number is never parted from its text, and the list takes one page where ~45 references fit."""
+    width = (pdf.epw - SOURCE_GUTTER) / 2
+    top, column = pdf.get_y(), 0
+    for ref in references:
+        height = _reference_mm(pdf, ref, width)
+        if pdf.get_y() + height > pdf.bottom:
+            column += 1
+            if column == 2:
+                pdf.add_page()
+                column, top = 0, pdf.get_y()
+            pdf.set_y(top)
+        left = pdf.l_margin + (width + SOURCE_GUTTER) * (1 - column if pdf.rtl else column)
+        _reference(pdf, ref, left, width)
+
+
+def _reference(pdf: BriefPDF, ref, left: float, width: float) -> None:
     top = pdf.get_y()
-    pdf.set_x(pdf.w - pdf.r_margin - 9 if pdf.rtl else pdf.l_margin)
-    pdf.cell(9, line, f"[{ref.number}]", align="R" if pdf.rtl else "L")
-    pdf.set_font(pdf.family, "", size)
-    text = ref.text + (f" {web_link(ref.url)}" if web_link(ref.url) else "")
-    pdf.set_xy(pdf.l_margin if pdf.rtl else pdf.l_margin + 9, top)
-    pdf.multi_cell(pdf.epw - 9, line, pdf.clean(text), align=pdf.align, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(0.5)
+    pdf.set_font(pdf.family, "B", SOURCE_SIZE)
+    pdf.set_xy(left + width - NUMBER_MM if pdf.rtl else left, top)
+    pdf.cell(NUMBER_MM, SOURCE_LINE, f"[{ref.number}]", align="R" if pdf.rtl else "L")
+    pdf.set_font(pdf.family, "", SOURCE_SIZE)
+    pdf.set_xy(left if pdf.rtl else left + NUMBER_MM, top)
+    pdf.multi_cell(width - NUMBER_MM, SOURCE_LINE, _reference_text(pdf, ref), align=pdf.align,
+                   new_x="LEFT", new_y="NEXT")
+    pdf.ln(0.6)

@@ -70,6 +70,8 @@ class References:
         known = self._known.get(_key(source.publisher, source.title, published)) or \
             self._known.get(_key(source.publisher, source.title, None))
         url = getattr(source, "url", None) or (known[3] if known else None)
+        # a chart that cites a report without its date and a headline with it are one reference, not two
+        published = published or (known[2] if known else None)
         return str(source.publisher), str(source.title or ""), published, url
 
     def number(self, source: str | Cited) -> int:
