@@ -211,3 +211,13 @@ def rollback_as_officer(db_path: Path, load_id: int) -> str:
 
     officer = require_officer()
     return f"{rollback(Path(db_path), int(load_id), by=officer.name)} (by {officer.name})"
+
+
+def restore_as_officer(db_path: Path, number: int) -> str:
+    """warehouse.db.restore_version for a signed-in officer only."""
+    from warehouse.db import restore_version
+
+    officer = require_officer()
+    made = restore_version(Path(db_path), int(number), by=officer.name)
+    return (f"Version {number} is live again as version {made.number} (by {officer.name}). "
+            f"To undo, restore version {made.number - 1}.")

@@ -62,11 +62,14 @@ class _Commands(click.Group):
         import duckdb
 
         from warehouse import WarehouseDamaged, integrity
+        from warehouse.db import WarehouseDiskFull
 
         try:
             return super().invoke(ctx)
         except WarehouseDamaged as exc:
             click.echo(f"damaged warehouse: {exc}", err=True)
+        except WarehouseDiskFull as exc:
+            click.echo(str(exc), err=True)
         except duckdb.Error:  # the file would not read: say what is wrong with it, if that is why
             path = _used_db[-1] if _used_db else resolve_db_path()
             found = integrity.damage(path)
@@ -360,6 +363,47 @@ def rollback_cmd(load_id, by, db) -> None:
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
+
+
+@main.command("versions")
+@db_option
+@json_option
+def versions_cmd(db, as_json) -> None:
+    """Every published version, newest first: number, time, who, what, loads, size, sha256, file kept."""
+    import pandas as pd
+
+    from warehouse import versions
+
+    noted = versions.listing(_db(db))
+    frame = pd.DataFrame([v.__dict__ for v in noted], columns=list(versions.Version.__dataclass_fields__))
+    if as_json:
+        click.echo(frame.to_json(orient="records"))
+        return
+    if frame.empty:
+        click.echo("No versions noted yet: the next publish starts them.")
+        return
+    frame = frame.assign(live=["live"] + [""] * (len(frame) - 1), sha256=frame["sha256"].str[:12],
+                         kept=["yes" if k else "no" for k in frame["kept"]])
+    _print_table(frame[["number", "live", "at", "by", "what", "loads", "size", "sha256", "kept"]], "Warehouse versions")
+
+
+@main.command("restore")
+@click.argument("version", type=int)
+@click.option("--by", envvar="USER", default=None, help="Who is restoring [default: $USER].")
+@db_option
+def restore_cmd(version, by, db) -> None:
+    """Make a kept version live again (a publish itself: listed as a new version, so it can be undone)."""
+    from warehouse.db import restore_version
+    from warehouse.versions import VersionUnavailable
+
+    path = _db(db)
+    try:
+        made = restore_version(path, version, by=by)
+    except VersionUnavailable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Version {version} is live again as version {made.number} ({made.loads} live loads). "
+               f"To undo: python -m etl restore {made.number - 1} --db {path}")
 
 
 @main.command("check")

@@ -30,7 +30,7 @@ from warehouse import bulk as bulk_sql
 from warehouse import WarehouseDamaged, publishing
 from warehouse import rollups
 from warehouse import writes
-from warehouse.db import building_new, connect_read
+from warehouse.db import WarehouseDiskFull, building_new, connect_read
 from warehouse.links import web_link
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata",
@@ -352,7 +352,7 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
         report.kind = report.kind or getattr(exc, "kind", None)
         if report.kind and report.kind not in report.message:
             report.message += f" (read as {report.kind})"
-    except WarehouseDamaged as exc:
+    except (WarehouseDamaged, WarehouseDiskFull) as exc:
         report.status, report.message = "failed", f"{path.name}: not loaded: {exc}"
     report.seconds = round(time.perf_counter() - started, 3)
     return report
@@ -417,7 +417,7 @@ def load_paths(paths: Iterable[Path], db_path: Path, **options) -> list[LoadRepo
 
 def rollback(db_path: Path, load_id: int, by: str | None = None) -> str:
     """Remove a load's rows and record that it was rolled back, by whom and when."""
-    with publishing(db_path) as con:
+    with publishing(db_path, what=f"rollback of load {load_id}", by=by) as con:
         status = writes.load_status(con, load_id)
         if status is None:
             raise ValueError(f"no load {load_id}")

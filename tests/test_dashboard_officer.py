@@ -199,3 +199,22 @@ def test_preview_of_a_batch_orders_places_first_and_changes_headlines(reference_
     assert arrivals["before"] is None or arrivals["before"] != arrivals["after"]
     assert arrivals["after"] > 0 and "IDP Task Force" in arrivals["source_after"]
     assert len(result.selections) == 2  # the current selection and the file's own period
+
+
+def test_versions_tab_lists_versions_and_restores_one_after_a_confirmation(warehouse, real_data):
+    at = upload(officer_page(), ("idp_1.xlsx", (real_data / "idp_movements" / "idp_1.xlsx").read_bytes()))
+    ok(at.button(key="officer_commit").click().run())
+    from warehouse import versions
+
+    noted = versions.listing(warehouse)
+    assert [v.number for v in noted] == [2, 1] and noted[0].by == "amal"  # the copied file became version 1
+    shown = frame_with(at, "Version", "What changed")
+    assert list(shown["Version"]) == [2, 1] and shown.iloc[0]["Live"] == "live"
+    assert at.selectbox(key="officer_version").value == 1
+    ok(at.button(key="officer_restore").click().run())
+    assert "Make version 1 live again?" in texts(at.warning)
+    assert versions.live_number(warehouse) == 2  # not yet
+    ok(at.button(key="officer_restore_confirm").click().run())
+    assert "Version 1 is live again as version 3 (by amal)" in texts(at.success)
+    assert admin.load_history(warehouse).iloc[0]["file_name"] != "idp_1.xlsx"  # the upload is gone again
+    assert versions.listing(warehouse)[0].what == "restore of version 1"

@@ -23,6 +23,8 @@ warehouse does not import the ETL; the plain test and warehouse.validation
 """
 from __future__ import annotations
 
+import contextlib
+
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -209,8 +211,11 @@ def _register(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
 
 
 def _unregister(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the registered frames; in an aborted transaction (a failed insert, a full disk) the
+    connection is being thrown away, and the insert's own error is the one to report."""
     for name in ("bulk_citations", "bulk_known_pcode", "bulk_known_camp", "bulk_known_iso3"):
-        con.unregister(name)
+        with contextlib.suppress(duckdb.TransactionException):
+            con.unregister(name)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, plan: Plan, rows: str, load_id: int | None) -> int:

@@ -11,6 +11,7 @@ race to publish.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import published
+from warehouse import published, versions
 from warehouse.parquet import parquet_directories
 from warehouse.schema import migrate
 
@@ -35,6 +36,28 @@ class WarehouseMissing(FileNotFoundError):
 
 class WarehouseDamaged(RuntimeError):
     """Raised when a writer finds the live file is not one that was published: nothing is written over it."""
+
+
+class WarehouseDiskFull(OSError):
+    """Raised when a publish runs out of disk: the live file and every kept version are untouched, the
+    private copy is removed, and the message says so in one line."""
+
+
+_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_FULL_WORDS = ("No space left", "File too large", "Disk quota exceeded")
+
+
+def _is_full(error: BaseException) -> bool:
+    return (isinstance(error, OSError) and error.errno in _FULL) or \
+        (isinstance(error, duckdb.Error) and any(w in str(error) for w in _FULL_WORDS))
+
+
+def _disk_full(path: Path, error: BaseException) -> WarehouseDiskFull:
+    free = shutil.disk_usage(path.parent).free / (1 << 20)
+    return WarehouseDiskFull(
+        f"Out of disk space while publishing {path} ({free:,.0f} MB free; {type(error).__name__}: "
+        f"{str(error).splitlines()[0][:120]}): the live warehouse and its kept versions are unchanged and "
+        f"the private copy was removed. Free some space (or lower {versions.KEEP_ENV}) and run it again.")
 
 
 def resolve_db_path(flag: str | os.PathLike[str] | None = None) -> Path:
@@ -158,7 +181,7 @@ def building_new(path: Path, on_wait: Callable[[], None] | None = None) -> Itera
 
 
 @contextlib.contextmanager
-def publishing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def publishing(path: Path, what: str | None = None, by: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy; publish it on success.
 
     The body runs inside one transaction. On any exception the copy is thrown
@@ -173,31 +196,60 @@ def publishing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise WarehouseDamaged(f"{damaged}. Nothing was written. {published.restore_hint(path)}")
         clean_stale_temp_files(path)
         temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
-        if path.exists():
-            shutil.copyfile(path, temp)
-        con = duckdb.connect(str(temp))
+        con = None
         try:
+            if path.exists():
+                shutil.copyfile(path, temp)
+            con = duckdb.connect(str(temp))
             migrate(con)
             con.execute("BEGIN")
             yield con
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
-            swap_in(temp, path)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                con.close()
+            swap_in(temp, path, what, by)
+        except BaseException as error:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
             clean_stale_temp_files(path)
+            if _is_full(error):
+                raise _disk_full(path, error) from error
             raise
 
 
-def swap_in(finished: Path, path: Path) -> None:
+def swap_in(finished: Path, path: Path, what: str | None = None, by: str | None = None) -> versions.Version:
     """Publish a finished private file at `path`: note its size and sha256 beside it (warehouse/published.py),
-    then os.replace it in. Call with the writer lock held."""
+    keep the file it replaces as a numbered version (warehouse/versions.py), then os.replace it in.
+    Call with the writer lock held."""
     _fsync(finished)
-    published.record(path, finished, _note_name(path))
+    entry = published.record(path, finished, _note_name(path))
+    version = versions.keep_live(path, finished, entry.sha256, what, by)
     os.replace(finished, path)
     _fsync(path.parent)
+    return version
+
+
+def restore_version(path: Path, number: int, by: str | None = None) -> versions.Version:
+    """Make a kept version live again, itself as a publish (atomic, under the writer lock, listed as a new
+    version, so the restore can be undone by restoring the version before it)."""
+    path = Path(path)
+    with writer_lock(path):
+        source = versions.kept_file(path, number)
+        wanted = next(v.sha256 for v in versions.listing(path) if v.number == number)
+        if wanted and published.file_sha256(source) != wanted:
+            raise WarehouseDamaged(f"version {number}'s kept file differs from what was published: not restored")
+        clean_stale_temp_files(path)
+        temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
+        try:
+            shutil.copyfile(source, temp)
+            return swap_in(temp, path, what=f"restore of version {number}", by=by)
+        except OSError as error:
+            if _is_full(error):
+                raise _disk_full(path, error) from error
+            raise
+        finally:
+            clean_stale_temp_files(path)
 
 
 def note_as_published(path: Path) -> None:

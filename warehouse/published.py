@@ -98,7 +98,13 @@ def file_damage(path: Path) -> str | None:
 
 
 def restore_hint(path: Path) -> str:
-    """The commands that put a whole warehouse back (until publish keeps versions: a backup, or a rebuild)."""
+    """The command that puts a whole warehouse back: the newest kept version, else a backup or a rebuild."""
+    from warehouse import versions
+
+    kept = [v for v in versions.listing(path)[1:] if v.kept and versions.file_of(path, v.number).exists()]
+    if kept:
+        return (f"To put the last good version back: `python -m etl restore {kept[0].number} --db {path}`"
+                f" (version {kept[0].number}, published {kept[0].at}; `python -m etl versions` lists them all).")
     return (f"To restore it, copy your last backup to {path} and run `python -m etl check --db {path}`"
             f" (`--accept` if that backup is older than the last {KEEP} publishes);"
             f" or move it aside, rebuild with `python -m etl build-reference --db {path}` and load your files again.")

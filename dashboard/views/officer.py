@@ -4,7 +4,8 @@ Upload files → see the format recognised (and override it) → preview what wo
 load, what would be rejected and how the headline figures would change →
 commit (atomic, with progress) or cancel (nothing left behind). Then the load
 history with who loaded what, the rejects of a load as CSV, rollback with a
-confirmation, the tidy templates, and sources overdue for an update.
+confirmation, the warehouse's versions (restore one, with a confirmation), the
+tidy templates, and sources overdue for an update.
 
 Only reachable for a signed-in officer (dashboard/auth.py); the writes check
 the role again.
@@ -16,6 +17,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard import officer_history as past
 from dashboard import officer_upload as upload
+from dashboard import officer_versions
 from dashboard.components import plain
 from dashboard.data import db_path, query
 
@@ -32,7 +34,8 @@ if right.button("Sign out", key="officer_sign_out"):
     auth.sign_out()
     st.rerun()
 
-load_tab, history_tab, templates_tab, fresh_tab = st.tabs(["Load files", "History and rollback", "Templates", "Freshness"])
+load_tab, history_tab, versions_tab, templates_tab, fresh_tab = st.tabs(
+    ["Load files", "History and rollback", "Versions", "Templates", "Freshness"])
 
 with load_tab:
     upload.results()
@@ -46,6 +49,9 @@ with load_tab:
 with history_tab:
     past.rollback_message()
     past.history(db_path(), query)
+
+with versions_tab:
+    officer_versions.section(db_path())
 
 with templates_tab:
     past.templates_section()
