@@ -138,3 +138,12 @@ def breakdown_picker(filters: Filters, label: str, key: str) -> tuple[Filters, l
                                                                    placed=i18n.number(b.placed)) for b in found}
         picked = st.selectbox(label, list(labels), format_func=labels.get, key=key)
     return replace(filters, extra=filters.extra + ((("breakdown", picked),) if picked else ())), found
+
+
+def key_messages(filters: Filters) -> None:
+    """The period's key messages (dashboard.key_messages) above the headlines: none when it has no figures."""
+    from dashboard.key_messages import key_messages as build
+
+    messages = build(query, filters)
+    if messages:
+        st.markdown("**" + _("Key messages") + "**\n\n" + "\n".join(f"- {plain(m.text)}" for m in messages))

@@ -76,10 +76,11 @@ def source_of(row: Mapping) -> Source:
 
 
 def page_cite(source: Source) -> str:
-    """'WFP, 3 Mar 2020': the page's citation (the pack writes its reference number)."""
+    """'(WFP, 3 Mar 2020)': the page's citation (the pack writes its reference number, '[3]')."""
     if source.published is None:
-        return i18n.isolate(source.publisher)
-    return _("{publisher}, {day}").format(publisher=i18n.isolate(source.publisher), day=i18n.day(source.published))
+        return f"({i18n.isolate(source.publisher)})"
+    return "(" + _("{publisher}, {day}").format(publisher=i18n.isolate(source.publisher),
+                                                day=i18n.day(source.published)) + ")"
 
 
 def _place(row: Mapping, names: Mapping[str, str]) -> str:
@@ -102,12 +103,12 @@ def displaced(row: Mapping, cite: Cite, names: Mapping[str, str]) -> Message:
     n, source = _count(row["value"]), source_of(row)
     start, end = _day(row["period_start"]), _day(row["period_end"])
     if row["figure_type"] == "displacements":
-        text = ngettext("Between {start} and {end}, {number} displacement movement was reported in {place} ({source}).",
+        text = ngettext("Between {start} and {end}, {number} displacement movement was reported in {place} {source}.",
                         "Between {start} and {end}, {number} displacement movements were reported in {place} "
-                        "({source}).", n)
+                        "{source}.", n)
     else:
-        text = ngettext("By {end}, {number} person had been displaced in {place} since {start} ({source}).",
-                        "By {end}, {number} people had been displaced in {place} since {start} ({source}).", n)
+        text = ngettext("By {end}, {number} person had been displaced in {place} since {start} {source}.",
+                        "By {end}, {number} people had been displaced in {place} since {start} {source}.", n)
     return Message("displaced", text.format(start=i18n.day(start), end=i18n.day(end), number=i18n.number(n),
                                             place=_place(row, names), source=cite(source)),
                    (float(row["value"]),), (start, end), (source,))
@@ -118,9 +119,9 @@ def near_border(row: Mapping, cite: Cite, names: Mapping[str, str]) -> Message:
     n, source = _count(row["value"]), source_of(row)
     start, end = _day(row["period_start"]), _day(row["period_end"])
     text = ngettext("Between {start} and {end}, {number} displaced person arrived in {place}, within {km} km of "
-                    "the Turkish border ({source}).",
+                    "the Turkish border {source}.",
                     "Between {start} and {end}, {number} displaced people arrived in {place}, within {km} km of "
-                    "the Turkish border ({source}).", n)
+                    "the Turkish border {source}.", n)
     return Message("near_border", text.format(start=i18n.day(start), end=i18n.day(end), number=i18n.number(n),
                                               place=_place(row, names), km=i18n.number(NEAR_KM),
                                               source=cite(source)),
@@ -130,7 +131,7 @@ def near_border(row: Mapping, cite: Cite, names: Mapping[str, str]) -> Message:
 def _join(parts: list[str]) -> str:
     if len(parts) == 1:
         return parts[0]
-    comma = "\u060c " if i18n.is_rtl() else ", "
+    comma = "\u060c \u0648" if i18n.is_rtl() else ", "   # Arabic repeats «و» before each item
     return _("{items} and {last}").format(items=comma.join(parts[:-1]), last=parts[-1])
 
 
@@ -142,7 +143,7 @@ def sheltered(ledger: pd.DataFrame, cite: Cite) -> Message:
     rows = sorted(same.to_dict("records"), key=lambda r: list(SHELTER_WORDS).index(r["figure_type"]))
     parts = [_(SHELTER_WORDS[r["figure_type"]]).format(number=i18n.number(_count(r["value"]))) for r in rows]
     source, end = source_of(quoted), _day(quoted["period_end"])
-    text = _("As of {day}, displaced people were living {parts} ({source}).").format(
+    text = _("As of {day}, displaced people were living {parts} {source}.").format(
         day=i18n.day(end), parts=_join(parts), source=cite(source))
     return Message("sheltered", text, tuple(float(r["value"]) for r in rows), (end,), (source,))
 
@@ -151,8 +152,8 @@ def deaths(row: Mapping, cite: Cite, names: Mapping[str, str]) -> Message:
     """Civilians killed (the ledger counts civilians only: never a subset shown as all deaths)."""
     n, source = _count(row["value"]), source_of(row)
     start, end = _day(row["period_start"]), _day(row["period_end"])
-    text = ngettext("Between {start} and {end}, {number} civilian was killed in {place} ({source}).",
-                    "Between {start} and {end}, {number} civilians were killed in {place} ({source}).", n)
+    text = ngettext("Between {start} and {end}, {number} civilian was killed in {place} {source}.",
+                    "Between {start} and {end}, {number} civilians were killed in {place} {source}.", n)
     return Message("deaths", text.format(start=i18n.day(start), end=i18n.day(end), number=i18n.number(n),
                                          place=_place(row, names), source=cite(source)),
                    (float(row["value"]),), (start, end), (source,))
@@ -176,13 +177,16 @@ def ceasefire(events: pd.DataFrame, cite: Cite) -> Message | None:
     if depth:
         km = float(depth.group(1))
         text = _("On {day}, a ceasefire was agreed, with a security corridor {km} km deep on each side of the M4 "
-                 "highway ({source}).").format(day=i18n.day(when), km=i18n.number(km, 1 if km % 1 else 0),
+                 "highway {source}.").format(day=i18n.day(when), km=i18n.number(km, 1 if km % 1 else 0),
                                                source=cite(source))
         return Message("ceasefire", text, (), (when,), (source,), (km,))
-    text = (_("On {day}, a ceasefire was agreed, with a security corridor along the M4 highway ({source}).")
-            if corridor else _("On {day}, a ceasefire was agreed ({source}).")).format(
+    text = (_("On {day}, a ceasefire was agreed, with a security corridor along the M4 highway {source}.")
+            if corridor else _("On {day}, a ceasefire was agreed {source}.")).format(
         day=i18n.day(when), source=cite(source))
     return Message("ceasefire", text, (), (when,), (source,))
+
+
+MAKERS = {"displaced": displaced, "near_border": near_border, "deaths": deaths}
 
 
 # --- all of them -----------------------------------------------------------------------------
@@ -192,16 +196,13 @@ def build(ledgers: Mapping[str, pd.DataFrame], events: pd.DataFrame, cite: Cite 
     """The key messages of a period from its ledgers (question -> ledger.figures) and events;
     fewer when the period has fewer figures, none when it has none."""
     names = names or {}
-    found: list[tuple[str, Message]] = []
-    for question, make in (("displaced", displaced), ("near_border", near_border), ("deaths", deaths)):
+    messages = []
+    for question in QUESTIONS:   # in reading order, so the pack numbers the sources as they are read
         ledger = ledgers.get(question)
-        if ledger is not None and not ledger.empty and pd.notna(ledger.iloc[0]["value"]):
-            found.append((question, make(ledger.iloc[0].to_dict(), cite, names)))
-    shelter = ledgers.get("sheltered")
-    if shelter is not None and not shelter.empty:
-        found.append(("sheltered", sheltered(shelter, cite)))
-    order = {q: i for i, q in enumerate(("displaced", "near_border", "sheltered", "deaths"))}
-    messages = [m for _q, m in sorted(found, key=lambda pair: order[pair[0]])]
+        if ledger is None or ledger.empty or pd.isna(ledger.iloc[0]["value"]):
+            continue
+        messages.append(sheltered(ledger, cite) if question == "sheltered" else
+                        MAKERS[question](ledger.iloc[0].to_dict(), cite, names))
     agreed = ceasefire(events, cite)
     return (messages + ([agreed] if agreed else []))[:MAX_MESSAGES]
 
