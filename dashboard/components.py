@@ -146,4 +146,5 @@ def key_messages(filters: Filters) -> None:
 
     messages = build(query, filters)
     if messages:
-        st.markdown("**" + _("Key messages") + "**\n\n" + "\n".join(f"- {plain(m.text)}" for m in messages))
+        # paragraphs with their own bullet, not a markdown list: a list's markers stay on the left in Arabic
+        st.markdown("**" + _("Key messages") + "**\n\n" + "\n\n".join(f"•\u00a0{plain(m.text)}" for m in messages))
