@@ -226,8 +226,8 @@ def to_html(pack: Pack) -> bytes:
              f"<div class='when'><b>{html.escape(pack.period_text)}</b><br>"
              f"{html.escape(issued)}</div></header>"]
     if pack.messages:
-        items = "".join(f"<li>{html.escape(text)}</li>" for text in pack.messages)
-        parts.append(f"<h2 class='label'>{html.escape(_('Key messages'))}</h2><ul class='messages'>{items}</ul>")
+        items, heading = "".join(f"<li>{html.escape(text)}</li>" for text in pack.messages), _("Key messages")
+        parts.append(f"<h2 class='label'>{html.escape(heading)}</h2><ul class='messages'>{items}</ul>")
     parts.append(f"<h2 class='label'>{html.escape(key_figures)}</h2>")
     if not pack.headlines:
         parts.append(f"<p>{html.escape(no_figures)}</p>")
