@@ -157,3 +157,13 @@ def headline(item: Headline | None) -> None:
     st.caption(plain(_("{when}. Source: {source}{published}").format(
                    when=when, source=i18n.isolate(f"{item.publisher}, {title}"), published=published)) + ledger,
                help=plain(f"{item.publisher}, {item.title}{published}") if title != item.title else None)
+
+
+def key_messages(filters: Filters) -> None:
+    """The period's key messages (dashboard.key_messages) above the headlines: none when it has no figures."""
+    from dashboard.key_messages import key_messages as build
+
+    messages = build(query, filters)
+    if messages:
+        # paragraphs with their own bullet, not a markdown list: a list's markers stay on the left in Arabic
+        st.markdown("**" + _("Key messages") + "**\n\n" + "\n\n".join(f"•\u00a0{plain(m.text)}" for m in messages))

@@ -1,8 +1,8 @@
 """The briefing pack: the selected period as 2–6 printed A4 pages in the style of
 a humanitarian flash update, or the same content as one self-contained HTML page.
 
-First page: title, period, key figures, key events and the map of where people
-went. Then the story's charts (dashboard.story) at full width, two to a page
+First page: title, period, key messages (dashboard.key_messages, the same sentences
+as the crisis page), key figures, key events and the map of where people went. Then the story's charts (dashboard.story) at full width, two to a page
 where they fit; charts with no figures for the selection get no page, only a
 "Not shown" line. Every headline, event and chart carries numbered references
 ([1], [3]–[5]) to the list of sources at the end (publisher, title, date, link).
@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import catalog, i18n, story
+from dashboard.key_messages import key_messages
 from dashboard.catalog import ChartData, Query
 from dashboard.export import images, printed
 from dashboard.export.about import PROJECT, About, day, describe_filters, file_stem, period_text
@@ -74,6 +75,7 @@ class Pack:
     charts: list[PackChart]
     not_shown: list[str]
     references: list[Reference] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)   # key messages, each source as its [n]
     language: str = i18n.DEFAULT   # the pack's language: Arabic packs are laid out right to left
 
     @property
@@ -124,6 +126,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
     """Run every query the pack needs and number the sources; with `pictures`, start drawing the charts."""
     exported_on = exported_on or date.today()
     refs = References(query("briefing.sources_with_loads", None))
+    messages = [m.text for m in key_messages(query, filters, cite=lambda source: label([refs.number(source)]))]
     headlines = [(h, refs.number(h)) for h in story.headline_figures(query, filters)]
     events = story.key_events(query("timeline.events", filters))
     numbered_events = [(event, refs.number(_event_source(event))) for _, event in events.iterrows()]
@@ -150,7 +153,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
         filters=filters, filters_text=describe_filters(filters, filter_names(query, filters)),
         period_text=_period_text(query, filters), exported_on=exported_on, version=version_label(query),
         headlines=headlines, events=numbered_events, map=the_map, charts=drawn, not_shown=not_shown,
-        references=refs.entries, language=i18n.language(),
+        references=refs.entries, messages=messages, language=i18n.language(),
     )
 
 
@@ -222,6 +225,9 @@ def to_html(pack: Pack) -> bytes:
              f"<h1>{html.escape(_(TITLE))}</h1><div>{html.escape(_(SUBTITLE))}</div></div>"
              f"<div class='when'><b>{html.escape(pack.period_text)}</b><br>"
              f"{html.escape(issued)}</div></header>"]
+    if pack.messages:
+        items, heading = "".join(f"<li>{html.escape(text)}</li>" for text in pack.messages), _("Key messages")
+        parts.append(f"<h2 class='label'>{html.escape(heading)}</h2><ul class='messages'>{items}</ul>")
     parts.append(f"<h2 class='label'>{html.escape(key_figures)}</h2>")
     if not pack.headlines:
         parts.append(f"<p>{html.escape(no_figures)}</p>")

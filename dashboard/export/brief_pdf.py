@@ -68,6 +68,11 @@ def _first_page(pdf: BriefPDF, pack: Pack, pictures: dict[str, bytes | str]) -> 
     pdf.paragraph(_(SUBTITLE) + ". " + _("Numbers in brackets refer to the sources listed at the end."), size=8.5, grey=True)
     if pdf.font_note:
         pdf.paragraph(pdf.font_note, size=8)
+    if pack.messages:
+        pdf.label(_("Key messages"))
+        for text in pack.messages:
+            pdf.bullet(text, size=9)
+        pdf.ln(1)
     pdf.label(_("Key figures"))
     if not pack.headlines:
         pdf.paragraph(_("No headline figures for this selection."), size=9)

@@ -16,7 +16,7 @@ from dashboard.i18n import _
 
 from dashboard import story
 from dashboard.catalog import ChartData
-from dashboard.components import headline, plain, require_warehouse, show_chart
+from dashboard.components import headline, key_messages, plain, require_warehouse, show_chart
 from dashboard.data import chart, query
 from dashboard.export.about import day, period_text
 from dashboard.export.buttons import briefing_buttons
@@ -88,6 +88,7 @@ filters = current()
 st.markdown(_("**Crisis briefing · {period}** · Idleb and northern Aleppo. Each figure names its "
               "publisher and the period it covers; figures from different publishers are never added together.").format(
                   period=_period(filters)))
+key_messages(filters)
 _headlines(filters)
 missing: list[str] = []
 for part in story.SECTIONS:
