@@ -248,3 +248,43 @@ def events(db_path: Path, filters: Filters) -> pd.DataFrame:
         FROM events e LEFT JOIN citations USING (source_id) LEFT JOIN sources s USING (source_id)
         WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL AND {clause}
         ORDER BY e.event_date""", params, filters)
+
+
+def named_places(db_path: Path, pcodes: tuple[str, ...]) -> pd.DataFrame:
+    """The places a briefing names (towns, crossings, a sub-district), with English and Arabic names and a
+    point to label: the gazetteer's coordinates, else the centroid of the place's COD-AB sub-district."""
+    return fetch_df(db_path, """
+        SELECT pcode, name_en, name_ar, place_lat AS lat, place_lon AS lon
+        FROM location_areas
+        WHERE list_contains($pcodes, pcode) AND place_lat IS NOT NULL AND place_lon IS NOT NULL
+        ORDER BY list_position($pcodes, pcode)""", {"pcodes": list(pcodes)})
+
+
+def returns(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Returns (figure_type 'returns') each report published for a place with a point on the map, one row per
+    place and report (never summed across reports), at the place's gazetteer point or sub-district centroid."""
+    clause, params = where(
+        filters.period_clause(),
+        filters.sources_clause("b.source_id"),
+        ("b.figure_type = 'returns'", {}),
+        ("l.place_lat IS NOT NULL", {}),
+    )
+    return fetch_df(db_path, f"""
+        SELECT b.shown_place AS pcode, any_value(l.name_en) AS name_en, any_value(l.name_ar) AS name_ar,
+               any_value(l.place_lat) AS lat, any_value(l.place_lon) AS lon, b.source_id,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               min(b.period_start) AS period_start, max(b.period_end) AS period_end, sum(b.individuals) AS individuals
+        FROM displacement_buckets b JOIN location_areas l ON l.pcode = b.shown_place
+        LEFT JOIN citations USING (source_id)
+        WHERE {clause}
+        GROUP BY b.shown_place, b.source_id
+        ORDER BY individuals DESC""", params, filters)
+
+
+def patrols(db_path: Path) -> pd.DataFrame:
+    """Every joint patrol the events name (category 'patrol'), with its source, for the route's hover:
+    the route is the ceasefire's, so its dates are listed whatever the period."""
+    return fetch_df(db_path, """
+        SELECT e.event_date, e.title, citations.* EXCLUDE (source_id)
+        FROM events e LEFT JOIN citations USING (source_id)
+        WHERE e.category = 'patrol' ORDER BY e.event_date, e.title""")
