@@ -53,7 +53,9 @@ BRIEFING_PLACES = ("C3871", "C1007", "C3916", "C3985", "C4278", "C4199", "SY0200
 LABEL_FONT_PX = 11
 # where a label's text goes around its point: (xanchor, yanchor, x shift, y shift) in pixels
 LABEL_SPOTS = {"right": ("left", "middle", 5, 0), "left": ("right", "middle", -5, 0),
-               "top": ("center", "bottom", 0, 5), "bottom": ("center", "top", 0, -5)}
+               "top": ("center", "bottom", 0, 5), "bottom": ("center", "top", 0, -5),
+               "top right": ("left", "bottom", 3, 3), "top left": ("right", "bottom", -3, 3),
+               "bottom right": ("left", "top", 3, -3), "bottom left": ("right", "top", -3, -3)}
 EVENT_COLOURS = ["#D55E00", "#009E73", "#0072B2", "#E69F00", "#000000"]
 
 
@@ -86,12 +88,15 @@ def _overlap(a: tuple, b: tuple) -> float:
 
 
 def label_spots(points: list[tuple[float, float]], texts: list[str]) -> list[str]:
-    """A text position per label, chosen greedily in order: the spot whose box overlaps the labels already
-    placed and the other points least, ties broken by the farthest from the nearest neighbour; so two
+    """A text position per label, chosen greedily, the most crowded place first: the spot whose box overlaps
+    the labels already placed and the other points least, ties broken by the farthest from the nearest
+    neighbour; so two
     nearby towns (Dana and Sarmada, Bab al-Hawa and Atmeh) get their names on different sides."""
     placed: list[tuple] = []
-    spots = []
-    for i, ((x, y), text) in enumerate(zip(points, texts)):
+    spots: dict[int, str] = {}
+    crowding = [sum(np.hypot(x - px, y - py) < 80 for px, py in points) for x, y in points]
+    for i in sorted(range(len(points)), key=lambda k: -crowding[k]):  # the most crowded place chooses first
+        (x, y), text = points[i], texts[i]
         others = [p for j, p in enumerate(points) if j != i]
 
         def cost(spot: str) -> tuple[float, float]:
@@ -103,9 +108,17 @@ def label_spots(points: list[tuple[float, float]], texts: list[str]) -> list[str
             return hits, -nearest
 
         best = min(LABEL_SPOTS, key=cost)
-        spots.append(best)
+        spots[i] = best
         placed.append(_label_box(x, y, text, best))
-    return spots
+    return [spots[i] for i in range(len(points))]
+
+
+def label_name(english: str, arabic: object) -> str:
+    """The name written on the map: Arabic on an Arabic page (the English marked where none is known);
+    'Bab al-Hawa crossing' for the gazetteer's 'Bab al-Hawa border crossing' (the border is drawn beside it)."""
+    if i18n.language() != "en":
+        return arabic if isinstance(arabic, str) and arabic.strip() else places.english_marked(english)
+    return english.replace(" border crossing", " crossing")
 
 
 def _labels(fig: go.Figure, places_: pd.DataFrame) -> None:
@@ -113,8 +126,7 @@ def _labels(fig: go.Figure, places_: pd.DataFrame) -> None:
     in Arabic on an Arabic page; positions chosen so that names do not run into each other."""
     if places_.empty:
         return
-    names = [n if i18n.language() == "en" else (a if isinstance(a, str) and a.strip() else places.english_marked(n))
-             for n, a in zip(places_["name_en"], places_["name_ar"])]
+    names = [label_name(n, a) for n, a in zip(places_["name_en"], places_["name_ar"])]
     fig.add_trace(go.Scattermap(
         lon=places_["lon"], lat=places_["lat"], mode="markers", name=_("Places named in briefings"),
         marker={"size": 6, "color": "#222222"}, hoverinfo="text",

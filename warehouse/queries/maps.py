@@ -265,19 +265,19 @@ def returns(db_path: Path, filters: Filters) -> pd.DataFrame:
     place and report (never summed across reports), at the place's gazetteer point or sub-district centroid."""
     clause, params = where(
         filters.period_clause(),
-        filters.sources_clause("b.source_id"),
-        ("b.figure_type = 'returns'", {}),
-        ("l.place_lat IS NOT NULL", {}),
+        filters.sources_clause(),
+        ("figure_type = 'returns'", {}),
+        ("destination_lat IS NOT NULL AND destination_lon IS NOT NULL", {}),
     )
     return fetch_df(db_path, f"""
-        SELECT b.shown_place AS pcode, any_value(l.name_en) AS name_en, any_value(l.name_ar) AS name_ar,
-               any_value(l.place_lat) AS lat, any_value(l.place_lon) AS lon, b.source_id,
-               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
-               min(b.period_start) AS period_start, max(b.period_end) AS period_end, sum(b.individuals) AS individuals
-        FROM displacement_buckets b JOIN location_areas l ON l.pcode = b.shown_place
-        LEFT JOIN citations USING (source_id)
+        SELECT p.destination_pcode AS pcode, any_value(p.destination_name) AS name_en, any_value(l.name_ar) AS name_ar,
+               any_value(p.destination_lat) AS lat, any_value(p.destination_lon) AS lon, p.source_id,
+               any_value(p.source_publisher) AS source_publisher, any_value(p.source_title) AS source_title,
+               any_value(p.source_date) AS source_date,
+               min(p.period_start) AS period_start, max(p.period_end) AS period_end, sum(p.individuals) AS individuals
+        FROM displacement_placed p LEFT JOIN location_areas l ON l.pcode = p.destination_pcode
         WHERE {clause}
-        GROUP BY b.shown_place, b.source_id
+        GROUP BY p.destination_pcode, p.source_id, p.period_start, p.period_end
         ORDER BY individuals DESC""", params, filters)
 
 
