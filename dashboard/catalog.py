@@ -51,7 +51,7 @@ SPECS = (
               ("border.flows",), builders.flows_origin_destination),
     ChartSpec("map-displacement", N_("Map of displacement by sub-district"), "map",
               ("maps.subdistrict_values", "maps.shapes", "maps.layers", "maps.m4_corridor", "maps.flow_lines",
-               "camps.occupancy"), builders.map_displacement),
+               "camps.occupancy", "maps.named_places", "maps.patrols", "maps.returns"), builders.map_displacement),
     ChartSpec("camps-occupancy", N_("Camp population vs capacity"), "camps",
               ("camps.occupancy",), builders.camps_occupancy),
     ChartSpec("camps-trend", N_("People living in camps over time"), "camps",

@@ -2,7 +2,9 @@
 
 map_style "white-bg" needs no tiles, fonts or sprites, and no text-mode
 traces are used (those would fetch glyphs), so the map draws with no network.
-Labels are in the legend and the hover.
+Place names are layout annotations, placed in pixels from the map's centre by the
+same Web Mercator arithmetic MapLibre uses: they sit on their places in the view the
+map opens on (the browser shapes Arabic, so Arabic names need no map fonts).
 
 What it shows: Northwest Syria's sub-districts (OCHA COD-AB, shipped with the
 project) shaded by the people a published destination breakdown placed there
@@ -40,7 +42,144 @@ LAYER_STYLE = {  # layer -> (maplibre type, colour, legend label)
 }
 RING_COLOUR = "#7F7F7F"
 AREA_COLOUR = "#6A3D9A"
+AREA_MARKER_COLOURS = ["#6A3D9A", "#E69F00", "#56B4E9", "#D55E00", "#009E73", "#F0E442"]  # one per area figure
+PATROL_COLOUR = "#B2182B"
+RETURNS_COLOUR = "#1B7837"
+ZOOM = 7.6
+PLOT_HEIGHT, TOP_MARGIN = 700, 50
+# The places a briefing on the 2019–2020 offensive names (gazetteer P-codes; Atareb is its COD-AB sub-district).
+BRIEFING_PLACES = ("C3871", "C1007", "C3916", "C3985", "C4278", "C4199", "SY020001", "C4126", "C4121", "C4130",
+                   "C4140", "C4115", "C1564", "C1366", "C1202", "XB-BAB-AL-HAWA", "XB-BAB-AL-SALAMA")
+LABEL_FONT_PX = 11
+# where a label's text goes around its point: (xanchor, yanchor, x shift, y shift) in pixels
+LABEL_SPOTS = {"right": ("left", "middle", 5, 0), "left": ("right", "middle", -5, 0),
+               "top": ("center", "bottom", 0, 5), "bottom": ("center", "top", 0, -5),
+               "top right": ("left", "bottom", 3, 3), "top left": ("right", "bottom", -3, 3),
+               "bottom right": ("left", "top", 3, -3), "bottom left": ("right", "top", -3, -3)}
 EVENT_COLOURS = ["#D55E00", "#009E73", "#0072B2", "#E69F00", "#000000"]
+
+
+def to_pixels(lat: float, lon: float, centre: dict = CENTRE, zoom: float = ZOOM) -> tuple[float, float]:
+    """A point's offset in screen pixels (x right, y up) from the map's centre: Web Mercator with
+    MapLibre's 512-pixel world at zoom 0, so annotations land where MapLibre draws the place."""
+    world = 512 * 2 ** zoom
+
+    def mercator(la: float, lo: float) -> tuple[float, float]:
+        phi = np.radians(la)
+        return (lo + 180) / 360 * world, (1 - np.log(np.tan(phi) + 1 / np.cos(phi)) / np.pi) / 2 * world
+
+    x, y = mercator(lat, lon)
+    x0, y0 = mercator(centre["lat"], centre["lon"])
+    return float(x - x0), float(y0 - y)
+
+
+def _label_box(x: float, y: float, text: str, spot: str) -> tuple[float, float, float, float]:
+    """The pixel box (left, bottom, right, top) a label's text covers at `spot` around its point."""
+    width, height = 0.62 * LABEL_FONT_PX * len(text) + 4, LABEL_FONT_PX + 4
+    xanchor, yanchor, dx, dy = LABEL_SPOTS[spot]
+    left = x + dx - {"left": 0, "center": width / 2, "right": width}[xanchor]
+    bottom = y + dy - {"bottom": 0, "middle": height / 2, "top": height}[yanchor]
+    return left, bottom, left + width, bottom + height
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    """The area two boxes share (0 when apart)."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def label_spots(points: list[tuple[float, float]], texts: list[str]) -> list[str]:
+    """A text position per label, chosen greedily, the most crowded place first: the spot whose box overlaps
+    the labels already placed and the other points least, ties broken by the farthest from the nearest
+    neighbour; so two
+    nearby towns (Dana and Sarmada, Bab al-Hawa and Atmeh) get their names on different sides."""
+    placed: list[tuple] = []
+    spots: dict[int, str] = {}
+    crowding = [sum(np.hypot(x - px, y - py) < 80 for px, py in points) for x, y in points]
+    for i in sorted(range(len(points)), key=lambda k: -crowding[k]):  # the most crowded place chooses first
+        (x, y), text = points[i], texts[i]
+        others = [p for j, p in enumerate(points) if j != i]
+
+        def cost(spot: str) -> tuple[float, float]:
+            box = _label_box(x, y, text, spot)
+            hits = sum(_overlap(box, b) for b in placed) + sum(
+                _overlap(box, (px - 3, py - 3, px + 3, py + 3)) * 10 for px, py in others)
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            nearest = min((np.hypot(centre[0] - px, centre[1] - py) for px, py in others), default=0.0)
+            return hits, -nearest
+
+        best = min(LABEL_SPOTS, key=cost)
+        spots[i] = best
+        placed.append(_label_box(x, y, text, best))
+    return [spots[i] for i in range(len(points))]
+
+
+def label_name(english: str, arabic: object) -> str:
+    """The name written on the map: Arabic on an Arabic page (the English marked where none is known);
+    'Bab al-Hawa crossing' for the gazetteer's 'Bab al-Hawa border crossing' (the border is drawn beside it)."""
+    if i18n.language() != "en":
+        return arabic if isinstance(arabic, str) and arabic.strip() else places.english_marked(english)
+    return english.replace(" border crossing", " crossing")
+
+
+def _labels(fig: go.Figure, places_: pd.DataFrame) -> None:
+    """The places a briefing names: a small dot each (with the name in its hover) and the name beside it,
+    in Arabic on an Arabic page; positions chosen so that names do not run into each other."""
+    if places_.empty:
+        return
+    names = [label_name(n, a) for n, a in zip(places_["name_en"], places_["name_ar"])]
+    fig.add_trace(go.Scattermap(
+        lon=places_["lon"], lat=places_["lat"], mode="markers", name=_("Places named in briefings"),
+        marker={"size": 6, "color": "#222222"}, hoverinfo="text",
+        hovertext=[_place_text(n, a, p) for n, a, p in zip(places_["name_en"], places_["name_ar"], places_["pcode"])],
+    ))
+    points = [to_pixels(la, lo) for la, lo in zip(places_["lat"], places_["lon"])]
+    plot_height = PLOT_HEIGHT - TOP_MARGIN
+    for (x, y), name, spot in zip(points, names, label_spots(points, names)):
+        if abs(y) > plot_height / 2:  # off the map's opening view
+            continue
+        xanchor, yanchor, dx, dy = LABEL_SPOTS[spot]
+        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", xshift=x + dx, yshift=y + dy,
+                           xanchor=xanchor, yanchor=yanchor, text=name, showarrow=False,
+                           font={"size": LABEL_FONT_PX, "color": "#111111"}, bgcolor="rgba(255,255,255,0.7)",
+                           borderpad=1)
+
+
+def _patrol(fig: go.Figure, layers: pd.DataFrame, patrols: pd.DataFrame) -> None:
+    """The joint-patrol route as a line trace (a trace, not a layer, so it has a legend entry and a hover
+    that lists the patrols the events name, with their publishers)."""
+    rows = layers[layers["layer"] == "m4_patrol"]
+    for geojson in rows["geojson"]:
+        geometry = json.loads(geojson)
+        lines = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
+        lon = [c[0] for line in lines for c in line + [[None, None]]]
+        lat = [c[1] for line in lines for c in line + [[None, None]]]
+        dates = "<br>".join(f"{_day(d)}: {t} ({isolate(p)})" for d, t, p in
+                            zip(patrols["event_date"], patrols["title"], patrols["source_publisher"]))
+        hover = _("Russian–Turkish joint patrol route on the M4 (approximate)") + (
+            "<br>" + _("Patrols:") + "<br>" + dates if dates else "")
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", name=_("Joint patrol route (M4)"),
+                                    line={"color": PATROL_COLOUR, "width": 5}, hoverinfo="text", hovertext=hover))
+
+
+def _day(value: object) -> str:
+    return i18n.day(value) if i18n.language() != "en" else format(pd.Timestamp(value), "%d %b %Y")
+
+
+def _returns(fig: go.Figure, returns: pd.DataFrame) -> None:
+    """Returns as their own layer: a green triangle-like marker per place and report, sized by the figure."""
+    if returns.empty:
+        return
+    size = 8 + 22 * np.sqrt(returns["individuals"] / returns["individuals"].max())
+    fig.add_trace(go.Scattermap(
+        lon=returns["lon"], lat=returns["lat"], mode="markers", name=_("Returns (size = people)"),
+        marker={"size": size, "color": RETURNS_COLOUR, "opacity": 0.8},
+        hovertext=[_("{place}: {value} people returned, {start} – {end}<br>{publisher}").format(
+            place=_place_text(n, a, p), value=i18n.number(v), start=_day(s), end=_day(e), publisher=isolate(pub))
+            for n, a, p, v, s, e, pub in zip(returns["name_en"], returns["name_ar"], returns["pcode"],
+                                             returns["individuals"], returns["period_start"], returns["period_end"],
+                                             returns["source_publisher"])],
+        hoverinfo="text",
+    ))
 
 
 def _collection(geometries: list[str], ids: list[str] | None = None) -> dict:
@@ -129,18 +268,20 @@ def _choropleth(fig: go.Figure, shapes: pd.DataFrame, values: pd.DataFrame, labe
 
 
 def _areas(fig: go.Figure, areas: pd.DataFrame, figures: pd.DataFrame, label: str) -> None:
-    """A marker inside each area a figure was published for, named in the legend (the map has no text)."""
+    """A marker inside each area a figure was published for, sized by its figure, each its own colour and
+    named in the legend, so two areas' figures are told apart."""
     if areas.empty:
         return
     rows = areas.merge(figures, on="pcode").sort_values("individuals", ascending=False)
     top = rows["individuals"].max()
-    for row in rows.itertuples():
+    for i, row in enumerate(rows.itertuples()):
         fig.add_trace(go.Scattermap(
             lon=[row.lon], lat=[row.lat], mode="markers",
             name=_("{name}: {value} people ({band})").format(
                 name=row.name_en if i18n.language() == "en" else (row.name_ar or places.english_marked(row.name_en)),
                 value=i18n.number(row.individuals), band=band_name(row.band)),
-            marker={"size": 12 + 28 * np.sqrt(row.individuals / top), "color": AREA_COLOUR, "opacity": 0.75},
+            marker={"size": 12 + 28 * np.sqrt(row.individuals / top), "opacity": 0.8,
+                    "color": AREA_MARKER_COLOURS[i % len(AREA_MARKER_COLOURS)]},
             hovertext=[_("{place}: {value} people — {label}<br>{band}<br>covers the sub-districts {members}").format(
                 place=_place_text(row.name_en, row.name_ar, row.pcode), value=i18n.number(row.individuals), label=label,
                 band=band_name(row.band), members=row.members)],
@@ -180,7 +321,8 @@ def _camps(fig: go.Figure, camps: pd.DataFrame) -> None:
 
 def displacement_map(shapes: pd.DataFrame, values: pd.DataFrame, areas: pd.DataFrame, area_values: pd.DataFrame,
                      layers: pd.DataFrame, outlines: pd.DataFrame, rings: pd.DataFrame, events: pd.DataFrame,
-                     camps: pd.DataFrame, label: str) -> go.Figure:
+                     camps: pd.DataFrame, label: str, named: pd.DataFrame | None = None,
+                     patrols: pd.DataFrame | None = None, returns: pd.DataFrame | None = None) -> go.Figure:
     """Sub-districts shaded by the people placed in them, areas outlined with a marker, band lines,
     the border, the M4 and its corridor, geocoded events and camps."""
     fig = go.Figure()
@@ -188,12 +330,16 @@ def displacement_map(shapes: pd.DataFrame, values: pd.DataFrame, areas: pd.DataF
         _choropleth(fig, shapes, values, label)
     _legend_keys(fig, layers, rings, areas)
     _areas(fig, areas, area_values, label)
+    _patrol(fig, layers, patrols if patrols is not None else pd.DataFrame(
+        columns=["event_date", "title", "source_publisher"]))
+    _returns(fig, returns if returns is not None else pd.DataFrame())
     _events(fig, events)
     _camps(fig, camps)
+    _labels(fig, named if named is not None else pd.DataFrame())
     fig.update_layout(
-        map={"style": "white-bg", "center": CENTRE, "zoom": 7.6,
+        map={"style": "white-bg", "center": CENTRE, "zoom": ZOOM,
              "layers": _layers(layers, outlines, rings, areas)},
-        title=_("Where the displaced went — {label}").format(label=isolate(label)), margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=700,
+        title=_("Where the displaced went — {label}").format(label=isolate(label)), margin={"l": 0, "r": 0, "t": TOP_MARGIN, "b": 0}, height=PLOT_HEIGHT,
         legend={"orientation": "v", "x": 0.99 if i18n.is_rtl() else 0.01, "y": 0.99,
                 "xanchor": "right" if i18n.is_rtl() else "left", "yanchor": "top",
                 "bgcolor": "rgba(255,255,255,0.88)", "font": {"size": 11}},
@@ -228,14 +374,19 @@ def build(query: Query, filters: Filters) -> ChartData:
     rings = query("maps.band_rings")
     events = query("maps.events", plain)
     camps = query("camps.occupancy", plain)
+    named = query("maps.named_places", None, pcodes=BRIEFING_PLACES)
+    patrols = query("maps.patrols")
+    returns = query("maps.returns", plain)
     label = border_bands.label_of(chosen) if chosen is not None else _("Sub-districts (no destination figures)")
     has_map = not shapes.empty or not layers.empty
     data = rows.reset_index(drop=True) if not rows.empty else shapes.drop(columns="geojson")
     placed_areas = figures.loc[~is_sub, "pcode"].isin(areas["pcode"]).sum()
     return ChartData(
         figure=displacement_map(shapes, figures[is_sub][["pcode", "individuals"]], areas, figures[~is_sub],
-                                layers, outlines, rings, events, camps, label) if has_map else None,
-        data=data, references=cite(rows) + [s for s in cite(pd.concat([layers, events])) if s not in cite(rows)],
+                                layers, outlines, rings, events, camps, label, named, patrols, returns)
+        if has_map else None,
+        data=data, references=cite(rows) + [s for s in cite(pd.concat([layers, events, patrols, returns]))
+                                            if s not in cite(rows)],
         period=period_of(rows),
         measure=(_("Flow: {label}. Sub-districts shaded by the people the breakdown placed in them; "
                    "{areas} figure(s) published for an area drawn over the sub-districts the area covers. "

@@ -554,3 +554,19 @@ def test_projection_keeps_scalars_and_missing_points():
     x, y = project(37.0, 36.0)
     assert np.ndim(x) == 0 and abs(x) < 1e-9 and abs(y) < 1e-9  # the origin, as a number
     assert np.isnan(project(np.nan, 36.0)[0]) and np.isnan(unproject([np.nan], [0.0])[0][0])
+
+
+def test_the_patrol_route_is_rederived_byte_for_byte_and_starts_2_km_west_of_saraqib():
+    import json
+
+    from etl.geo import derive_patrol
+    from etl.geo.distance import project
+
+    feature = derive_patrol.patrol_feature()
+    committed = derive_patrol.OUT.read_text(encoding="utf-8")
+    assert committed == json.dumps(feature, separators=(",", ":"), ensure_ascii=False) + "\n"
+    (lon0, lat0), (lon1, _lat1) = feature["geometry"]["coordinates"][0], feature["geometry"]["coordinates"][-1]
+    x0, y0 = project(lon0, lat0)
+    xs, ys = project(*derive_patrol._saraqib_lonlat())
+    assert 1.5 < ((x0 - xs) ** 2 + (y0 - ys) ** 2) ** 0.5 < 2.5 and lon0 < 36.801  # west of Saraqib
+    assert lon1 < 36.318  # past Jisr ash-Shughur, toward Latakia

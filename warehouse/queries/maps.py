@@ -248,3 +248,43 @@ def events(db_path: Path, filters: Filters) -> pd.DataFrame:
         FROM events e LEFT JOIN citations USING (source_id) LEFT JOIN sources s USING (source_id)
         WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL AND {clause}
         ORDER BY e.event_date""", params, filters)
+
+
+def named_places(db_path: Path, pcodes: tuple[str, ...]) -> pd.DataFrame:
+    """The places a briefing names (towns, crossings, a sub-district), with English and Arabic names and a
+    point to label: the gazetteer's coordinates, else the centroid of the place's COD-AB sub-district."""
+    return fetch_df(db_path, """
+        SELECT pcode, name_en, name_ar, place_lat AS lat, place_lon AS lon
+        FROM location_areas
+        WHERE list_contains($pcodes, pcode) AND place_lat IS NOT NULL AND place_lon IS NOT NULL
+        ORDER BY list_position($pcodes, pcode)""", {"pcodes": list(pcodes)})
+
+
+def returns(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Returns (figure_type 'returns') each report published for a place with a point on the map, one row per
+    place and report (never summed across reports), at the place's gazetteer point or sub-district centroid."""
+    clause, params = where(
+        filters.period_clause(),
+        filters.sources_clause(),
+        ("figure_type = 'returns'", {}),
+        ("destination_lat IS NOT NULL AND destination_lon IS NOT NULL", {}),
+    )
+    return fetch_df(db_path, f"""
+        SELECT p.destination_pcode AS pcode, any_value(p.destination_name) AS name_en, any_value(l.name_ar) AS name_ar,
+               any_value(p.destination_lat) AS lat, any_value(p.destination_lon) AS lon, p.source_id,
+               any_value(p.source_publisher) AS source_publisher, any_value(p.source_title) AS source_title,
+               any_value(p.source_date) AS source_date,
+               min(p.period_start) AS period_start, max(p.period_end) AS period_end, sum(p.individuals) AS individuals
+        FROM displacement_placed p LEFT JOIN location_areas l ON l.pcode = p.destination_pcode
+        WHERE {clause}
+        GROUP BY p.destination_pcode, p.source_id, p.period_start, p.period_end
+        ORDER BY individuals DESC""", params, filters)
+
+
+def patrols(db_path: Path) -> pd.DataFrame:
+    """Every joint patrol the events name (category 'patrol'), with its source, for the route's hover:
+    the route is the ceasefire's, so its dates are listed whatever the period."""
+    return fetch_df(db_path, """
+        SELECT e.event_date, e.title, citations.* EXCLUDE (source_id)
+        FROM events e LEFT JOIN citations USING (source_id)
+        WHERE e.category = 'patrol' ORDER BY e.event_date, e.title""")
