@@ -237,3 +237,13 @@ def test_the_emptied_town_is_an_event_with_the_page_words():
     rows = [r for r in _rows(REFERENCE / "events.csv") if r["event_date"] == "2019-12-26"]
     assert len(rows) == 1 and rows[0]["location_pcode"] == "SY070200"
     assert "almost empty of civilians" in rows[0]["description"]
+
+
+def test_ariha_towns_april_returns_are_a_part_of_the_months_total(reference_db):
+    """The town's 20,000 lies inside Ariha sub-district's 40,000 and Syria's 105,000: shown, never added."""
+    with duckdb.connect(str(reference_db), read_only=True) as con:
+        roles = dict(con.execute(
+            "SELECT destination_pcode, figure_role FROM figure_roles WHERE figure_type = 'returns'"
+            " AND period_start = DATE '2020-04-01' AND period_end = DATE '2020-04-30' AND origin_pcode IS NULL"
+            " AND destination_pcode IN ('C4278', 'SY070500', 'SY')").fetchall())
+    assert roles == {"C4278": "part", "SY070500": "part", "SY": "total"}
