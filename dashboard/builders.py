@@ -17,7 +17,7 @@ from dashboard.chart_data import ALL_REPORTS, ChartData, Query, period_of
 from dashboard.citations import cite
 from dashboard.drawing import CASUALTY_LABELS
 from dashboard.drawing import FIGURE_LABELS as FIGURE_TYPE_LABELS
-from dashboard import i18n, places
+from dashboard import formats, i18n, places
 from dashboard.i18n import _, isolate
 from warehouse.queries import Filters
 from warehouse.queries.ledger import SHELTER_TYPES
@@ -128,27 +128,74 @@ def net_movement_toward_border(query: Query, filters: Filters) -> ChartData:
     )
 
 
+def _known_ends(frame: pd.DataFrame) -> pd.Series:
+    return frame["origin_pcode"].ne("unknown") & frame["destination_pcode"].ne("unknown")
+
+
+def _pick_flows(frame: pd.DataFrame, filters: Filters) -> tuple[str, str] | None:
+    """The border page's breakdown when picked; else the preferred series among those that name an
+    origin for a destination, then among those that name a destination (said in words), then any."""
+    picked = next((v for k, v in filters.extra if k == "breakdown"), None)
+    if picked:
+        return tuple(picked.split("|", 1))
+    for candidates in (frame[_known_ends(frame)], frame[frame["destination_pcode"].ne("unknown")], frame):
+        if not candidates.empty:
+            return primary_flow(candidates.assign(rows=1))
+    return None
+
+
+def _counted_in(figure_type: str, number: str, place: str) -> str:
+    if figure_type == "displacements":  # movements: a person displaced twice counts twice
+        return _("{number} movements into {place}").format(number=number, place=place)
+    return _("{number} people in {place}").format(number=number, place=place)
+
+
+def no_origin_sentence(rows: pd.DataFrame, drawn: bool) -> str:
+    """Flows whose origin the publisher did not give, said in words, never drawn as an 'Unknown
+    origin' bar: each number is one row of the counted flows (a published figure, or a report's batches
+    of one place), with its publisher and date."""
+    rows = rows[rows["origin_pcode"].eq("unknown") & rows["destination_pcode"].ne("unknown")]
+    sentences = []
+    for (figure_type, publisher, published), group in rows.groupby(
+            ["figure_type", "source_publisher", "source_date"], sort=False):
+        figures = _(" and ").join(
+            _counted_in(figure_type, formats.count(r.individuals), isolate(r.destination_name))
+            for r in group.sort_values("individuals", ascending=False).itertuples())
+        source = isolate(f"{publisher}, {formats.day(published)}")
+        if figure_type == "returns":
+            template = _("{figures} were reported returning, with no place they returned from given ({source}).")
+        elif drawn:
+            template = _("A further {figures} were reported arriving with no origin given ({source}).")
+        else:
+            template = _("{figures} were reported arriving with no origin given ({source}).")
+        sentences.append(template.format(figures=figures, source=source))
+    return " ".join(sentences)
+
+
 def flows_origin_destination(query: Query, filters: Filters) -> ChartData:
-    """Grouped by governorate, or as Filters.extra ('level', 'district' | 'published') says."""
+    """Known origins to known destinations, grouped by governorate, or as Filters.extra ('level',
+    'district' | 'published') says; arrivals with no origin given are a sentence (ChartData.note)."""
     level = next((v for k, v in filters.extra if k == "level" and v in ("district", "published")), "governorate")
     frame = query("border.flows", filters, level=level)
     if level == "published":  # each end as published: the breakdowns' destinations, not 'Unknown origin'
         frame = frame[(frame["destination_pcode"] != "unknown")]
-    picked = next((v for k, v in filters.extra if k == "breakdown"), None)  # the border page's breakdown
-    pick = tuple(picked.split("|", 1)) if picked else primary_flow(frame.assign(rows=1))
-    series = _one_series(frame, pick).head(30)
+    series = _one_series(frame, _pick_flows(frame, filters)).head(30)
     label = _label(series)
     if i18n.language() != "en" and not series.empty:  # Arabic place names on the Sankey, English marked where none
         names = places.arabic_names(query)
         series = places.rename(series, names, {"origin_name": "origin_pcode", "destination_name": "destination_pcode"})
+    drawn = series[_known_ends(series)]
+    note = no_origin_sentence(series, drawn=not drawn.empty)
     level_text = {"published": _("with each end as published"), "district": _("by district"),
                   "governorate": _("by governorate")}[level]
+    measure = _("Flow: {label}, summed over the selected period {level} (largest 30 pairs).").format(
+        label=label, level=level_text)
     return ChartData(
-        figure=charts.flows_sankey(series, label) if not series.empty else None,
+        figure=charts.flows_sankey(drawn, label) if not drawn.empty else None,
         data=series.reset_index(drop=True), references=cite(series), period=period_of(series),
-        measure=_("Flow: {label}, summed over the selected period {level} (largest 30 pairs).").format(
-            label=label, level=level_text),
-        empty_message=_("No origin → destination flows for this selection."),
+        measure=" ".join(part for part in (measure, note) if part), note=note,
+        empty_message=_("No origin is published for these figures.") if note else
+        _("No origin → destination flows for this selection."),
     )
 
 

@@ -36,6 +36,8 @@ class ChartData:
     empty_message: str = "No figures for this selection."
     references: list[Source] = field(default_factory=list)  # the same reports, with date and link
     export_name: str = ""             # file name stem of the exports
+    note: str = ""                    # figures said, not drawn (arrivals with no origin given): shown with
+                                      # the chart, or in its place when nothing is drawn
 
     def __post_init__(self) -> None:
         if self.references and not self.sources:

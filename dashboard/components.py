@@ -77,6 +77,10 @@ def _export_slot(chart: ChartData) -> None:
 def show_chart(chart: ChartData, *, hint: str = "") -> None:
     """Render a catalogue chart, its sources and reference period under it, and the export slot."""
     st.subheader(chart.title)
+    if chart.is_empty and chart.note:  # figures said in words where nothing is drawn (no origin given)
+        st.markdown(plain(chart.note))
+        show_sources(chart)
+        return
     if chart.is_empty:
         st.info(_(chart.empty_message) + (" " + _(hint) if hint else ""))
         return

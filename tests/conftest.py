@@ -75,6 +75,30 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding:
     return path
 
 
+FLOW_HEADER = ["period_start", "period_end", "origin_pcode", "destination_pcode", "figure_type", "individuals", "note",
+               "source_publisher", "source_title", "source_date", "source_url", "source_is_synthetic"]
+
+
+def one_flow_report(folder: Path, rows: list[tuple[str, str, int]]) -> Path:
+    """A warehouse holding the gazetteer's places and one invented report's February 2020 arrivals,
+    (origin, destination, people) each; an empty origin is one the report did not give."""
+    from etl.load import load_file
+
+    db = folder / "warehouse.duckdb"
+    assert load_file(REFERENCE / "gazetteer.csv", db).status == "loaded"
+    path = write_csv(folder / "origins.csv", FLOW_HEADER, [
+        ["2020-02-01", "2020-02-29", origin, destination, "arrivals", people, "", "Synthetic test data",
+         "Origins fixture (invented)", "2020-03-01", "", "true"] for origin, destination, people in rows])
+    assert load_file(path, db).status == "loaded"
+    return db
+
+
+@pytest.fixture(scope="session")
+def no_origin_db(tmp_path_factory) -> Path:
+    """One report: 12,345 people arriving in Idleb, origin not given."""
+    return one_flow_report(tmp_path_factory.mktemp("no-origin"), [("", "SY07", 12345)])
+
+
 CITE = ["UN OCHA", "Test situation report", "2020-03-01", "https://example.org/sitrep"]
 CITE_HEADER = ["source_publisher", "source_title", "source_date", "source_url"]
 

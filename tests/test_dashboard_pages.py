@@ -493,8 +493,10 @@ def test_figures_page_quotes_one_figure_per_question_with_the_others_beside_it(r
     assert "How many civilians were killed?" in questions and len(questions) == 5
     quoted = [m.value for m in at.metric]
     assert quoted[0] == "961,300"  # WFP's, as of 3 March: the latest UN figure of people since 1 December
-    assert "one of 15 published figures; range 948,000–961,300" in texts(at.caption)
+    # 16 with the IDP Task Force's January 2020 movements (464,800), listed as movements, not people
+    assert "one of 16 published figures; range 948,000–961,300" in texts(at.caption)
     table = at.dataframe[0].value
+    assert "464,800" in set(table["Figure"])
     assert "308,200" in set(table["Figure"]) and "604,600" not in set(table["Figure"])
     assert (table["Role"] == "Quoted").sum() == 1
 
@@ -508,4 +510,28 @@ def test_figures_page_finds_where_a_number_comes_from(reference_db, monkeypatch)
 
 def test_crisis_headlines_say_how_many_figures_were_published(reference_db, monkeypatch):
     at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE_LINK)
-    assert "one of 15 published figures; range 948,000–961,300" in texts(at.caption)
+    assert "one of 16 published figures; range 948,000–961,300" in texts(at.caption)
+
+
+NO_ORIGIN_SENTENCE = "12,345 people in Idleb were reported arriving with no origin given (Synthetic test data, 1 Mar 2020)."
+
+
+@pytest.mark.parametrize("page", ["border", "crisis"])
+def test_arrivals_with_no_origin_are_said_where_the_flows_chart_would_be(no_origin_db, monkeypatch, page):
+    at = run_page(no_origin_db, page, monkeypatch, {"start": "2020-02-01", "end": "2020-02-29"})
+    assert "Origin → destination flows" in [s.value for s in at.subheader]
+    assert NO_ORIGIN_SENTENCE in texts(at.markdown).replace("\\", "")  # markdown characters escaped
+    assert "Unknown origin" not in texts(at.markdown) + texts(at.caption) + texts(at.info)
+    assert "Origin → destination flows" not in texts(at.caption)  # not listed under "Not shown"
+
+
+def test_crisis_page_draws_the_published_origin_of_the_offensive(reference_db, monkeypatch):
+    import plotly.io
+
+    at = run_page(reference_db, "crisis", monkeypatch, OFFENSIVE_LINK)
+    traces = [plotly.io.from_json(c.proto.spec).data for c in at.get("plotly_chart")]
+    sankeys = [t[0] for t in traces if t and t[0].type == "sankey"]
+    assert len(sankeys) == 1
+    labels = list(sankeys[0].node.label)
+    assert any(label.startswith("Northwest Syria") for label in labels)
+    assert not any("Unknown" in label for label in labels)

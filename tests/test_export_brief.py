@@ -219,3 +219,12 @@ def test_pdf_without_the_unicode_font_still_builds_and_says_so(monkeypatch, tmp_
     pdf.add_page()
     pdf.paragraph("Idleb – إدلب")
     assert "Idleb ? ????" in PdfReader(io.BytesIO(pdf.bytes())).pages[0].extract_text()
+
+
+def test_the_pack_says_arrivals_with_no_origin_under_the_flows_chart(no_origin_db):
+    pack = brief.gather(catalog.direct_query(no_origin_db), Filters(start=date(2020, 2, 1), end=date(2020, 2, 29)),
+                        charts=["flows-origin-destination"], exported_on=EXPORTED_ON)
+    assert not pack.not_shown
+    (item,) = pack.charts
+    assert ("12,345 people in Idleb were reported arriving with no origin given (Synthetic test data, 1 Mar 2020)."
+            in item.caption) and item.refs

@@ -196,3 +196,54 @@ def test_shelter_figures_quote_their_page_and_say_whose_stock_they_are():
     for row in rows:
         assert "By 23 February, some 948,000 people had been displaced" in row["note"], row
         assert "not of all IDPs" in row["note"], row
+
+
+# Origins added for issue 21: the IDP Task Force's January 2020 movements, a total and its parts.
+# (origin, destination, individuals, role): only the total is ever added; its parts are shown beside it.
+JANUARY_2020_MOVEMENTS = [
+    ("", "SY", 464800, "total"),
+    ("", "SY07", 320600, "part"),       # arrivals in Idleb, 297,000 of them from within Idleb (the note)
+    ("SY07", "SY02", 46400, "part"),    # from Idleb into Aleppo
+]
+
+
+@pytest.mark.parametrize(("origin", "destination", "individuals", "role"), JANUARY_2020_MOVEMENTS)
+def test_january_2020_movements_load_with_their_origin_and_role(reference_db, origin, destination, individuals, role):
+    with duckdb.connect(str(reference_db), read_only=True) as con:
+        found = con.execute(
+            "SELECT r.figure_role, r.counted, s.publisher, s.url FROM figure_roles r"
+            " JOIN displacement d ON d.source_id = r.source_id AND d.figure_type = r.figure_type"
+            " AND d.period_start = r.period_start AND d.period_end = r.period_end"
+            " AND d.origin_pcode IS NOT DISTINCT FROM r.origin_pcode"
+            " AND d.destination_pcode IS NOT DISTINCT FROM r.destination_pcode"
+            " JOIN sources s ON s.source_id = r.source_id"
+            " WHERE d.figure_type = 'displacements' AND d.period_start = DATE '2020-01-01' AND d.period_end = DATE '2020-01-31'"
+            " AND coalesce(d.origin_pcode, '') = ? AND coalesce(d.destination_pcode, '') = ? AND d.individuals = ?",
+            [origin, destination, individuals]).fetchall()
+    assert len(found) == 1, found
+    figure_role, counted, publisher, url = found[0]
+    assert (figure_role, counted) == (role, role == "total")
+    assert publisher == "UN OCHA (IDP Task Force)" and "idp-movements-january-2020" in url
+
+
+def test_the_within_idleb_figure_is_quoted_in_its_row():
+    """297,000 moved within Idleb: a row cannot have the same origin and destination, so its note quotes it."""
+    rows = [r for r in _rows(REFERENCE / "displacement.csv")
+            if r["period_start"] == "2020-01-01" and r["destination_pcode"] == "SY07"]
+    assert len(rows) == 1 and "297,000 IDPs displaced from within Idleb governorate" in rows[0]["note"]
+
+
+def test_the_emptied_town_is_an_event_with_the_page_words():
+    rows = [r for r in _rows(REFERENCE / "events.csv") if r["event_date"] == "2019-12-26"]
+    assert len(rows) == 1 and rows[0]["location_pcode"] == "SY070200"
+    assert "almost empty of civilians" in rows[0]["description"]
+
+
+def test_ariha_towns_april_returns_are_a_part_of_the_months_total(reference_db):
+    """The town's 20,000 lies inside Ariha sub-district's 40,000 and Syria's 105,000: shown, never added."""
+    with duckdb.connect(str(reference_db), read_only=True) as con:
+        roles = dict(con.execute(
+            "SELECT destination_pcode, figure_role FROM figure_roles WHERE figure_type = 'returns'"
+            " AND period_start = DATE '2020-04-01' AND period_end = DATE '2020-04-30' AND origin_pcode IS NULL"
+            " AND destination_pcode IN ('C4278', 'SY070500', 'SY')").fetchall())
+    assert roles == {"C4278": "part", "SY070500": "part", "SY": "total"}

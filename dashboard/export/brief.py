@@ -137,7 +137,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
         chart = story.on_period(catalog.build(name, query, filters), filters)
         section = story.section_of(name)
         is_map = name == story.MAP_CHART
-        if chart.figure is None or (chart.is_empty and not is_map):
+        if (chart.figure is None or (chart.is_empty and not is_map)) and not chart.note:  # a note is said
             not_shown.append(chart.title)
             continue
         cited = getattr(chart, "references", None) or chart.sources  # records with links, else text

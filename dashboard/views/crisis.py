@@ -63,7 +63,7 @@ def _section(section: story.Section, filters: Filters, not_shown: list[str]) -> 
     drawn = []
     for name in section.charts:
         item = chart(name, filters)
-        if item.figure is None or (item.is_empty and name != story.MAP_CHART):
+        if (item.figure is None or (item.is_empty and name != story.MAP_CHART)) and not item.note:
             not_shown.append(item.title)
         else:
             drawn.append(item)

@@ -82,21 +82,23 @@ def flows(db_path: Path, filters: Filters, level: str = "governorate") -> pd.Dat
             GROUP BY figure_type, source_id, coalesce(origin_pcode, 'unknown'), coalesce(destination_pcode, 'unknown')
             ORDER BY individuals DESC
             """, params, filters)
+    # an end coarser than the level (a region such as Northwest Syria) keeps the place as published:
+    # 'unknown' is an end the publisher did not give, said in words by the chart, never drawn
+    origin, destination = f"coalesce(f.origin_{level}, f.origin_area)", f"coalesce(f.destination_{level}, f.destination_area)"
     sql = f"""
         SELECT f.figure_type, f.source_id, any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                min(f.period_start) AS period_start, max(f.period_end) AS period_end,
-               coalesce(f.origin_{level}, 'unknown') AS origin_pcode,
+               coalesce({origin}, 'unknown') AS origin_pcode,
                coalesce(any_value(o.name_en), 'Unknown origin') AS origin_name,
-               coalesce(f.destination_{level}, 'unknown') AS destination_pcode,
+               coalesce({destination}, 'unknown') AS destination_pcode,
                coalesce(any_value(t.name_en), 'Unknown destination') AS destination_name,
                sum(f.individuals) AS individuals
         FROM displacement_flow_buckets f
-        LEFT JOIN v_locations o ON o.pcode = f.origin_{level}
-        LEFT JOIN v_locations t ON t.pcode = f.destination_{level}
+        LEFT JOIN v_locations o ON o.pcode = {origin}
+        LEFT JOIN v_locations t ON t.pcode = {destination}
         LEFT JOIN citations USING (source_id)
         WHERE {clause}
-        GROUP BY f.figure_type, f.source_id, coalesce(f.origin_{level}, 'unknown'),
-                 coalesce(f.destination_{level}, 'unknown')
+        GROUP BY f.figure_type, f.source_id, coalesce({origin}, 'unknown'), coalesce({destination}, 'unknown')
         ORDER BY individuals DESC
         """
     return fetch_df(db_path, sql, params, filters)
