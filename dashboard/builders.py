@@ -26,7 +26,7 @@ FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
 
 
 def _events(query: Query, filters: Filters) -> pd.DataFrame:
-    return query("timeline.events", filters)
+    return i18n.event_titles(query("timeline.events", filters))
 
 
 def at_a_glance(series: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
@@ -365,7 +365,7 @@ def asylum_applications(query: Query, filters: Filters, top: int = 8) -> ChartDa
 def idps_in_camps_reported(query: Query, filters: Filters) -> ChartData:
     """IDPs living in camps and sites as situation reports give them (a stock), even without a camp list."""
     series = query("timeline.displacement_series", replace(filters, figure_types=("idps_in_camps",)))
-    events = query("timeline.events", filters)
+    events = i18n.event_titles(query("timeline.events", filters))
     figure = charts.displacement_timeline(series, events) if not series.empty else None
     return ChartData(
         figure=figure, data=series, references=cite(series), period=period_of(series),

@@ -94,6 +94,15 @@ def language() -> str:
     return _language.get()
 
 
+def event_titles(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with their titles in the page's language: on Arabic pages an event's Arabic title (the
+    events table's `title_ar`) where it has one, else its English title."""
+    if language() == "en" or "title_ar" not in events.columns or events.empty:
+        return events
+    arabic = events["title_ar"].where(events["title_ar"].fillna("").str.strip() != "")
+    return events.assign(title=arabic.fillna(events["title"]))
+
+
 def digits() -> str:
     return _digits.get()
 

@@ -375,7 +375,7 @@ def build(query: Query, filters: Filters) -> ChartData:
     events = query("maps.events", plain)
     camps = query("camps.occupancy", plain)
     named = query("maps.named_places", None, pcodes=BRIEFING_PLACES)
-    patrols = query("maps.patrols")
+    patrols = i18n.event_titles(query("maps.patrols"))
     returns = query("maps.returns", plain)
     label = border_bands.label_of(chosen) if chosen is not None else _("Sub-districts (no destination figures)")
     has_map = not shapes.empty or not layers.empty

@@ -202,3 +202,13 @@ def test_figures_page_names_a_single_place_in_arabic(reference_db, monkeypatch):
     assert not at.exception, [e.message for e in at.exception]
     shown = {p for frame in at.dataframe if "المكان" in frame.value.columns for p in frame.value["المكان"]}
     assert "شمال غرب سوريا" in shown and "Northwest Syria (Idleb governorate and northern Aleppo)" not in shown, shown
+
+
+def test_key_events_are_in_arabic_on_the_arabic_crisis_page(reference_db, monkeypatch):
+    """The key-event list beside the chart and the timeline's event labels use each event's Arabic title."""
+    at = run_arabic(reference_db, "crisis", monkeypatch)
+    listed = " ".join(str(m.value) for m in at.markdown)
+    assert "اتفاق موسكو بين روسيا وتركيا بشأن إدلب" in listed
+    assert "Moscow agreement between Russia and Turkey on Idlib" not in listed
+    drawn = " ".join(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart"))
+    assert "اتفاق موسكو" in drawn and "Moscow agreement" not in drawn

@@ -128,7 +128,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
     refs = References(query("briefing.sources_with_loads", None))
     messages = [m.text for m in key_messages(query, filters, cite=lambda source: label([refs.number(source)]))]
     headlines = [(h, refs.number(h)) for h in story.headline_figures(query, filters)]
-    events = story.key_events(query("timeline.events", filters))
+    events = story.key_events(i18n.event_titles(query("timeline.events", filters)))
     numbered_events = [(event, refs.number(_event_source(event))) for _, event in events.iterrows()]
     the_map, drawn, not_shown = None, [], []
     names = charts or story.pack_charts()

@@ -41,7 +41,7 @@ def _headlines(filters: Filters) -> None:
 
 
 def _key_events(filters: Filters) -> None:
-    events = story.key_events(query("timeline.events", filters))
+    events = story.key_events(i18n.event_titles(query("timeline.events", filters)))
     st.markdown("**" + _("Key events") + "**")
     if events.empty:
         st.caption(_("No events recorded for this selection."))

@@ -285,6 +285,6 @@ def patrols(db_path: Path) -> pd.DataFrame:
     """Every joint patrol the events name (category 'patrol'), with its source, for the route's hover:
     the route is the ceasefire's, so its dates are listed whatever the period."""
     return fetch_df(db_path, """
-        SELECT e.event_date, e.title, citations.* EXCLUDE (source_id)
+        SELECT e.event_date, e.title, e.title_ar, citations.* EXCLUDE (source_id)
         FROM events e LEFT JOIN citations USING (source_id)
         WHERE e.category = 'patrol' ORDER BY e.event_date, e.title""")

@@ -60,7 +60,7 @@ def events(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Conflict events in the period, with their citation for hover text."""
     clause, params = filters.period_clause("e.event_date", "coalesce(e.end_date, e.event_date)")
     sql = f"""
-        SELECT e.event_date, e.end_date, e.title, e.description, e.category, e.importance, e.location_pcode,
+        SELECT e.event_date, e.end_date, e.title, e.title_ar, e.description, e.category, e.importance, e.location_pcode,
                citations.* EXCLUDE (source_id), s.url AS source_url
         FROM events e LEFT JOIN citations USING (source_id) LEFT JOIN sources s USING (source_id)
         WHERE {clause}
