@@ -14,7 +14,7 @@ it always meant (a missing edge is the edge of the figures loaded).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -321,3 +321,21 @@ def sidebar(query) -> Filters:
 def current() -> Filters:
     """The filters chosen in this run (pages and export buttons read them here)."""
     return st.session_state.get(_STATE, Filters())
+
+
+def whole_span_unless_linked(filters: Filters) -> Filters:
+    """The filters with the whole span when neither the link nor a choice in the sidebar set a period.
+
+    The Overview tells the war from 2011: it ignores the default (offensive) period the other pages
+    open on, and follows start/end/period once the URL carries one (a shared link, dates picked by hand,
+    "Whole span")."""
+    if any(_values(_url_params(), key) for key in ("start", "end", "period")):
+        return filters
+    return replace(filters, start=None, end=None)
+
+
+def offensive_params(options: Options | None) -> dict[str, str]:
+    """URL parameters of the offensive (the crisis briefing's default period), for a link to it."""
+    if options is None or not options.offers_offensive():
+        return {}
+    return {"start": options.default.start.isoformat(), "end": options.default.end.isoformat()}
