@@ -300,18 +300,63 @@ def test_pages_open_on_the_offensive(reference_db, monkeypatch, page):
 
 def test_one_click_shows_the_whole_span_and_the_link_reproduces_it(reference_db, monkeypatch):
     at = run_page(reference_db, "overview", monkeypatch)
-    offensive_deaths = metrics(at)["Recorded deaths (civilians)"]
+    opened = metrics(at)["Recorded deaths (civilians)"]  # the Overview opens on the whole war
     span_choice(at).set_value("all").run()
     assert at.query_params["period"] in ("all", ["all"])
     span = period_shown(at)
     assert span[0] < OFFENSIVE[0] and span[1] > OFFENSIVE[1]
     whole_deaths = metrics(at)["Recorded deaths (civilians)"]
-    assert whole_deaths != offensive_deaths  # deaths before and after the offensive count now
+    assert whole_deaths == opened
     shared = run_page(reference_db, "overview", monkeypatch, {"period": "all"})
     assert period_shown(shared) == span and span_choice(shared).value == "all"
     assert metrics(shared)["Recorded deaths (civilians)"] == whole_deaths
-    span_choice(at).set_value("offensive").run()  # and back
+    span_choice(at).set_value("offensive").run()  # and back: a choice in the sidebar, which the Overview follows
     assert period_shown(at) == OFFENSIVE and "period" not in at.query_params
+    assert metrics(at)["Recorded deaths (civilians)"] != whole_deaths  # deaths before and after it no longer count
+
+
+def _layout_and_traces(at: AppTest, title: str) -> tuple[dict, list[dict]]:
+    import json
+
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if spec["layout"].get("title", {}).get("text") == title:
+            return spec["layout"], spec["data"]
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+WAR = "The war in Syria, 2011 to the latest figure"
+
+
+def test_overview_opens_on_the_war_with_the_offensive_one_click_away(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch)
+    assert [s.value for s in at.subheader][:2] == [WAR, "Displacement in Northwest Syria, as reported"]
+    assert "Shown: the whole span of the figures loaded." in texts(at.caption)
+    [link] = [m.value for m in at.markdown if "crisis briefing" in m.value]
+    assert "Dec 2019 – Mar 2020" in link and "(./?start=2019-12-01&end=2020-03-31)" in link  # the landing page
+    layout, traces = _layout_and_traces(at, WAR)
+    bands = {(s["x0"][:10], s["x1"][:10]) for s in layout["shapes"] if s["type"] == "rect"}
+    assert bands == {("2019-12-01", "2020-04-01")}  # the offensive, shaded across every panel
+    labels = {a["text"] for a in layout["annotations"]}
+    assert {"Russian air strikes begin", "EU–Turkey statement", "Earthquakes", "Fall of the Assad government",
+            "Idleb offensive"} <= labels
+    assert "Moscow agreement" not in labels  # the offensive's own events are the briefing's: ticks here
+    [deaths] = [t for t in traces if t["type"] == "bar"]  # one report over its whole period, never split
+    assert deaths["text"] == ["350,209"] and deaths["x"][0][:10] == "2011-03-01"
+    hosts = {t["name"] for t in traces if t.get("legendgroup") == "refugees"}
+    assert {"Türkiye", "Lebanon", "Jordan", "Iraq", "Egypt"} == hosts
+    idps = [t for t in traces if t.get("legendgroup") == "idps"]
+    assert [(t["name"], [x[:10] for x in t["x"]]) for t in idps] == [("IDPs — UNHCR", ["2022-03-31"])]
+
+
+def test_overview_follows_a_linked_period(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
+    assert "Shown: the whole span of the figures loaded." not in texts(at.caption)
+    layout, traces = _layout_and_traces(at, WAR)
+    [deaths] = [t for t in traces if t["type"] == "bar"]  # a report overlapping the months keeps its whole period
+    assert deaths["x"][0][:10] == "2011-03-01" and deaths["text"] == ["350,209"]
+    whole = run_page(reference_db, "overview", monkeypatch)
+    assert metrics(at)["Recorded deaths (civilians)"] != metrics(whole)["Recorded deaths (civilians)"]
 
 
 def test_a_shared_link_with_dates_opens_exactly_as_before(reference_db, monkeypatch):

@@ -24,7 +24,7 @@ from dashboard.export.buttons import briefing_buttons
 from dashboard.filters import current, load_options, offensive_params, whole_span_unless_linked
 from warehouse.queries.headlines import NEAR_BORDER_KM
 
-st.title(_("The war in Syria, 2011 to the latest figure"))
+st.title(_("Displacement in Northwest Syria"))  # the heading readers and links know; the war is its first chart
 st.caption(_("Refugees, IDPs and deaths from the uprising of March 2011 to the latest figure loaded, with the war's "
              "events. The December 2019 – March 2020 offensive in Idleb is shaded; its briefing is one click away."))
 require_warehouse()
