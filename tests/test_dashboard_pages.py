@@ -263,13 +263,13 @@ def test_a_publish_redraws_the_shared_charts(reference_db, tmp_path, monkeypatch
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(reference_db, db)
     at = run_page(db, "overview", monkeypatch, {"reports": "all"})  # every report: the new one is not on the quoted basis
-    before = json.loads(at.get("plotly_chart")[0].proto.spec)
+    before = _chart_spec(at, DISPLACEMENT)
     moves = write_csv(tmp_path / "moves.csv", ["period_start", "period_end", "destination_pcode", "figure_type",
                                                "individuals", *CITE_HEADER],
                       [["2020-02-01", "2020-02-29", "SY07", "newly_displaced", "123456", *CITE]])
     assert load_file(moves, db).status == "loaded"
     at.run()
-    after = json.loads(at.get("plotly_chart")[0].proto.spec)
+    after = _chart_spec(at, DISPLACEMENT)
     assert after != before
     points = lambda spec: sum(len(t.get("customdata") or []) for t in spec["data"])  # noqa: E731
     assert points(after) == points(before) + 1  # the new month of the newly displaced series
@@ -315,17 +315,24 @@ def test_one_click_shows_the_whole_span_and_the_link_reproduces_it(reference_db,
     assert metrics(at)["Recorded deaths (civilians)"] != whole_deaths  # deaths before and after it no longer count
 
 
-def _layout_and_traces(at: AppTest, title: str) -> tuple[dict, list[dict]]:
+def _chart_spec(at: AppTest, title: str) -> dict:
+    """The plotly spec of the chart with this title (a page draws several)."""
     import json
 
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
         if spec["layout"].get("title", {}).get("text") == title:
-            return spec["layout"], spec["data"]
+            return spec
     raise AssertionError(f"no chart titled {title!r}")
 
 
+def _layout_and_traces(at: AppTest, title: str) -> tuple[dict, list[dict]]:
+    spec = _chart_spec(at, title)
+    return spec["layout"], spec["data"]
+
+
 WAR = "The war in Syria, 2011 to the latest figure"
+DISPLACEMENT = "Displacement in Northwest Syria, as reported"
 
 
 def test_overview_opens_on_the_war_with_the_offensive_one_click_away(reference_db, monkeypatch):
@@ -510,8 +517,10 @@ def test_no_none_or_nan_with_the_real_files(real_db, monkeypatch, page):
 
 def test_each_chart_has_a_short_sources_line_opening_the_full_list(reference_db, monkeypatch):
     at = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
-    [label] = [e.label for e in at.expander if e.label.startswith("Sources:")]
-    assert re.search(r"reports, \d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4}$", label.replace("\\", "")), label
+    labels = [e.label for e in at.expander if e.label.startswith("Sources:")]
+    assert len(labels) == 2  # one per chart: the war's timeline and the displacement timeline
+    for label in labels:
+        assert re.search(r"reports, \d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4}$", label.replace("\\", "")), label
     listed = next(t.value for t in at.dataframe if list(t.value.columns) == ["Publisher", "Title", "Published", "Link"])
     assert len(listed) >= 10 and listed["Link"].str.startswith("http").all()
     assert "Sources:" not in texts(at.caption)  # the old paragraph of titles is gone
