@@ -92,9 +92,9 @@ def figure(refugees: pd.DataFrame, idps: pd.DataFrame, deaths: pd.DataFrame, eve
     _refugees(fig, refugees, names)
     _idps(fig, idps)
     _deaths(fig, deaths)
-    fig.update_layout(template="plotly_white", hovermode="closest", height=760, separators=".,",
-                      legend={"orientation": "v", "x": 1.01, "y": 1, "groupclick": "toggleitem"},
-                      margin={"l": 70, "r": 20, "t": 90, "b": 40})
+    fig.update_layout(template="plotly_white", hovermode="closest", height=820, separators=".,",
+                      legend={"orientation": "h", "y": -0.05, "yanchor": "top", "groupclick": "toggleitem"},
+                      margin={"l": 70, "r": 20, "t": 90, "b": 120})  # below the panels: in Arabic too
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     for row, title in enumerate((_("Refugees (stock)"), _("IDPs (stock)"), _("Deaths per report")), start=1):
         fig.update_yaxes(title=title, row=row, col=1)
