@@ -19,8 +19,10 @@ from dashboard.drawing import CASUALTY_LABELS
 from dashboard.drawing import FIGURE_LABELS as FIGURE_TYPE_LABELS
 from dashboard import formats, i18n, places
 from dashboard.i18n import _, isolate
+from dashboard.war_timeline import figure as war_timeline_figure
 from warehouse.queries import Filters
 from warehouse.queries.ledger import SHELTER_TYPES
+from warehouse.queries.periods import from_frame
 
 FLOW_PREFERENCE = ("arrivals", "newly_displaced", "departures", "returns")
 
@@ -386,4 +388,32 @@ def shelter_by_type(query: Query, filters: Filters) -> ChartData:
                   "A bar's parts are the report's own figures; people in camps and sites are a point beside it, "
                   "since tents stand in camps."),
         empty_message=_("No reported figures of where the displaced were sheltering for this selection."),
+    )
+
+
+def offensive_band(query: Query) -> tuple | None:
+    """The offensive the crisis briefing opens on (warehouse.queries.periods), or None when the
+    warehouse holds no figure for it."""
+    default = from_frame(query("periods.default_period"))
+    return (default.start, default.end) if default is not None and default.is_offensive else None
+
+
+def war_timeline(query: Query, filters: Filters) -> ChartData:
+    """The war from 2011 to the latest figure: refugees in the neighbouring countries, IDPs and
+    deaths on one time axis, with the war's events and the offensive shaded."""
+    refugees = query("war.refugees_by_year", filters)
+    idps = query("war.idps_by_year", filters)
+    deaths = query("war.deaths", filters)
+    events = _events(query, filters)
+    names = country_names(refugees["asylum_iso3"].unique()) if not refugees.empty else {}
+    data = pd.concat([refugees.assign(series="refugees", host_country=refugees["asylum_iso3"].map(names)),
+                      idps.assign(series="idps"), deaths.assign(series="deaths")], ignore_index=True)
+    empty = refugees.empty and idps.empty and deaths.empty
+    return ChartData(
+        figure=None if empty else war_timeline_figure(refugees, idps, deaths, events, names, offensive_band(query)),
+        data=data, references=cite(refugees, idps, deaths, events), period=period_of(data),
+        measure=_("Stocks: refugees in each host and IDPs in Syria at each reference date, a line per publisher's "
+                  "series (one figure a year, the latest); deaths: each report is one bar over the whole period it "
+                  "covers, never split into years. Shaded: the Idleb offensive the crisis briefing tells."),
+        empty_message=_("No refugee, IDP or death figures for Syria for this selection."),
     )

@@ -40,6 +40,9 @@ class ChartSpec:
 
 
 SPECS = (
+    ChartSpec("war-timeline", N_("The war in Syria, 2011 to the latest figure"), "overview",
+              ("war.refugees_by_year", "war.idps_by_year", "war.deaths", "timeline.events", "periods.default_period"),
+              builders.war_timeline),
     ChartSpec("displacement-timeline", N_("Displacement in Northwest Syria, as reported"), "overview",
               ("timeline.displacement_series", "timeline.events"), builders.displacement_timeline,
               "displacement-timeline"),

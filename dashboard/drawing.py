@@ -421,6 +421,10 @@ KEY_EVENTS: dict[tuple[date, str], str] = {
     (date(2020, 2, 27), "strike"): N_("Strike kills 33 Turkish soldiers"),
     (date(2020, 3, 5), "agreement"): N_("Moscow agreement"),
     (date(2020, 3, 15), "patrol"): N_("First joint M4 patrol"),
+    (date(2015, 9, 30), "strike"): N_("Russian air strikes begin"),  # the war's milestones (the Overview)
+    (date(2016, 3, 18), "border"): N_("EU–Turkey statement"),
+    (date(2023, 2, 6), "humanitarian"): N_("Earthquakes"),
+    (date(2024, 12, 8), "frontline"): N_("Fall of the Assad government"),
 }
 
 

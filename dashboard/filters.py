@@ -14,7 +14,7 @@ it always meant (a missing edge is the edge of the figures loaded).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -34,6 +34,7 @@ KEYS = ("start", "end", "period", "gov", "district", "source", "type", "reports"
 WHOLE_SPAN = "all"       # period=all in the URL
 OFFENSIVE = "offensive"  # the default: no period in the URL (period=offensive is read too)
 _STATE = "_dashboard_filters"
+_LINKED = "_period_linked"  # the link or a choice in the sidebar set the period (the Overview then follows it)
 _MAX_SHOWN = 40
 
 
@@ -224,6 +225,7 @@ def _picked_dates(options: Options) -> tuple[date | None, date | None]:
 
 def _on_span(options: Options) -> None:
     """A click on "Offensive" or "Whole span" sets the dates."""
+    st.session_state[_LINKED] = True
     choice = st.session_state.get("f_span")
     if choice == OFFENSIVE and options.default is not None:
         st.session_state["f_period"] = (options.default.start, options.default.end)
@@ -233,6 +235,7 @@ def _on_span(options: Options) -> None:
 
 def _on_dates(options: Options) -> None:
     """Dates picked by hand light the matching one-click period, or none."""
+    st.session_state[_LINKED] = True
     st.session_state["f_span"] = _span_choice(*_picked_dates(options), options)
 
 
@@ -300,6 +303,7 @@ def sidebar(query) -> Filters:
     if "f_gov" not in st.session_state:
         filters, notices = parse(_url_params(), options)
         _seed_widgets(filters, options)
+        st.session_state[_LINKED] = any(_values(_url_params(), key) for key in ("start", "end", "period"))
         st.session_state["_filter_notices"] = notices
     elif st.session_state.get("_filters_language", i18n.language()) != i18n.language():
         # The language changed: the multiselects show other labels for the same P-codes, and the browser
@@ -321,3 +325,21 @@ def sidebar(query) -> Filters:
 def current() -> Filters:
     """The filters chosen in this run (pages and export buttons read them here)."""
     return st.session_state.get(_STATE, Filters())
+
+
+def whole_span_unless_linked(filters: Filters) -> Filters:
+    """The filters with the whole span when neither the link nor a choice in the sidebar set a period.
+
+    The Overview tells the war from 2011: it ignores the default (offensive) period the other pages
+    open on, and follows a period once the session's first link carried one (start, end or period)
+    or the reader picked one in the sidebar (on any page)."""
+    if st.session_state.get(_LINKED):
+        return filters
+    return replace(filters, start=None, end=None)
+
+
+def offensive_params(options: Options | None) -> dict[str, str]:
+    """URL parameters of the offensive (the crisis briefing's default period), for a link to it."""
+    if options is None or not options.offers_offensive():
+        return {}
+    return {"start": options.default.start.isoformat(), "end": options.default.end.isoformat()}

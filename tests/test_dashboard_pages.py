@@ -277,13 +277,13 @@ def test_a_publish_redraws_the_shared_charts(reference_db, tmp_path, monkeypatch
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(reference_db, db)
     at = run_page(db, "overview", monkeypatch, {"reports": "all"})  # every report: the new one is not on the quoted basis
-    before = json.loads(at.get("plotly_chart")[0].proto.spec)
+    before = _chart_spec(at, DISPLACEMENT)
     moves = write_csv(tmp_path / "moves.csv", ["period_start", "period_end", "destination_pcode", "figure_type",
                                                "individuals", *CITE_HEADER],
                       [["2020-02-01", "2020-02-29", "SY07", "newly_displaced", "123456", *CITE]])
     assert load_file(moves, db).status == "loaded"
     at.run()
-    after = json.loads(at.get("plotly_chart")[0].proto.spec)
+    after = _chart_spec(at, DISPLACEMENT)
     assert after != before
     points = lambda spec: sum(len(t.get("customdata") or []) for t in spec["data"])  # noqa: E731
     assert points(after) == points(before) + 1  # the new month of the newly displaced series
@@ -314,18 +314,70 @@ def test_pages_open_on_the_offensive(reference_db, monkeypatch, page):
 
 def test_one_click_shows_the_whole_span_and_the_link_reproduces_it(reference_db, monkeypatch):
     at = run_page(reference_db, "overview", monkeypatch)
-    offensive_deaths = metrics(at)["Recorded deaths (civilians)"]
+    opened = metrics(at)["Recorded deaths (civilians)"]  # the Overview opens on the whole war
     span_choice(at).set_value("all").run()
     assert at.query_params["period"] in ("all", ["all"])
     span = period_shown(at)
     assert span[0] < OFFENSIVE[0] and span[1] > OFFENSIVE[1]
     whole_deaths = metrics(at)["Recorded deaths (civilians)"]
-    assert whole_deaths != offensive_deaths  # deaths before and after the offensive count now
+    assert whole_deaths == opened
     shared = run_page(reference_db, "overview", monkeypatch, {"period": "all"})
     assert period_shown(shared) == span and span_choice(shared).value == "all"
     assert metrics(shared)["Recorded deaths (civilians)"] == whole_deaths
-    span_choice(at).set_value("offensive").run()  # and back
+    span_choice(at).set_value("offensive").run()  # and back: a choice in the sidebar, which the Overview follows
     assert period_shown(at) == OFFENSIVE and "period" not in at.query_params
+    assert metrics(at)["Recorded deaths (civilians)"] != whole_deaths  # deaths before and after it no longer count
+
+
+def _chart_spec(at: AppTest, title: str) -> dict:
+    """The plotly spec of the chart with this title (a page draws several)."""
+    import json
+
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if spec["layout"].get("title", {}).get("text") == title:
+            return spec
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def _layout_and_traces(at: AppTest, title: str) -> tuple[dict, list[dict]]:
+    spec = _chart_spec(at, title)
+    return spec["layout"], spec["data"]
+
+
+WAR = "The war in Syria, 2011 to the latest figure"
+DISPLACEMENT = "Displacement in Northwest Syria, as reported"
+
+
+def test_overview_opens_on_the_war_with_the_offensive_one_click_away(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch)
+    assert [s.value for s in at.subheader][:2] == [WAR, "Displacement in Northwest Syria, as reported"]
+    assert "Shown: the whole span of the figures loaded." in texts(at.caption)
+    [link] = [m.value for m in at.markdown if "crisis briefing" in m.value]
+    assert "Dec 2019 – Mar 2020" in link and "(./?start=2019-12-01&end=2020-03-31)" in link  # the landing page
+    layout, traces = _layout_and_traces(at, WAR)
+    bands = {(s["x0"][:10], s["x1"][:10]) for s in layout["shapes"] if s["type"] == "rect"}
+    assert bands == {("2019-12-01", "2020-04-01")}  # the offensive, shaded across every panel
+    labels = {a["text"] for a in layout["annotations"]}
+    assert {"Russian air strikes begin", "EU–Turkey statement", "Earthquakes", "Fall of the Assad government",
+            "Idleb offensive"} <= labels
+    assert "Moscow agreement" not in labels  # the offensive's own events are the briefing's: ticks here
+    [deaths] = [t for t in traces if t["type"] == "bar"]  # one report over its whole period, never split
+    assert deaths["text"] == ["350,209"] and deaths["x"][0][:10] == "2011-03-01"
+    hosts = {t["name"] for t in traces if t.get("legendgroup") == "refugees"}
+    assert {"Türkiye", "Lebanon", "Jordan", "Iraq", "Egypt"} == hosts
+    idps = [t for t in traces if t.get("legendgroup") == "idps"]
+    assert [(t["name"], [x[:10] for x in t["x"]]) for t in idps] == [("IDPs — UNHCR", ["2022-03-31"])]
+
+
+def test_overview_follows_a_linked_period(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
+    assert "Shown: the whole span of the figures loaded." not in texts(at.caption)
+    layout, traces = _layout_and_traces(at, WAR)
+    [deaths] = [t for t in traces if t["type"] == "bar"]  # a report overlapping the months keeps its whole period
+    assert deaths["x"][0][:10] == "2011-03-01" and deaths["text"] == ["350,209"]
+    whole = run_page(reference_db, "overview", monkeypatch)
+    assert metrics(at)["Recorded deaths (civilians)"] != metrics(whole)["Recorded deaths (civilians)"]
 
 
 def test_a_shared_link_with_dates_opens_exactly_as_before(reference_db, monkeypatch):
@@ -479,8 +531,10 @@ def test_no_none_or_nan_with_the_real_files(real_db, monkeypatch, page):
 
 def test_each_chart_has_a_short_sources_line_opening_the_full_list(reference_db, monkeypatch):
     at = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
-    [label] = [e.label for e in at.expander if e.label.startswith("Sources:")]
-    assert re.search(r"reports, \d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4}$", label.replace("\\", "")), label
+    labels = [e.label for e in at.expander if e.label.startswith("Sources:")]
+    assert len(labels) == 2  # one per chart: the war's timeline and the displacement timeline
+    for label in labels:
+        assert re.search(r"reports, \d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4}$", label.replace("\\", "")), label
     listed = next(t.value for t in at.dataframe if list(t.value.columns) == ["Publisher", "Title", "Published", "Link"])
     assert len(listed) >= 10 and listed["Link"].str.startswith("http").all()
     assert "Sources:" not in texts(at.caption)  # the old paragraph of titles is gone

@@ -1,11 +1,19 @@
-"""Overview: the headline figures for the selected period, each with its source
-and reference date, and the displacement timeline with the conflict events."""
+"""Overview: the war in Syria from the uprising of March 2011 to the latest figure loaded —
+Syrians in Turkey and the neighbouring countries, IDPs, deaths and the war's events on one time
+axis, with the December 2019 – March 2020 offensive shaded and one click from its briefing — and
+the headline figures for that span, each with its source and reference date.
+
+It opens on the whole span: the default (offensive) period the other pages open on is the crisis
+briefing's, and this page follows a period only when the link or the sidebar sets one."""
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import i18n
+from dashboard import language
 from dashboard import story
 from dashboard.i18n import _
 
@@ -13,13 +21,30 @@ from dashboard.drawing import CASUALTY_LABELS, FIGURE_LABELS, POPULATION_LABELS
 from dashboard.components import day, metric, require_warehouse, show_chart, source_line
 from dashboard.data import chart, query
 from dashboard.export.buttons import briefing_buttons
-from dashboard.filters import current
+from dashboard.filters import current, load_options, offensive_params, whole_span_unless_linked
 from warehouse.queries.headlines import NEAR_BORDER_KM
 
-st.title(_("Displacement in Northwest Syria"))
-st.caption(_("Idleb and northern Aleppo, seen against the conflict timeline of the 2019–2020 offensive."))
+st.title(_("Displacement in Northwest Syria"))  # the heading readers and links know; the war is its first chart
+st.caption(_("Refugees, IDPs and deaths from the uprising of March 2011 to the latest figure loaded, with the war's "
+             "events. The December 2019 – March 2020 offensive in Idleb is shaded; its briefing is one click away."))
 require_warehouse()
-filters = current()
+filters = whole_span_unless_linked(current())
+if (filters.start, filters.end) == (None, None):
+    st.caption(_("Shown: the whole span of the figures loaded. Pick dates in the sidebar to narrow this page."))
+
+
+def _crisis_link() -> None:
+    """One click to the crisis briefing on the offensive (the app's landing page), in this language."""
+    period = offensive_params(load_options(query))
+    if period:
+        link = "./?" + urlencode({**period, **language.url_params()})
+        label = _("Open the crisis briefing: the Idleb offensive, {start} – {end} →").format(
+            start=i18n.month(period["start"]), end=i18n.month(period["end"]))
+        st.markdown(f"**[{label}]({link})**")
+
+
+_crisis_link()
+show_chart(chart("war-timeline", filters), hint=_("Load the UNHCR files with `python -m etl load FILE`."))
 
 
 def _first(frame: pd.DataFrame) -> pd.Series | None:
