@@ -259,6 +259,7 @@ def test_every_reference_event_has_an_arabic_title():
     import csv
     import re
 
-    rows = list(csv.DictReader(open(ROOT / "etl" / "reference" / "events.csv", encoding="utf-8")))
+    events = Path(__file__).resolve().parents[1] / "etl" / "reference" / "events.csv"
+    rows = list(csv.DictReader(open(events, encoding="utf-8")))
     bare = [r["title"] for r in rows if not re.search(r"[\u0600-\u06FF]", r.get("title_ar") or "")]
     assert not bare, bare
