@@ -132,7 +132,7 @@ def _chart_block(pdf: BriefPDF, item: PackChart, picture: bytes | str, chart_mm:
 
 # --- not shown, sources ---------------------------------------------------------
 
-SOURCE_SIZE, SOURCE_LINE = 6.3, 2.7   # the sources' type: small enough that ~45 references take one page
+SOURCE_TYPES = ((6.3, 2.7), (5.8, 2.5), (5.4, 2.3))  # (size pt, line mm): the largest that fits one page wins
 SOURCE_GUTTER = 6                     # mm between the two columns
 NUMBER_MM = 7                         # the [n] before each reference
 
@@ -155,19 +155,41 @@ def _reference_text(pdf: BriefPDF, ref) -> str:
     return pdf.clean(ref.text + (f" {web_link(ref.url)}" if web_link(ref.url) else ""))
 
 
-def _reference_mm(pdf: BriefPDF, ref, width: float) -> float:
-    pdf.set_font(pdf.family, "", SOURCE_SIZE)
-    lines = pdf.multi_cell(width - NUMBER_MM, SOURCE_LINE, _reference_text(pdf, ref), dry_run=True, output="LINES")
-    return len(lines) * SOURCE_LINE + 0.6
+def _reference_mm(pdf: BriefPDF, ref, width: float, size: float, line: float) -> float:
+    pdf.set_font(pdf.family, "", size)
+    lines = pdf.multi_cell(width - NUMBER_MM, line, _reference_text(pdf, ref), dry_run=True, output="LINES")
+    return len(lines) * line + 0.6
+
+
+def _columns_needed(heights: list[float], room: float) -> int:
+    """How many columns the references fill, each reference whole in one column."""
+    columns, used = 1, 0.0
+    for height in heights:
+        if used + height > room and used > 0:
+            columns, used = columns + 1, 0.0
+        used += height
+    return columns
+
+
+def _type_that_fits(pdf: BriefPDF, references: list, width: float) -> tuple[float, float]:
+    """The largest type whose two columns hold every reference in the room left on this page."""
+    room = pdf.bottom - pdf.get_y()
+    for size, line in SOURCE_TYPES:
+        heights = [_reference_mm(pdf, ref, width, size, line) for ref in references]
+        if _columns_needed(heights, room) <= 2:
+            return size, line
+    return SOURCE_TYPES[-1]
 
 
 def _sources_in_columns(pdf: BriefPDF, references: list) -> None:
     """The numbered sources in two columns (right to left in Arabic), each reference whole in one column:
-    a number is never parted from its text, and the list takes one page where ~45 references fit."""
+    a number is never parted from its text, and the list keeps to the page it starts on where a smaller
+    type lets it (SOURCE_TYPES)."""
     width = (pdf.epw - SOURCE_GUTTER) / 2
+    size, line = _type_that_fits(pdf, references, width)
     top, column = pdf.get_y(), 0
     for ref in references:
-        height = _reference_mm(pdf, ref, width)
+        height = _reference_mm(pdf, ref, width, size, line)
         if pdf.get_y() + height > pdf.bottom:
             column += 1
             if column == 2:
@@ -175,16 +197,16 @@ def _sources_in_columns(pdf: BriefPDF, references: list) -> None:
                 column, top = 0, pdf.get_y()
             pdf.set_y(top)
         left = pdf.l_margin + (width + SOURCE_GUTTER) * (1 - column if pdf.rtl else column)
-        _reference(pdf, ref, left, width)
+        _reference(pdf, ref, left, width, size, line)
 
 
-def _reference(pdf: BriefPDF, ref, left: float, width: float) -> None:
+def _reference(pdf: BriefPDF, ref, left: float, width: float, size: float, line: float) -> None:
     top = pdf.get_y()
-    pdf.set_font(pdf.family, "B", SOURCE_SIZE)
+    pdf.set_font(pdf.family, "B", size)
     pdf.set_xy(left + width - NUMBER_MM if pdf.rtl else left, top)
-    pdf.cell(NUMBER_MM, SOURCE_LINE, f"[{ref.number}]", align="R" if pdf.rtl else "L")
-    pdf.set_font(pdf.family, "", SOURCE_SIZE)
+    pdf.cell(NUMBER_MM, line, f"[{ref.number}]", align="R" if pdf.rtl else "L")
+    pdf.set_font(pdf.family, "", size)
     pdf.set_xy(left if pdf.rtl else left + NUMBER_MM, top)
-    pdf.multi_cell(width - NUMBER_MM, SOURCE_LINE, _reference_text(pdf, ref), align=pdf.align,
+    pdf.multi_cell(width - NUMBER_MM, line, _reference_text(pdf, ref), align=pdf.align,
                    new_x="LEFT", new_y="NEXT")
     pdf.ln(0.6)
