@@ -40,12 +40,12 @@ class ChartSpec:
 
 
 SPECS = (
-    ChartSpec("war-timeline", N_("The war in Syria, 2011 to the latest figure"), "overview",
-              ("war.refugees_by_year", "war.idps_by_year", "war.deaths", "timeline.events", "periods.default_period"),
-              builders.war_timeline),
     ChartSpec("displacement-timeline", N_("Displacement in Northwest Syria, as reported"), "overview",
               ("timeline.displacement_series", "timeline.events"), builders.displacement_timeline,
               "displacement-timeline"),
+    ChartSpec("war-timeline", N_("The war in Syria, 2011 to the latest figure"), "overview",
+              ("war.refugees_by_year", "war.idps_by_year", "war.deaths", "timeline.events", "periods.default_period"),
+              builders.war_timeline),
     ChartSpec("displacement-by-border-band", N_("Displacement by distance to the Turkish border"), "border",
               ("border.by_band", "timeline.events"), builders.displacement_by_border_band),
     ChartSpec("net-movement-toward-border", N_("Net movement toward the border"), "border",

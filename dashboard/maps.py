@@ -169,7 +169,7 @@ def _returns(fig: go.Figure, returns: pd.DataFrame) -> None:
     """Returns as their own layer: a green triangle-like marker per place and report, sized by the figure."""
     if returns.empty:
         return
-    size = 8 + 22 * np.sqrt(returns["individuals"] / returns["individuals"].max())
+    size = 8 + 22 * np.sqrt((returns["individuals"] / returns["individuals"].max()).fillna(0))  # suppressed: smallest
     fig.add_trace(go.Scattermap(
         lon=returns["lon"], lat=returns["lat"], mode="markers", name=_("Returns (size = people)"),
         marker={"size": size, "color": RETURNS_COLOUR, "opacity": 0.8},
@@ -280,7 +280,7 @@ def _areas(fig: go.Figure, areas: pd.DataFrame, figures: pd.DataFrame, label: st
             name=_("{name}: {value} people ({band})").format(
                 name=row.name_en if i18n.language() == "en" else (row.name_ar or places.english_marked(row.name_en)),
                 value=i18n.number(row.individuals), band=band_name(row.band)),
-            marker={"size": 12 + 28 * np.sqrt(row.individuals / top), "opacity": 0.8,
+            marker={"size": 12 + 28 * (np.sqrt(row.individuals / top) if pd.notna(row.individuals) and top else 0), "opacity": 0.8,
                     "color": AREA_MARKER_COLOURS[i % len(AREA_MARKER_COLOURS)]},
             hovertext=[_("{place}: {value} people — {label}<br>{band}<br>covers the sub-districts {members}").format(
                 place=_place_text(row.name_en, row.name_ar, row.pcode), value=i18n.number(row.individuals), label=label,
@@ -308,7 +308,7 @@ def _camps(fig: go.Figure, camps: pd.DataFrame) -> None:
     camps = camps.dropna(subset=["lat", "lon"]) if not camps.empty else camps
     if camps.empty:
         return
-    size = 6 + 24 * np.sqrt(camps["individuals"] / camps["individuals"].max())
+    size = 6 + 24 * np.sqrt((camps["individuals"] / camps["individuals"].max()).fillna(0))  # suppressed: smallest
     fig.add_trace(go.Scattermap(
         lon=camps["lon"], lat=camps["lat"], mode="markers", name=_("Camps (size = population)"),
         marker={"size": size, "color": "#009E73", "opacity": 0.8},

@@ -15,12 +15,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import i18n
-from dashboard.drawing import CASUALTY_COLOURS, CASUALTY_LABELS, HOST_COLOURS, add_events, period_bars, right_to_left
+from dashboard.drawing import CASUALTY_LABELS, HOST_COLOURS, add_events, period_bars, right_to_left
 from dashboard.formats import PLOTLY_DAY, day
 from dashboard.i18n import _, isolate
 
 BAND_COLOUR = "#D55E00"
-IDP_COLOURS = ("#0072B2", "#56B4E9", "#009E73", "#999999")
+# Colours none of the neighbouring hosts (drawing.HOST_COLOURS) uses, so no two series on the chart look alike.
+IDP_COLOURS = ("#56B4E9", "#661100", "#888888", "#DDCC77")
+DEATH_COLOURS = {"all": "#332288", "civilians": "#882255", "children": "#AA4499", "combatants": "#117733",
+                 "military": "#999933", "health_workers": "#44AA99"}
 
 
 def _refugees(fig: go.Figure, refugees: pd.DataFrame, names: dict[str, str]) -> None:
@@ -57,7 +60,7 @@ def _deaths(fig: go.Figure, deaths: pd.DataFrame) -> None:
         label = str(CASUALTY_LABELS.get(category, category))
         name = label[:1].upper() + label[1:]
         fig.add_trace(go.Bar(
-            **period_bars(rows), y=rows["deaths"], name=name, marker_color=CASUALTY_COLOURS.get(category, "#666666"),
+            **period_bars(rows), y=rows["deaths"], name=name, marker_color=DEATH_COLOURS.get(category, "#666666"),
             opacity=0.75, text=[i18n.number(v) for v in rows["deaths"]], textposition="inside",
             customdata=list(zip([day(s) for s in rows["period_start"]], [day(e) for e in rows["period_end"]],
                                 rows["source_publisher"].fillna(""))),

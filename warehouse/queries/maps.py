@@ -264,18 +264,18 @@ def returns(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Returns (figure_type 'returns') each report published for a place with a point on the map, one row per
     place and report (never summed across reports), at the place's gazetteer point or sub-district centroid."""
     clause, params = where(
-        filters.period_clause(),
-        filters.sources_clause(),
-        ("figure_type = 'returns'", {}),
-        ("destination_lat IS NOT NULL AND destination_lon IS NOT NULL", {}),
+        filters.period_clause("p.period_start", "p.period_end"),
+        filters.sources_clause("p.source_id"),
+        ("p.figure_type = 'returns'", {}),
+        ("p.destination_lat IS NOT NULL AND p.destination_lon IS NOT NULL", {}),
     )
     return fetch_df(db_path, f"""
         SELECT p.destination_pcode AS pcode, any_value(p.destination_name) AS name_en, any_value(l.name_ar) AS name_ar,
                any_value(p.destination_lat) AS lat, any_value(p.destination_lon) AS lon, p.source_id,
-               any_value(p.source_publisher) AS source_publisher, any_value(p.source_title) AS source_title,
-               any_value(p.source_date) AS source_date,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
                min(p.period_start) AS period_start, max(p.period_end) AS period_end, sum(p.individuals) AS individuals
         FROM displacement_placed p LEFT JOIN location_areas l ON l.pcode = p.destination_pcode
+             LEFT JOIN citations ON citations.source_id = p.source_id
         WHERE {clause}
         GROUP BY p.destination_pcode, p.source_id, p.period_start, p.period_end
         ORDER BY individuals DESC""", params, filters)
