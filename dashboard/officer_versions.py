@@ -17,11 +17,8 @@ COLUMNS = {"number": "Version", "live": "Live", "at": "Published (UTC)", "by": "
 
 
 def table(noted: list[versions.Version]) -> pd.DataFrame:
-    """The versions as the page lists them, newest first (the live one marked)."""
-    frame = pd.DataFrame([v.__dict__ for v in noted], columns=list(versions.Version.__dataclass_fields__))
-    frame = frame.assign(live=["live" if i == 0 else "" for i in range(len(frame))],
-                         sha256=frame["sha256"].str[:12], kept=["yes" if k else "no" for k in frame["kept"]])
-    return frame[list(COLUMNS)].rename(columns=COLUMNS)
+    """The versions as the page lists them (warehouse.versions.table, headed for the page)."""
+    return versions.table(noted).rename(columns=COLUMNS)
 
 
 def section(db_path: Path) -> None:

@@ -370,21 +370,16 @@ def rollback_cmd(load_id, by, db) -> None:
 @json_option
 def versions_cmd(db, as_json) -> None:
     """Every published version, newest first: number, time, who, what, loads, size, sha256, file kept."""
-    import pandas as pd
-
     from warehouse import versions
 
     noted = versions.listing(_db(db))
-    frame = pd.DataFrame([v.__dict__ for v in noted], columns=list(versions.Version.__dataclass_fields__))
     if as_json:
-        click.echo(frame.to_json(orient="records"))
+        click.echo(json.dumps([v.__dict__ for v in noted]))
         return
-    if frame.empty:
+    if not noted:
         click.echo("No versions noted yet: the next publish starts them.")
         return
-    frame = frame.assign(live=["live"] + [""] * (len(frame) - 1), sha256=frame["sha256"].str[:12],
-                         kept=["yes" if k else "no" for k in frame["kept"]])
-    _print_table(frame[["number", "live", "at", "by", "what", "loads", "size", "sha256", "kept"]], "Warehouse versions")
+    _print_table(versions.table(noted), "Warehouse versions")
 
 
 @main.command("restore")

@@ -235,9 +235,8 @@ def restore_version(path: Path, number: int, by: str | None = None) -> versions.
     version, so the restore can be undone by restoring the version before it)."""
     path = Path(path)
     with writer_lock(path):
-        source = versions.kept_file(path, number)
-        wanted = next(v.sha256 for v in versions.listing(path) if v.number == number)
-        if wanted and published.file_sha256(source) != wanted:
+        source, version = versions.kept(path, number)
+        if version.sha256 and published.file_sha256(source) != version.sha256:
             raise WarehouseDamaged(f"version {number}'s kept file differs from what was published: not restored")
         clean_stale_temp_files(path)
         temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")

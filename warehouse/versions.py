@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 KEEP_ENV, MAX_MB_ENV = "DISPLACEMENT_VERSIONS_KEEP", "DISPLACEMENT_VERSIONS_MAX_MB"
 KEEP_DEFAULT = 10
@@ -44,6 +45,15 @@ class Version:
     size: int
     sha256: str
     kept: bool = True  # its file is still in the versions folder (the live version is the live file)
+
+
+def table(noted: list[Version]) -> pd.DataFrame:
+    """The versions as a listing shows them, newest first: the live one marked, sha256 shortened, 'yes'/'no'
+    for a kept file (the command line and the officer page print this one table)."""
+    frame = pd.DataFrame([asdict(v) for v in noted], columns=list(Version.__dataclass_fields__))
+    frame = frame.assign(live=["live" if i == 0 else "" for i in range(len(frame))],
+                         sha256=frame["sha256"].str[:12], kept=["yes" if k else "no" for k in frame["kept"]])
+    return frame[["number", "live", "at", "by", "what", "loads", "size", "sha256", "kept"]]
 
 
 def folder(path: Path) -> Path:
@@ -147,17 +157,18 @@ def _write(path: Path, noted: list[Version]) -> None:
     os.replace(scratch, target)
 
 
-def kept_file(path: Path, number: int) -> Path:
-    """The file of a kept version; VersionUnavailable names what can be restored instead."""
-    noted = {v.number: v for v in listing(path)}
-    if number not in noted:
-        known = ", ".join(str(n) for n in sorted(noted)) or "none"
+def kept(path: Path, number: int) -> tuple[Path, Version]:
+    """The file of a kept version and its entry; VersionUnavailable names what can be restored instead."""
+    noted = listing(path)
+    by_number = {v.number: v for v in noted}
+    if number not in by_number:
+        known = ", ".join(str(n) for n in sorted(by_number)) or "none"
         raise VersionUnavailable(f"no version {number} of {path} (versions: {known})")
-    if noted[number] is listing(path)[0] or number == listing(path)[0].number:
+    if number == noted[0].number:
         raise VersionUnavailable(f"version {number} is the live warehouse already")
-    kept = file_of(path, number)
-    if not noted[number].kept or not kept.exists():
+    kept_path = file_of(path, number)
+    if not by_number[number].kept or not kept_path.exists():
         raise VersionUnavailable(f"version {number}'s file is no longer kept (retention: the last "
                                  f"{limits()[0]} versions); kept: "
-                                 + (", ".join(str(v.number) for v in listing(path)[1:] if v.kept) or "none"))
-    return kept
+                                 + (", ".join(str(v.number) for v in noted[1:] if v.kept) or "none"))
+    return kept_path, by_number[number]

@@ -171,14 +171,15 @@ def _columns_needed(heights: list[float], room: float) -> int:
     return columns
 
 
-def _type_that_fits(pdf: BriefPDF, references: list, width: float) -> tuple[float, float]:
-    """The largest type whose two columns hold every reference in the room left on this page."""
+def _type_that_fits(pdf: BriefPDF, references: list, width: float) -> tuple[float, float, list[float]]:
+    """The largest type whose two columns hold every reference in the room left on this page, and each
+    reference's height in it (the smallest type when none fits: the list then flows on)."""
     room = pdf.bottom - pdf.get_y()
     for size, line in SOURCE_TYPES:
         heights = [_reference_mm(pdf, ref, width, size, line) for ref in references]
         if _columns_needed(heights, room) <= 2:
-            return size, line
-    return SOURCE_TYPES[-1]
+            break
+    return size, line, heights
 
 
 def _sources_in_columns(pdf: BriefPDF, references: list) -> None:
@@ -186,10 +187,9 @@ def _sources_in_columns(pdf: BriefPDF, references: list) -> None:
     a number is never parted from its text, and the list keeps to the page it starts on where a smaller
     type lets it (SOURCE_TYPES)."""
     width = (pdf.epw - SOURCE_GUTTER) / 2
-    size, line = _type_that_fits(pdf, references, width)
+    size, line, heights = _type_that_fits(pdf, references, width)
     top, column = pdf.get_y(), 0
-    for ref in references:
-        height = _reference_mm(pdf, ref, width, size, line)
+    for ref, height in zip(references, heights):
         if pdf.get_y() + height > pdf.bottom:
             column += 1
             if column == 2:
