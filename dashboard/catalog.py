@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import builders, drawing, i18n
+from dashboard import builders, drawing, i18n, map_months
 from dashboard.chart_data import ChartData, Query, period_of
 from dashboard.citations import Source, cite, with_links
 from dashboard.i18n import N_, _
@@ -55,6 +55,9 @@ SPECS = (
     ChartSpec("map-displacement", N_("Map of displacement by sub-district"), "map",
               ("maps.subdistrict_values", "maps.shapes", "maps.layers", "maps.m4_corridor", "maps.flow_lines",
                "camps.occupancy", "maps.named_places", "maps.patrols", "maps.returns"), builders.map_displacement),
+    ChartSpec("map-by-month", N_("Where displacement was reported, month by month"), "map",
+              ("maps.month_reports", "maps.area_outlines", "maps.layers", "maps.governorate_outlines", "maps.band_rings"),
+              map_months.build),
     ChartSpec("camps-occupancy", N_("Camp population vs capacity"), "camps",
               ("camps.occupancy",), builders.camps_occupancy),
     ChartSpec("camps-trend", N_("People living in camps over time"), "camps",

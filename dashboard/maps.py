@@ -87,11 +87,22 @@ def _overlap(a: tuple, b: tuple) -> float:
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
-def label_spots(points: list[tuple[float, float]], texts: list[str]) -> list[str]:
+def _outside(box: tuple, bounds: tuple[float, float] | None) -> float:
+    """The area of a label box beyond the view's half-width and half-height (0 inside, or with no bounds)."""
+    if bounds is None:
+        return 0.0
+    half_w, half_h = bounds
+    inside = _overlap(box, (-half_w, -half_h, half_w, half_h))
+    return (box[2] - box[0]) * (box[3] - box[1]) - inside
+
+
+def label_spots(points: list[tuple[float, float]], texts: list[str],
+                bounds: tuple[float, float] | None = None) -> list[str]:
     """A text position per label, chosen greedily, the most crowded place first: the spot whose box overlaps
     the labels already placed and the other points least, ties broken by the farthest from the nearest
     neighbour; so two
-    nearby towns (Dana and Sarmada, Bab al-Hawa and Atmeh) get their names on different sides."""
+    nearby towns (Dana and Sarmada, Bab al-Hawa and Atmeh) get their names on different sides. With `bounds`
+    (half-width, half-height in pixels), a spot that runs off the view costs as much as one over a point."""
     placed: list[tuple] = []
     spots: dict[int, str] = {}
     crowding = [sum(np.hypot(x - px, y - py) < 80 for px, py in points) for x, y in points]
@@ -102,7 +113,7 @@ def label_spots(points: list[tuple[float, float]], texts: list[str]) -> list[str
         def cost(spot: str) -> tuple[float, float]:
             box = _label_box(x, y, text, spot)
             hits = sum(_overlap(box, b) for b in placed) + sum(
-                _overlap(box, (px - 3, py - 3, px + 3, py + 3)) * 10 for px, py in others)
+                _overlap(box, (px - 3, py - 3, px + 3, py + 3)) * 10 for px, py in others) + _outside(box, bounds) * 10
             centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
             nearest = min((np.hypot(centre[0] - px, centre[1] - py) for px, py in others), default=0.0)
             return hits, -nearest

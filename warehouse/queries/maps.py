@@ -15,6 +15,7 @@ from shapely.geometry import mapping, shape
 
 from warehouse.queries.areas import DISTANCE_BANDS, area_clause, counted, flow_types, in_list, stock_types
 from warehouse.queries.base import Filters, fetch_df, where
+from warehouse.queries.border import PLACING_TYPES
 
 # Moscow Additional Protocol, 5 March 2020: a corridor 6 km deep on each side of the M4.
 M4_CORRIDOR_KM = 6.0
@@ -90,34 +91,41 @@ def shapes(db_path: Path, filters: Filters, admin_level: int = 3) -> pd.DataFram
     )
 
 
-def months(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Months with displacement figures (flows or stocks) placed in a sub-district, for the map's slider."""
+def month_reports(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """Every report that places people (or IDP movements) at a named destination, by the month its
+    reference period ends in ("as reported by the end of December"), one row per report and destination,
+    never summed across reports: what the map's month-by-month view chooses from. A country-wide
+    destination is left out (it contains the others). Areas have no point of their own here: the
+    dashboard places them inside their outline (`area_outlines`)."""
     clause, params = where(
-        filters.period_clause(),
-        ("destination_subdistrict IS NOT NULL", {}),
-        area_clause(filters, "destination_governorate", "destination_district"),
-        filters.sources_clause(),
-        filters.in_clause("figure_type", filters.figure_types, "figure_types"),
+        filters.period_clause("p.period_end", "p.period_end"),
+        filters.sources_clause("p.source_id"),
+        in_list("p.figure_type", PLACING_TYPES + ("displacements",)),
+        ("p.destination_pcode IS NOT NULL AND p.destination_governorate IS NOT NULL", {}),
     )
-    return fetch_df(db_path, f"SELECT DISTINCT month FROM displacement_buckets WHERE {clause} ORDER BY month",
-                    params, filters)
+    return fetch_df(db_path, f"""
+        SELECT CAST(date_trunc('month', p.period_end) AS DATE) AS month, p.period_start, p.period_end,
+               p.figure_type, any_value(p.measure) AS measure, p.source_id,
+               any_value(COLUMNS(citations.* EXCLUDE (source_id))),
+               p.destination_pcode, any_value(p.destination_name) AS destination_name,
+               any_value(l.name_ar) AS destination_name_ar,
+               any_value(p.destination_lat) AS lat, any_value(p.destination_lon) AS lon,
+               any_value(p.destination_band) AS destination_band, sum(p.individuals) AS individuals
+        FROM displacement_placed p LEFT JOIN v_locations l ON l.pcode = p.destination_pcode
+             LEFT JOIN citations ON citations.source_id = p.source_id
+        WHERE {clause}
+        GROUP BY p.period_start, p.period_end, p.figure_type, p.source_id, p.destination_pcode
+        ORDER BY month, p.period_end, p.source_id, individuals DESC""", params, filters)
 
 
-def _month_clause(month: str | None) -> tuple[str, dict]:
-    """Periods ending in `month` (YYYY-MM-01; every month when None): the buckets' `month`."""
-    return ("month = CAST($month AS DATE)", {"month": month}) if month else ("TRUE", {})
-
-
-def subdistrict_values(db_path: Path, filters: Filters, month: str | None = None) -> pd.DataFrame:
-    """People per destination sub-district, figure type and source, for periods ending in `month`
-    (YYYY-MM-01; all months when None). Flows and stocks stay in separate rows."""
+def subdistrict_values(db_path: Path, filters: Filters) -> pd.DataFrame:
+    """People per destination sub-district, figure type and source. Flows and stocks stay in separate rows."""
     clause, params = where(
         filters.period_clause(),
         area_clause(filters, "destination_governorate", "destination_district"),
         filters.sources_clause(),
         in_list("figure_type", flow_types(filters) + stock_types(filters)),
         ("destination_subdistrict IS NOT NULL", {}),
-        _month_clause(month),
         counted(),
     )
     sql = f"""
@@ -133,7 +141,7 @@ def subdistrict_values(db_path: Path, filters: Filters, month: str | None = None
     return fetch_df(db_path, sql, params, filters)
 
 
-def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.DataFrame:
+def flow_lines(db_path: Path, filters: Filters) -> pd.DataFrame:
     """Flows from origin to destination district as line end points.
 
     An area without its own coordinates is placed at the mean of the places
@@ -144,7 +152,6 @@ def flow_lines(db_path: Path, filters: Filters, month: str | None = None) -> pd.
         area_clause(filters, "f.destination_governorate", "f.destination_district"),
         filters.sources_clause("f.source_id"),
         in_list("f.figure_type", flow_types(filters)),
-        _month_clause(month),
         counted("f.counted"),
     )
     sql = f"""
