@@ -99,7 +99,11 @@ def storage(url: str, endpoint_url: str | None = None) -> tuple[Any, str]:
     import fsspec
 
     endpoint = endpoint_url or os.environ.get(ENDPOINT_ENV) or None
-    options = {"endpoint_url": endpoint} if endpoint and str(url).startswith(("s3://", "s3a://")) else {}
+    options: dict[str, Any] = {"skip_instance_cache": True}  # a follower looks again: never an old listing
+    if str(url).startswith(("s3://", "s3a://")):
+        options["use_listings_cache"] = False
+        if endpoint:
+            options["endpoint_url"] = endpoint
     fs, root = fsspec.core.url_to_fs(str(url), **options)
     return fs, root.rstrip("/")
 
@@ -319,7 +323,7 @@ def follow(db: Path, source: str, *, every: float, once: bool = False, endpoint_
     while True:
         try:
             result = follow_once(db, source, endpoint_url)
-            if result.status != "current" or last != "current":
+            if result.status != "current" or last in (None, "failed"):  # "still current" is not repeated
                 say(result.message, False)
             last, code = result.status, 0
         except (SourceUnavailable, VersionMismatch) as error:
