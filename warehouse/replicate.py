@@ -21,6 +21,7 @@ link; a file whose sha256 differs from the manifest's is thrown away and never s
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
@@ -225,8 +226,6 @@ def publish_to(db: Path, target: str, endpoint_url: str | None = None) -> Publis
 
 
 def _write_manifest(fs: Any, root: str, body: bytes) -> None:
-    import io
-
     _write_whole(fs, f"{root}/{MANIFEST}", io.BytesIO(body))
 
 
