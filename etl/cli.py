@@ -519,3 +519,46 @@ def export_parquet_cmd(out, views_db, db) -> None:
     click.echo(f"{len(written)} files written to {out}")
     if views_db:
         click.echo(f"view database: {view_database(out, views_db)}")
+
+
+endpoint_option = click.option(
+    "--endpoint-url", envvar="DISPLACEMENT_S3_ENDPOINT", default=None, show_envvar=True,
+    help="Address of an S3-compatible store (MinIO, a cloud's own) [default: AWS's].")
+
+
+@main.command("publish-to")
+@click.argument("target", envvar="DISPLACEMENT_PUBLISH_TO")
+@endpoint_option
+@db_option
+@json_option
+def publish_to_cmd(target, endpoint_url, db, as_json) -> None:
+    """Copy each published version not yet at TARGET (a folder, file:// or s3://bucket/prefix) there, with a
+    manifest (version, sha256, size, time) written last; followers read it (`follow`). Run it after each load."""
+    from warehouse import replicate
+
+    try:
+        report = replicate.publish_to(_db(db), target, endpoint_url)
+    except (replicate.NothingPublished, replicate.SourceUnavailable) as exc:
+        click.echo(f"publish-to: {exc}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(report.__dict__) if as_json else report.message)
+
+
+@main.command("follow")
+@click.argument("source", envvar="DISPLACEMENT_FOLLOW")
+@click.option("--once", is_flag=True, help="Look once and exit (1 if the source could not be followed).")
+@click.option("--interval", type=click.FloatRange(min=0), envvar="DISPLACEMENT_FOLLOW_INTERVAL", default=None,
+              show_envvar=True, help="Seconds between looks at SOURCE [default: 60].")
+@endpoint_option
+@db_option
+def follow_cmd(source, once, interval, endpoint_url, db) -> None:
+    """Serve what the primary publishes: fetch each new version from SOURCE (what `publish-to` wrote), check
+    its sha256 and swap it in as a local publish does; the dashboard here shows it at its next rerun."""
+    from warehouse import replicate
+
+    def say(line: str, error: bool) -> None:
+        click.echo(f"follow: {line}", err=error)
+
+    code = replicate.follow(_db(db), source, every=replicate.interval(interval), once=once,
+                            endpoint_url=endpoint_url, say=say)
+    sys.exit(code)

@@ -218,13 +218,14 @@ def publishing(path: Path, what: str | None = None, by: str | None = None) -> It
             raise
 
 
-def swap_in(finished: Path, path: Path, what: str | None = None, by: str | None = None) -> versions.Version:
+def swap_in(finished: Path, path: Path, what: str | None = None, by: str | None = None,
+            number: int | None = None) -> versions.Version:
     """Publish a finished private file at `path`: note its size and sha256 beside it (warehouse/published.py),
     keep the file it replaces as a numbered version (warehouse/versions.py), then os.replace it in.
-    Call with the writer lock held."""
+    Call with the writer lock held. `number`: the version's number on the primary, for a follower."""
     _fsync(finished)
     entry = published.record(path, finished, _note_name(path))
-    version = versions.keep_live(path, finished, entry.sha256, what, by)
+    version = versions.keep_live(path, finished, entry.sha256, what, by, number)
     os.replace(finished, path)
     _fsync(path.parent)
     return version

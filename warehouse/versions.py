@@ -100,9 +100,13 @@ def describe(finished: Path) -> tuple[str, str, int]:
     return by or "", f"load {load_id} ({Path(file_name).name}): {status}", int(live)
 
 
-def keep_live(path: Path, finished: Path, sha256: str, what: str | None = None, by: str | None = None) -> Version:
+def keep_live(path: Path, finished: Path, sha256: str, what: str | None = None, by: str | None = None,
+              number: int | None = None) -> Version:
     """Before `finished` replaces the live file: keep the live file as its version's file, note the new
-    version, apply retention. Call with the writer lock held, before os.replace."""
+    version, apply retention. Call with the writer lock held, before os.replace.
+
+    `number` is the version's number on the host it came from (a follower, warehouse/replicate.py), so both
+    hosts name it alike; it is used only when it comes after the last one noted here (numbers only grow)."""
     path = Path(path)
     folder(path).mkdir(parents=True, exist_ok=True)
     noted = listing(path)
@@ -111,7 +115,8 @@ def keep_live(path: Path, finished: Path, sha256: str, what: str | None = None, 
             noted = [Version(1, _mtime(path), "", "published before versions were kept", 0, path.stat().st_size, "")]
         _keep_file(path, file_of(path, noted[0].number))
     who, did, loads = describe(finished)
-    entry = Version((noted[0].number + 1) if noted else 1, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    following = (noted[0].number + 1) if noted else 1
+    entry = Version(number if number is not None and number >= following else following, datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     by or who or os.environ.get("USER", ""), what or did, loads, finished.stat().st_size, sha256)
     _write(path, _retain(path, [entry] + noted))
     return entry

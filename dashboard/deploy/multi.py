@@ -155,14 +155,17 @@ def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 @contextmanager
 def serve(processes: int = 2, *, proxy: bool = True, port: int | None = None, db: Path | None = None,
           env: dict[str, str] | None = None, backend_header: bool = False, folder: Path | None = None,
-          timeout: float = 120.0) -> Iterator[Deployment]:
+          timeout: float = 120.0, dbs: list[Path] | None = None) -> Iterator[Deployment]:
     """Start `processes` Streamlit processes on free local ports and, with proxy, nginx in front.
 
-    Without proxy (only with one process) the URL is the process's own. Everything
-    started here is stopped on exit, whatever happened.
+    Without proxy (only with one process) the URL is the process's own. `dbs`, one per process,
+    gives each its own warehouse (hosts that each follow the primary, warehouse/replicate.py,
+    played on one machine). Everything started here is stopped on exit, whatever happened.
     """
     if not proxy and processes != 1:
         raise ValueError("several processes need the proxy")
+    if dbs is not None and len(dbs) != processes:
+        raise ValueError(f"{len(dbs)} warehouses for {processes} processes")
     nginx = nginx_binary() if proxy else None
     if proxy and nginx is None:
         raise DeploymentError("nginx is not installed (Debian package `nginx`: apt-get install -y nginx)")
@@ -180,7 +183,8 @@ def serve(processes: int = 2, *, proxy: bool = True, port: int | None = None, db
         for i in range(processes):
             backend_port = free_port() if proxy or port is None else port
             log = folder / f"streamlit-{i + 1}.log"
-            backend = Backend(backend_port, _streamlit(backend_port, run_env, log), log)
+            own_env = {**run_env, "DISPLACEMENT_DB": str(dbs[i])} if dbs is not None else run_env
+            backend = Backend(backend_port, _streamlit(backend_port, own_env, log), log)
             stack.callback(_stop, backend.process)
             backends.append(backend)
         for i, backend in enumerate(backends):
