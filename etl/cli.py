@@ -101,7 +101,8 @@ recipes_option = click.option(
 
 @main.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--kind", envvar="DISPLACEMENT_KIND", default=None, help="Read every file as this kind (see `kinds`).")
+@click.option("--kind", "kinds", envvar="DISPLACEMENT_KIND", multiple=True,
+              help="Read every file as this kind (see `kinds`); repeat it to load a file with several recipes.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--explain", is_flag=True, help="Show how well each recipe and reader fits each file, and why; load nothing.")
 @click.option("--reference-date", "--as-of", "reference_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -112,20 +113,22 @@ recipes_option = click.option(
 @recipes_option
 @db_option
 @json_option
-def load_cmd(paths, kind, dry_run, explain, reference_date, sheet, header_row, loaded_by, db, as_json) -> None:
-    """Load files or folders. The format is recognised from each file unless --kind is given."""
-    if kind and kind not in sources.kinds():
-        raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
-    files = loading.expand(paths)
+def load_cmd(paths, kinds, dry_run, explain, reference_date, sheet, header_row, loaded_by, db, as_json) -> None:
+    """Load files or folders. The format is recognised from each file unless --kind is given or the
+    folder's manifest (manifest.toml or manifest.csv, see docs/loading-data.md) names its recipe."""
+    for kind in kinds:
+        if kind not in sources.kinds():
+            raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
     if explain:
-        _explain(files, as_json)
+        _explain(loading.expand(paths), as_json)
         return
     from etl.sources.base import ReadOptions
 
     options = ReadOptions(reference_date.date() if reference_date else None, sheet, header_row)
     read_options = options if options != ReadOptions() else None
-    with _file_bar(len(files), "loading", enabled=_bar_wanted(as_json) and len(files) > 1) as tick:
-        reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by,
+    count = len(loading.expand(paths)) * max(1, len(kinds))
+    with _file_bar(count, "loading", enabled=_bar_wanted(as_json) and count > 1) as tick:
+        reports = loading.load_paths(paths, _db(db), kind=list(kinds), dry_run=dry_run, loaded_by=loaded_by,
                                      progress=_per_file(tick), read_options=read_options)
     _emit_reports(reports, as_json)
 
