@@ -245,20 +245,87 @@ def recipe_draft_cmd(path, kind, out) -> None:
 
 @recipe_group.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def recipe_check_cmd(paths) -> None:
-    """Parse recipes and say what is wrong with each (a typo is an error, not a silent no-match)."""
+@click.option("--file", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Dry-run the recipe on this file [default: the file it was drafted from, `drafted_from`].")
+@click.option("--reference-date", "--as-of", "reference_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The date the figures are 'as of', when neither the file nor the recipe says it.")
+@click.option("--sheet", default=None, help="Read this sheet of a workbook.")
+@db_option
+def recipe_check_cmd(paths, data_file, reference_date, sheet, db) -> None:
+    """Prove each recipe loads something: it parses, every required column is fed, its markers can match,
+    and a dry run on a file loads at least one row (counts and the top three reject reasons, in plain text).
+    Exit 1 when any recipe fails."""
     from etl.recipes import RecipeError, load_recipe
+    from etl.sources.base import ReadOptions
 
+    options = ReadOptions(reference_date.date() if reference_date else None, sheet)
     failed = False
     for path in paths:
         try:
             recipe = load_recipe(path)
-            click.echo(f"{path}: ok ({recipe.kind} -> {recipe.table})")
         except RecipeError as exc:
             failed = True
             click.echo(str(exc), err=True)
+            continue
+        failed |= not _check_one(path, recipe, data_file, options if options != ReadOptions() else None, db)
     if failed:
         sys.exit(1)
+
+
+def _check_one(path: Path, recipe, data_file: Path | None, options, db: str | None) -> bool:
+    """Print what `recipe check` finds for one recipe; True when it passes (see etl.recipes.check)."""
+    from etl.recipes import check
+    from etl.recipes.reader import RecipeReader
+    from etl.sources.base import ReadError
+
+    click.echo(f"{path}: {recipe.kind} -> {recipe.table}")
+    found = check.columns_problems(recipe)
+    markers = check.marker_problems(recipe)
+    problems, notes = found.problems + markers.problems, found.notes + markers.notes
+    target = check.data_file(recipe, data_file)
+    report = None
+    if target is None:
+        problems.append("not tried on a file: give one with --file FILE (a drafted recipe names its file in "
+                        "[recipe] drafted_from)")
+    elif not target.exists():
+        problems.append(f"not tried on a file: {target} (drafted_from) does not exist; give one with --file FILE")
+    else:
+        reader = RecipeReader(recipe)
+        try:
+            in_file = check.markers_in_file(recipe, check.cell_texts(reader, target, options))
+            problems, notes = problems + in_file.problems, notes + in_file.notes
+        except ReadError:
+            pass  # the dry run below says why the recipe does not fit the file
+        warehouse = _db(db)
+        if not warehouse.exists():
+            notes.append(f"no warehouse at {warehouse}: every P-code and camp is unknown to the dry run (give --db, "
+                         "or build it with `python -m etl build-reference`)")
+        report = loading.load_file(target, warehouse, kind=reader, dry_run=True, read_options=options)
+    for problem in problems:
+        click.echo(f"  problem: {problem}")
+    for note in notes:
+        click.echo(f"  note: {note}")
+    if report is not None:
+        click.echo(f"  dry run on {target}:")
+        if report.status == "failed":
+            problems.append(report.message)
+            click.echo(f"    cannot read it: {report.message}")
+        else:
+            click.echo(f"    {report.rows_loaded:,} rows would load, {report.rows_rejected:,} would be rejected")
+            for reason in report.top_reasons:
+                click.echo(f"    {check_reason(reason)}")
+            if report.rows_loaded == 0:
+                problems.append("no row would load")
+    ok = not problems
+    click.echo(f"  {'ok' if ok else 'FAILED'}: " + ("the recipe loads rows from the file" if ok else
+                                                   f"{len(problems)} problem(s) to fix"))
+    return ok
+
+
+def check_reason(reason: dict) -> str:
+    from etl.validate import reason_line
+
+    return "rejected: " + reason_line(reason)
 
 
 @main.command("kinds")

@@ -25,7 +25,8 @@ from etl.sources.base import ReadError, ReadOptions, ReadResult, SourceInfo, Sta
 from etl.sources.tidy import citations_frame
 from etl.sources.tabular import drop_blank_rows
 from etl.specs import CITATION_RULES, TABLES
-from etl.validate import MISSING_MARKERS, Context, Validated, iso3_codes, strict_rules, validate
+from etl.validate import (MISSING_MARKERS, Context, Validated, iso3_codes, reason_line, strict_rules, top_reasons,
+                          validate)
 from warehouse import bulk as bulk_sql
 from warehouse import WarehouseDamaged, publishing
 from warehouse import rollups
@@ -57,6 +58,7 @@ class LoadReport:
     message: str = ""
     seconds: float = 0.0
     rejects: list[dict] = field(default_factory=list)
+    top_reasons: list[dict] = field(default_factory=list)  # the commonest reasons of every reject (validate.top_reasons)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -293,6 +295,8 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
     for table, rows in [(v.table, len(v.good)) for v in checked] + [(s.table, s.loaded) for s in streamed]:
         report.tables[table] = report.tables.get(table, 0) + rows
     samples = [v.rejects.head(20) for v in checked] + [f for s in streamed for f in s.sample_rejects]
+    every = [v.rejects for v in checked if len(v.rejects)] + [f for s in streamed for f in s.sample_rejects if len(f)]
+    report.top_reasons = top_reasons(pd.concat(every, ignore_index=True)) if every else []
     report.rejects = [r for frame in samples for r in frame.to_dict("records")][:20 * max(1, len(samples))]
 
 
@@ -387,7 +391,8 @@ def _dry_run(db_path: Path, result: ReadResult, report: LoadReport, digest: Futu
     _summarise(report, result, checked, streamed)
     report.status = "checked"
     report.message = (f"{Path(report.file).name}: dry run as {result.kind}: {report.rows_loaded} rows would load, "
-                      f"{report.rows_rejected} would be rejected{_scope_note(report, result)}; nothing written")
+                      f"{report.rows_rejected} would be rejected{_scope_note(report, result)}; nothing written"
+                      + "".join(f"\n  {reason_line(r)}" for r in report.top_reasons))
 
 
 def _loaded_message(report: LoadReport, result: ReadResult) -> str:

@@ -146,6 +146,10 @@ class RecipeReader:
     def detect(self, path: Path) -> bool:
         return self.score(path).fits
 
+    def tables(self, path: Path, options: ReadOptions | None = None) -> list[_Table]:
+        """The tables (sheet, rows, header row) this recipe reads in the file: what `recipe check` looks into."""
+        return self._find(path, options or ReadOptions(), None)
+
     # ------------------------------------------------------------ reading
     def read(self, path: Path, options: ReadOptions | None = None) -> ReadResult:
         options = options or ReadOptions()
