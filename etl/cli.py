@@ -120,7 +120,9 @@ def load_cmd(paths, kinds, dry_run, explain, reference_date, sheet, header_row, 
         if kind not in sources.kinds():
             raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
     if explain:
-        _explain(loading.expand(paths), as_json)
+        from etl.folders import plan
+
+        _explain(plan(list(paths), loading.expand, list(kinds)), as_json)
         return
     from etl.sources.base import ReadOptions
 
@@ -133,15 +135,26 @@ def load_cmd(paths, kinds, dry_run, explain, reference_date, sheet, header_row, 
     _emit_reports(reports, as_json)
 
 
-def _explain(files: list[Path], as_json: bool) -> None:
+def _explain(jobs: list, as_json: bool) -> None:
     """Each file: every reader's score, what it found and what it missed; the one load would use
-    (sources.choose: the same decision load makes), or the refusal load would give."""
+    (sources.choose: the same decision load makes), or the refusal load would give. A file whose
+    recipe --kind or a folder's manifest names is scored by that recipe alone: load uses no other."""
     from dataclasses import asdict
 
     from etl.sources.base import ReadError
 
     out = []
-    for path in files:
+    for job in jobs:
+        path = job.path
+        if job.error:
+            out.append({"file": str(path), "reader": None, "error": job.error, "scores": []})
+            continue
+        if job.kind:
+            reader = sources.reader_for(job.kind) if isinstance(job.kind, str) else job.kind
+            fit = sources.score(reader, path)
+            out.append({"file": str(path), "reader": reader.KIND, "named_by": job.named_by, "scores": [asdict(fit)],
+                        "error": None if fit.fits else f"does not fit {reader.KIND}: missing {', '.join(fit.missing)}"})
+            continue
         try:
             choice = sources.choose(path, every=True)
         except ReadError as exc:
@@ -157,7 +170,9 @@ def _explain(files: list[Path], as_json: bool) -> None:
         return
     for item in out:
         error = (item["error"] or "").removeprefix(Path(item["file"]).name + ": ")
-        click.echo(f"{item['file']}: " + (f"read as {item['reader']}" if item["reader"] else error))
+        named = f" (named by {item['named_by']})" if item.get("named_by") else ""
+        click.echo(f"{item['file']}: " + (f"read as {item['reader']}{named}" if item["reader"] else error)
+                   + (f"; {error}" if item["reader"] and error else ""))
         for s in item["scores"]:
             mark = "*" if s["kind"] == item["reader"] else " "
             why = f"found {', '.join(s['found']) or 'nothing'}" + (f"; missing {', '.join(s['missing'])}" if s["missing"] else "")
@@ -316,6 +331,7 @@ def _check_one(path: Path, recipe, data_file: Path | None, options, db: str | No
                 click.echo(f"    {check_reason(reason)}")
             if report.rows_loaded == 0:
                 problems.append("no row would load")
+                click.echo("  problem: no row would load")
     ok = not problems
     click.echo(f"  {'ok' if ok else 'FAILED'}: " + ("the recipe loads rows from the file" if ok else
                                                    f"{len(problems)} problem(s) to fix"))

@@ -161,6 +161,9 @@ def test_a_folder_manifest_gives_each_file_its_recipe_and_reference_date(variant
     (folder / "manifest.csv").write_text("file,recipe,reference_date\n"
                                          "key_figures_eth.csv,key_figures.toml,2022-06-30\n"
                                          "key_figures_ken.csv,key_figures.toml,2022-07-31\n", encoding="utf-8")
+    explained = CliRunner().invoke(main, ["load", str(folder), "--explain"])  # the manifest's decision, as load makes it
+    assert "key_figures_ken.csv: read as hoa-key-figures (named by manifest.csv)" in explained.output
+    assert "deaths.csv: read as vdc-casualties-daily\n" in explained.output
     result = CliRunner().invoke(main, ["load", str(folder), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "key_figures_eth.csv: loaded as hoa-key-figures" in result.output
@@ -278,7 +281,8 @@ def test_the_manifest_example_of_the_docs_loads_as_written(variants, tmp_path, d
     """docs/loading-data.md, 'A folder with a manifest': the manifest and recipe exactly as printed there."""
     doc = (Path(__file__).resolve().parents[1] / "docs" / "loading-data.md").read_text(encoding="utf-8")
     section = doc.split("### Worked example 3")[1].split("\n## ")[0]
-    blocks = dict(re.findall(r"```\w+\n# (\S+)\n(.*?)```", section, re.S))
+    blocks = dict(re.findall(r"^`([\w.]+)`:\n\n```\w+\n(.*?)```", section, re.S | re.M))
+    assert sorted(blocks) == ["key_figures.toml", "manifest.csv"]
     folder = tmp_path / "horn_of_africa"
     for country in ("eth", "ken"):
         _link(folder, variants / KEY_FIGURES.format(country))
