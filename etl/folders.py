@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -148,7 +149,7 @@ def plan_folder(folder: Path, data_files: list[Path], kinds: list[str], options:
     return named + rest
 
 
-def plan(paths: list[Path], data_files_of, kinds: list[str] | None = None,
+def plan(paths: list[Path], data_files_of: Callable[[list[Path]], list[Path]], kinds: list[str] | None = None,
          options: ReadOptions | None = None) -> list[Job]:
     """Every load the named files and folders ask for (a folder's manifest decides for the files it names).
 
