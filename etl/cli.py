@@ -101,7 +101,8 @@ recipes_option = click.option(
 
 @main.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--kind", envvar="DISPLACEMENT_KIND", default=None, help="Read every file as this kind (see `kinds`).")
+@click.option("--kind", "kinds", envvar="DISPLACEMENT_KIND", multiple=True,
+              help="Read every file as this kind (see `kinds`); repeat it to load a file with several recipes.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--explain", is_flag=True, help="Show how well each recipe and reader fits each file, and why; load nothing.")
 @click.option("--reference-date", "--as-of", "reference_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -112,33 +113,48 @@ recipes_option = click.option(
 @recipes_option
 @db_option
 @json_option
-def load_cmd(paths, kind, dry_run, explain, reference_date, sheet, header_row, loaded_by, db, as_json) -> None:
-    """Load files or folders. The format is recognised from each file unless --kind is given."""
-    if kind and kind not in sources.kinds():
-        raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
-    files = loading.expand(paths)
+def load_cmd(paths, kinds, dry_run, explain, reference_date, sheet, header_row, loaded_by, db, as_json) -> None:
+    """Load files or folders. The format is recognised from each file unless --kind is given or the
+    folder's manifest (manifest.toml or manifest.csv, see docs/loading-data.md) names its recipe."""
+    for kind in kinds:
+        if kind not in sources.kinds():
+            raise click.UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(sources.kinds())}")
     if explain:
-        _explain(files, as_json)
+        from etl.folders import plan
+
+        _explain(plan(list(paths), loading.expand, list(kinds)), as_json)
         return
     from etl.sources.base import ReadOptions
 
     options = ReadOptions(reference_date.date() if reference_date else None, sheet, header_row)
     read_options = options if options != ReadOptions() else None
-    with _file_bar(len(files), "loading", enabled=_bar_wanted(as_json) and len(files) > 1) as tick:
-        reports = loading.load_paths(paths, _db(db), kind=kind, dry_run=dry_run, loaded_by=loaded_by,
+    count = len(loading.expand(paths)) * max(1, len(kinds))
+    with _file_bar(count, "loading", enabled=_bar_wanted(as_json) and count > 1) as tick:
+        reports = loading.load_paths(paths, _db(db), kind=list(kinds), dry_run=dry_run, loaded_by=loaded_by,
                                      progress=_per_file(tick), read_options=read_options)
     _emit_reports(reports, as_json)
 
 
-def _explain(files: list[Path], as_json: bool) -> None:
+def _explain(jobs: list, as_json: bool) -> None:
     """Each file: every reader's score, what it found and what it missed; the one load would use
-    (sources.choose: the same decision load makes), or the refusal load would give."""
+    (sources.choose: the same decision load makes), or the refusal load would give. A file whose
+    recipe --kind or a folder's manifest names is scored by that recipe alone: load uses no other."""
     from dataclasses import asdict
 
     from etl.sources.base import ReadError
 
     out = []
-    for path in files:
+    for job in jobs:
+        path = job.path
+        if job.error:
+            out.append({"file": str(path), "reader": None, "error": job.error, "scores": []})
+            continue
+        if job.kind:
+            reader = sources.reader_for(job.kind) if isinstance(job.kind, str) else job.kind
+            fit = sources.score(reader, path)
+            out.append({"file": str(path), "reader": reader.KIND, "named_by": job.named_by, "scores": [asdict(fit)],
+                        "error": None if fit.fits else f"does not fit {reader.KIND}: missing {', '.join(fit.missing)}"})
+            continue
         try:
             choice = sources.choose(path, every=True)
         except ReadError as exc:
@@ -154,7 +170,9 @@ def _explain(files: list[Path], as_json: bool) -> None:
         return
     for item in out:
         error = (item["error"] or "").removeprefix(Path(item["file"]).name + ": ")
-        click.echo(f"{item['file']}: " + (f"read as {item['reader']}" if item["reader"] else error))
+        named = f" (named by {item['named_by']})" if item.get("named_by") else ""
+        click.echo(f"{item['file']}: " + (f"read as {item['reader']}{named}" if item["reader"] else error)
+                   + (f"; {error}" if item["reader"] and error else ""))
         for s in item["scores"]:
             mark = "*" if s["kind"] == item["reader"] else " "
             why = f"found {', '.join(s['found']) or 'nothing'}" + (f"; missing {', '.join(s['missing'])}" if s["missing"] else "")
@@ -242,20 +260,88 @@ def recipe_draft_cmd(path, kind, out) -> None:
 
 @recipe_group.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def recipe_check_cmd(paths) -> None:
-    """Parse recipes and say what is wrong with each (a typo is an error, not a silent no-match)."""
+@click.option("--file", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Dry-run the recipe on this file [default: the file it was drafted from, `drafted_from`].")
+@click.option("--reference-date", "--as-of", "reference_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The date the figures are 'as of', when neither the file nor the recipe says it.")
+@click.option("--sheet", default=None, help="Read this sheet of a workbook.")
+@db_option
+def recipe_check_cmd(paths, data_file, reference_date, sheet, db) -> None:
+    """Prove each recipe loads something: it parses, every required column is fed, its markers can match,
+    and a dry run on a file loads at least one row (counts and the top three reject reasons, in plain text).
+    Exit 1 when any recipe fails."""
     from etl.recipes import RecipeError, load_recipe
+    from etl.sources.base import ReadOptions
 
+    options = ReadOptions(reference_date.date() if reference_date else None, sheet)
     failed = False
     for path in paths:
         try:
             recipe = load_recipe(path)
-            click.echo(f"{path}: ok ({recipe.kind} -> {recipe.table})")
         except RecipeError as exc:
             failed = True
             click.echo(str(exc), err=True)
+            continue
+        failed |= not _check_one(path, recipe, data_file, options if options != ReadOptions() else None, db)
     if failed:
         sys.exit(1)
+
+
+def _check_one(path: Path, recipe, data_file: Path | None, options, db: str | None) -> bool:
+    """Print what `recipe check` finds for one recipe; True when it passes (see etl.recipes.check)."""
+    from etl.recipes import check
+    from etl.recipes.reader import RecipeReader
+    from etl.sources.base import ReadError
+
+    click.echo(f"{path}: {recipe.kind} -> {recipe.table}")
+    found = check.columns_problems(recipe)
+    markers = check.marker_problems(recipe)
+    problems, notes = found.problems + markers.problems, found.notes + markers.notes
+    target = check.data_file(recipe, data_file)
+    report = None
+    if target is None:
+        problems.append("not tried on a file: give one with --file FILE (a drafted recipe names its file in "
+                        "[recipe] drafted_from)")
+    elif not target.exists():
+        problems.append(f"not tried on a file: {target} (drafted_from) does not exist; give one with --file FILE")
+    else:
+        reader = RecipeReader(recipe)
+        try:
+            in_file = check.markers_in_file(recipe, check.cell_texts(reader, target, options))
+            problems, notes = problems + in_file.problems, notes + in_file.notes
+        except ReadError:
+            pass  # the dry run below says why the recipe does not fit the file
+        warehouse = _db(db)
+        if not warehouse.exists():
+            notes.append(f"no warehouse at {warehouse}: every P-code and camp is unknown to the dry run (give --db, "
+                         "or build it with `python -m etl build-reference`)")
+        report = loading.load_file(target, warehouse, kind=reader, dry_run=True, read_options=options)
+    for problem in problems:
+        click.echo(f"  problem: {problem}")
+    for note in notes:
+        click.echo(f"  note: {note}")
+    if report is not None:
+        click.echo(f"  dry run on {target}:")
+        if report.status == "failed":
+            problems.append(report.message)
+            click.echo(f"    cannot read it: {report.message}")
+        else:
+            click.echo(f"    {report.rows_loaded:,} rows would load, {report.rows_rejected:,} would be rejected")
+            for reason in report.top_reasons:
+                click.echo(f"    {check_reason(reason)}")
+            if report.rows_loaded == 0:
+                problems.append("no row would load")
+                click.echo("  problem: no row would load")
+    ok = not problems
+    click.echo(f"  {'ok' if ok else 'FAILED'}: " + ("the recipe loads rows from the file" if ok else
+                                                   f"{len(problems)} problem(s) to fix"))
+    return ok
+
+
+def check_reason(reason: dict) -> str:
+    from etl.validate import reason_line
+
+    return "rejected: " + reason_line(reason)
 
 
 @main.command("kinds")

@@ -25,7 +25,8 @@ from etl.sources.base import ReadError, ReadOptions, ReadResult, SourceInfo, Sta
 from etl.sources.tidy import citations_frame
 from etl.sources.tabular import drop_blank_rows
 from etl.specs import CITATION_RULES, TABLES
-from etl.validate import MISSING_MARKERS, Context, Validated, iso3_codes, strict_rules, validate
+from etl.validate import (MISSING_MARKERS, Context, Validated, iso3_codes, reason_line, strict_rules, top_reasons,
+                          validate)
 from warehouse import bulk as bulk_sql
 from warehouse import WarehouseDamaged, publishing
 from warehouse import rollups
@@ -57,14 +58,15 @@ class LoadReport:
     message: str = ""
     seconds: float = 0.0
     rejects: list[dict] = field(default_factory=list)
+    top_reasons: list[dict] = field(default_factory=list)  # the commonest reasons of every reject (validate.top_reasons)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 class _AlreadyLoaded(Exception):
-    def __init__(self, load_id: int) -> None:
-        self.load_id = load_id
+    def __init__(self, load_id: int, kind: str) -> None:
+        self.load_id, self.kind = load_id, kind
 
 
 class _NotStreamable(Exception):
@@ -81,11 +83,14 @@ def _in_background(fn: Callable, *args) -> Future:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the data files inside folders named (sorted, recursive)."""
+    """Files named, and the data files inside folders named (sorted, recursive; a folder's manifest is not data)."""
+    from etl.folders import MANIFEST_NAMES
+
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+                         and p.name.lower() not in MANIFEST_NAMES)
         else:
             found.append(path)
     return found
@@ -117,15 +122,17 @@ def _size_limit(reader, path: Path) -> int | None:
     return fn(path) if fn else None
 
 
-def read_file(path: Path, kind: str | None = None, streamed_failed: str | None = None,
+def read_file(path: Path, kind: str | sources.Reader | None = None, streamed_failed: str | None = None,
               options: ReadOptions | None = None) -> ReadResult:
     """Recognise and read one file; every failure becomes one ReadError line.
 
+    `kind`: a kind name, or the reader itself (a recipe file a manifest or `recipe check` names, which
+    joins no detection); None: recognised from the contents.
     `streamed_failed` says why a big CSV could not be streamed: it is then read in memory.
     `options`: what the person said about the file (--reference-date, --sheet, --header-row).
     """
     _check_file(path)
-    reader = sources.reader_for(kind) if kind else sources.detect(path)
+    reader = (sources.reader_for(kind) if isinstance(kind, str) else kind) if kind else sources.detect(path)
     _check_size(path, None if streamed_failed else _size_limit(reader, path), streamed_failed)
     try:
         extra = {"stream": False} if streamed_failed else {}
@@ -288,6 +295,8 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
     for table, rows in [(v.table, len(v.good)) for v in checked] + [(s.table, s.loaded) for s in streamed]:
         report.tables[table] = report.tables.get(table, 0) + rows
     samples = [v.rejects.head(20) for v in checked] + [f for s in streamed for f in s.sample_rejects]
+    every = [v.rejects for v in checked if len(v.rejects)] + [f for s in streamed for f in s.sample_rejects if len(f)]
+    report.top_reasons = top_reasons(pd.concat(every, ignore_index=True)) if every else []
     report.rejects = [r for frame in samples for r in frame.to_dict("records")][:20 * max(1, len(samples))]
 
 
@@ -297,7 +306,7 @@ def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, repo
     with publishing(db_path) as con:
         replaces = writes.previous_load_of(con, result.kind, path.name)
         if replaces or not streams:  # a small file, or probably the same one again: know before any work
-            _refuse_if_loaded(con, digest.result().sha256)
+            _refuse_if_loaded(con, digest.result().sha256, result.kind)
         progress("validating")
         ctx = _context(con)
         checked = validate_result(result, ctx)
@@ -312,7 +321,7 @@ def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, repo
             writes.insert_rejects(con, load_id, v.rejects)
         streamed = [_write_bulk(con, t, ctx, load_id, digest) for t in streams]
         sha = digest.result().sha256
-        _refuse_if_loaded(con, sha)  # the same content under another name: nothing of this load is kept
+        _refuse_if_loaded(con, sha, result.kind)  # the same content under another name: nothing of this load is kept
         _summarise(report, result, checked, streamed)
         writes.finish_load(con, load_id, sha256=sha, read=report.rows_read, loaded=report.rows_loaded,
                            rejected=report.rows_rejected, finished_at=_now())
@@ -321,13 +330,14 @@ def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, repo
         report.load_id, report.replaced_load_id = load_id, replaces
 
 
-def _refuse_if_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
-    existing = writes.loaded_with_hash(con, sha256)
+def _refuse_if_loaded(con: duckdb.DuckDBPyConnection, sha256: str, kind: str) -> None:
+    """The same content read by the same reader or recipe is live already: nothing to do."""
+    existing = writes.loaded_with_hash(con, sha256, kind)
     if existing:
-        raise _AlreadyLoaded(existing)
+        raise _AlreadyLoaded(existing, kind)
 
 
-def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bool = False,
+def load_file(path: Path, db_path: Path, *, kind: str | sources.Reader | None = None, dry_run: bool = False,
               loaded_by: str | None = None, progress: Progress | None = None,
               read_options: ReadOptions | None = None) -> LoadReport:
     """Load one file atomically. Never raises for bad input: the report says what went wrong."""
@@ -345,8 +355,9 @@ def load_file(path: Path, db_path: Path, *, kind: str | None = None, dry_run: bo
             _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
             report.message += f" (read in memory, not streamed: {why})"
     except _AlreadyLoaded as already:
-        report.status, report.load_id = "unchanged", already.load_id
-        report.message = f"{path.name}: already loaded as load {already.load_id} (same sha256); nothing changed"
+        report.status, report.load_id, report.kind = "unchanged", already.load_id, already.kind
+        report.message = (f"{path.name}: already loaded as {already.kind} (load {already.load_id}, same sha256); "
+                          "nothing changed")
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
         report.kind = report.kind or getattr(exc, "kind", None)
@@ -380,7 +391,8 @@ def _dry_run(db_path: Path, result: ReadResult, report: LoadReport, digest: Futu
     _summarise(report, result, checked, streamed)
     report.status = "checked"
     report.message = (f"{Path(report.file).name}: dry run as {result.kind}: {report.rows_loaded} rows would load, "
-                      f"{report.rows_rejected} would be rejected{_scope_note(report, result)}; nothing written")
+                      f"{report.rows_rejected} would be rejected{_scope_note(report, result)}; nothing written"
+                      + "".join(f"\n  {reason_line(r)}" for r in report.top_reasons))
 
 
 def _loaded_message(report: LoadReport, result: ReadResult) -> str:
@@ -402,17 +414,32 @@ def _scope_note(report: LoadReport, result: ReadResult) -> str:
     return note
 
 
-def load_paths(paths: Iterable[Path], db_path: Path, **options) -> list[LoadReport]:
-    """Load files and folders, places first so facts can refer to them."""
-    ordered = []
-    for path in expand(paths):
-        try:
-            module = sources.detect(path) if not options.get("kind") else sources.reader_for(options["kind"])
-            rank = sources.priority(module, path)
-        except Exception:
-            rank = 99
-        ordered.append((rank, str(path), path))
-    return [load_file(path, db_path, **options) for _, _, path in sorted(ordered)]
+def load_paths(paths: Iterable[Path], db_path: Path, *, kind: str | Iterable[str] | None = None,
+               read_options: ReadOptions | None = None, **options) -> list[LoadReport]:
+    """Load files and folders, places first so facts can refer to them.
+
+    `kind`: one kind or several (one load of each file per kind). A folder's manifest (etl.folders)
+    names the recipe and reference date of the files it lists; the others are recognised.
+    """
+    from etl.folders import plan
+
+    kinds = [kind] if isinstance(kind, str) else list(kind or [])
+    jobs = plan(list(paths), expand, kinds, read_options)
+    ordered = [(_rank(job), str(job.path), job.kind_name, job) for job in jobs]
+    return [LoadReport(file=str(job.path), message=job.error) if job.error else
+            load_file(job.path, db_path, kind=job.kind, read_options=job.options, **options)
+            for *_, job in sorted(ordered, key=lambda item: item[:3])]
+
+
+def _rank(job) -> int:
+    """A job's place in the load order: a manifest problem first, then places before facts."""
+    if job.error:
+        return -1
+    try:
+        module = sources.reader_for(job.kind) if isinstance(job.kind, str) else job.kind or sources.detect(job.path)
+        return sources.priority(module, job.path)
+    except Exception:  # the load itself says why the file cannot be read
+        return 99
 
 
 def rollback(db_path: Path, load_id: int, by: str | None = None) -> str:

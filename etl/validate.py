@@ -10,6 +10,7 @@ officer can fix it and load again.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -106,3 +107,47 @@ def validate(staged: Staged, ctx: Context) -> Validated:
     }, columns=REJECT_COLUMNS)
     return Validated(staged.table, good.reset_index(drop=True), rejects.reset_index(drop=True),
                      int(verdict.rejected["out_of_scope"].sum()))
+
+
+_VALUE_IN_REASON = re.compile(r"^unknown (P-code|camp_id) (\S+)")
+
+
+def _reason_kind(reason: str) -> tuple[str, str]:
+    """(the kind of reason, the value it quotes): 'not a number: many' -> ('not a number', 'many')."""
+    coded = _VALUE_IN_REASON.match(reason)
+    if coded:
+        return f"unknown {coded.group(1)}" + reason[coded.end():], coded.group(2)
+    head, sep, value = reason.partition(": ")
+    return (head, value) if sep else (reason, "")
+
+
+def top_reasons(rejects: pd.DataFrame, top: int = 3) -> list[dict]:
+    """The commonest reasons rows are rejected, with the file columns they name and one example value.
+
+    Why: a recipe that rejects every row rejects them for one or two reasons; 'unknown P-code SY0101' and
+    'unknown P-code SY0102' are one reason to fix, so values are set apart from the reason. A row with
+    several reasons counts under each; the file column is known for the first (the one a reject names).
+    """
+    if rejects is None or rejects.empty:
+        return []
+    rows = []
+    for column, reason in zip(rejects["column_name"], rejects["reason"].astype(str)):
+        for i, part in enumerate(reason.split("; ")):
+            kind, value = _reason_kind(part)
+            rows.append((kind, value, str(column) if i == 0 and column is not None and column == column else ""))
+    frame = pd.DataFrame(rows, columns=["reason", "example", "column"])
+    out = []
+    for reason, group in frame.groupby("reason", sort=False):
+        columns = list(dict.fromkeys(c for c in group["column"] if c))
+        examples = [e for e in group["example"] if e]
+        out.append({"reason": reason, "rows": len(group), "columns": columns, "example": examples[0] if examples else ""})
+    return sorted(out, key=lambda r: -r["rows"])[:top]
+
+
+def reason_line(found: dict) -> str:
+    """One top reason in plain words: `412 rows: not a number (e.g. 'many'), column 'Deaths'`."""
+    example = f" (e.g. '{found['example']}')" if found["example"] else ""
+    columns = found.get("columns") or []
+    named = ", ".join(f"'{c}'" for c in columns[:3]) + (f" and {len(columns) - 3} more" if len(columns) > 3 else "")
+    where = f", column{'s' if len(columns) > 1 else ''} {named}" if columns else ""
+    return f"{found['rows']:,} rows: {found['reason']}{example}{where}"

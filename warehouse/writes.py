@@ -56,11 +56,16 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: pd.DataFrame) -> Non
         con.unregister("staged_sources")
 
 
-def loaded_with_hash(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
-    """The live load of a file with this content, if any (idempotent reloads)."""
+def loaded_with_hash(con: duckdb.DuckDBPyConnection, sha256: str, kind: str) -> int | None:
+    """The live load of a file with this content read by this reader or recipe, if any (idempotent reloads).
+
+    Keyed on content AND kind: one file may feed several recipes (a stock table and a flow table of
+    the same CSV), each its own load, replaced and rolled back alone.
+    """
     row = con.execute(
-        "SELECT load_id FROM loads WHERE file_sha256 = ? AND status = 'loaded' ORDER BY load_id DESC LIMIT 1",
-        [sha256],
+        "SELECT load_id FROM loads WHERE file_sha256 = ? AND kind = ? AND status = 'loaded'"
+        " ORDER BY load_id DESC LIMIT 1",
+        [sha256, kind],
     ).fetchone()
     return row[0] if row else None
 

@@ -27,7 +27,7 @@ ENV = "DISPLACEMENT_RECIPES"
 DEFAULT_OFFICER_DIR = Path("data/recipes")
 
 __all__ = ["Recipe", "RecipeError", "RecipeReader", "builtin_readers", "officer_readers", "load_recipe",
-           "officer_dir", "set_officer_dir"]
+           "officer_dir", "set_officer_dir", "reader_of_file"]
 
 _officer_dir: Path | None = None
 
@@ -55,9 +55,15 @@ def load_recipe(path: Path) -> Recipe:
 
 
 def _readers(folder: Path) -> list[RecipeReader]:
+    """A folder's recipes in the order they are tried: lowest `priority` first, then by file name.
+
+    Why: two recipes of one folder may both fit a file (a stock table and a flow table of the same
+    CSV); `priority` is how their author says which reads the file when no --kind names one.
+    """
     if not folder.is_dir():
         return []
-    return [RecipeReader(load_recipe(p)) for p in sorted(folder.glob("*.toml"))]
+    found = [RecipeReader(load_recipe(p)) for p in sorted(folder.glob("*.toml"))]
+    return sorted(found, key=lambda r: r.recipe.priority)  # stable: file name order within a priority
 
 
 def builtin_readers() -> list[RecipeReader]:
@@ -66,5 +72,16 @@ def builtin_readers() -> list[RecipeReader]:
 
 
 def officer_readers() -> list[RecipeReader]:
-    """The data officer's own recipes (a broken one is reported when it is used, not skipped silently)."""
+    """The data officer's own recipes, tried before every built-in reader (etl.sources.readers).
+
+    A broken one is reported when it is used, not skipped silently.
+    """
     return _readers(officer_dir())
+
+
+def reader_of_file(path: Path) -> RecipeReader:
+    """A recipe file named directly (a folder manifest, a refresh manifest, `recipe check`) as a reader.
+
+    It is used for the file that names it only: it joins no detection, so it cannot claim other files.
+    """
+    return RecipeReader(load_recipe(path))

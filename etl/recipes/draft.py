@@ -215,6 +215,7 @@ def draft(path: Path, kind: str | None = None) -> str:
         "# load the file again: `python -m etl load FILE --explain` shows whether it fits; `--dry-run` what would load.",
         "[recipe]",
         f"kind = {_q(kind)}",
+        f"drafted_from = {_q(path.resolve())}   # `python -m etl recipe check` dry-runs the recipe on it",
         f"description = {_q('TODO: what these files are (' + path.name + ')')}",
         f'table = "{table}"   # one of: displacement, refugees, casualties, camps, camp_population, events, locations',
         f"suffixes = {_list(['.csv', '.xlsx'] if suffix in TABULAR else [suffix])}",

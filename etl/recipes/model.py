@@ -2,7 +2,8 @@
 
 The TOML layout (every key but [recipe] kind/table and [citation] publisher/title is optional):
 
-    [recipe]    kind, description, table, suffixes, priority, sheets (name patterns), notes
+    [recipe]    kind, description, table, suffixes, priority (lower wins when several of a folder's
+                recipes fit a file), sheets (name patterns), notes, drafted_from (the file `recipe check` tries)
     [citation]  publisher, title, url, licence, published, notes
     [header]    find = ["year", "country*asylum*|country*residence*"]   (loose patterns)
                 row = 3                                                 (1-based, when fixed)
@@ -124,6 +125,7 @@ class Recipe:
     emit_governorates: bool = False
     routes: tuple[tuple[str, str, str], ...] = ()   # (indicator pattern, table, figure or population type)
     origin: Path | None = None
+    drafted_from: str = ""          # the file `recipe draft` wrote it from: `recipe check` dry-runs it
 
 
 def _patterns(value, where: str) -> tuple[str, ...]:
@@ -215,7 +217,8 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
     _known(data, {"recipe", "citation", "header", "json", "columns", "constants", "period", "melt", "cells",
                   "notes_when_shared", "locations", "indicators"}, where)
     head = data.get("recipe", {})
-    _known(head, {"kind", "description", "table", "suffixes", "priority", "sheets", "notes"}, f"{where} [recipe]")
+    _known(head, {"kind", "description", "table", "suffixes", "priority", "sheets", "notes", "drafted_from"},
+           f"{where} [recipe]")
     for key in ("kind", "table"):
         if not head.get(key):
             raise RecipeError(f"{where} [recipe]: {key} is required")
@@ -233,6 +236,10 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
             raise RecipeError(f"{where} [constants]: {name!r} is not a column of {table}")
     cells = data.get("cells", {})
     _known(cells, {"none", "suppressed", "dash"}, f"{where} [cells]")
+    if cells.get("dash", "none") not in ("zero", "none"):
+        raise RecipeError(f"{where} [cells]: dash must be \"zero\" or \"none\", not {cells['dash']!r}")
+    if not isinstance(head.get("priority", 50), int):
+        raise RecipeError(f"{where} [recipe]: priority must be a whole number (lower wins), not {head['priority']!r}")
     return Recipe(
         kind=head["kind"], table=table, description=head.get("description", head["kind"]), citation=citation,
         suffixes=tuple(s.lower() for s in head.get("suffixes", [".csv", ".xlsx"])),
@@ -249,5 +256,5 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
         notes_when_shared=dict(data.get("notes_when_shared", {})),
         emit_governorates=bool(data.get("locations", {}).get("governorates", False)),
         routes=_routes(data.get("indicators", {}), table, where),
-        origin=origin,
+        origin=origin, drafted_from=str(head.get("drafted_from", "")),
     )

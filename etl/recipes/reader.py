@@ -21,7 +21,7 @@ from etl.sources.syria_admin import PCODE_SOURCE, governorate_pcode, governorate
 from etl.sources.tables import file_tables, json_rows
 from etl.sources.tabular import csv_head, csv_rows, frame_below_header
 from etl.sources.workbook import no_such_sheet, workbook_rows
-from etl.specs import TABLES
+from etl.specs import TABLES, load_rank
 
 SCAN_ROWS = 200          # a header is looked for in the first rows of each sheet
 
@@ -49,7 +49,9 @@ class RecipeReader:
         return f"<recipe {self.KIND} ({self.recipe.origin})>"
 
     def priority(self, path: Path) -> int:
-        return self.recipe.priority
+        """Load order in a folder (places first), from the table; the recipe's own `priority` key says
+        which of several fitting recipes reads a file (etl.recipes._readers), not when it loads."""
+        return load_rank(self.recipe.table)
 
     # ------------------------------------------------------------ finding
     def _sheets(self, path: Path, limit: int | None, options: ReadOptions) -> dict[str | None, list]:
@@ -143,6 +145,10 @@ class RecipeReader:
 
     def detect(self, path: Path) -> bool:
         return self.score(path).fits
+
+    def tables(self, path: Path, options: ReadOptions | None = None) -> list[_Table]:
+        """The tables (sheet, rows, header row) this recipe reads in the file: what `recipe check` looks into."""
+        return self._find(path, options or ReadOptions(), None)
 
     # ------------------------------------------------------------ reading
     def read(self, path: Path, options: ReadOptions | None = None) -> ReadResult:

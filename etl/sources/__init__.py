@@ -16,10 +16,11 @@ first that fits; `load` (detect) and `--explain` both call it, and a reader's
 score makes the same test of the file as its read, so what --explain names is
 what load uses, and a refusal names the closest readers and what each missed.
 
-Order matters for detection: specific publishers' formats come before the
-generic ones (HXL, tidy template) so that a file is read by the reader that
-knows its quirks; the data officer's recipes come after the built-in ones and
-before the generic readers.
+Order matters for detection: the data officer's own recipes come first (a
+recipe someone wrote for a family they receive beats a built-in guess; among
+them, lowest `priority` first), then specific publishers' formats, then the
+generic ones (HXL, tidy template), so that a file is read by the reader that
+knows its quirks.
 """
 from __future__ import annotations
 
@@ -42,7 +43,6 @@ READERS: list[Reader] = [
     cod_ab, zipped_shapefile, geopackage, geojson_admin, topojson_countries,  # before map_layer: they take P-coded GeoJSON
     named_areas, hxl, tidy, map_layer,
 ]
-GENERIC = (hxl, tidy, map_layer)
 
 
 def register(module: Reader, *, before: Reader | None = None) -> None:
@@ -66,7 +66,10 @@ _recipes_added = False
 
 
 def readers() -> list[Reader]:
-    """Built-in readers with the data officer's recipes before the generic ones (read afresh: a saved recipe counts at once)."""
+    """The data officer's recipes, then the built-in readers (read afresh: a saved recipe counts at once).
+
+    An officer's recipe whose kind is a built-in kind is left out: a kind names one reader (--kind).
+    """
     global _recipes_added
     from etl import recipes  # here, not at import: etl.recipes imports etl.sources.base
 
@@ -75,8 +78,7 @@ def readers() -> list[Reader]:
         at = READERS.index(hno_idp_estimates) + 1
         READERS[at:at] = [r for r in recipes.builtin_readers() if r.KIND not in {m.KIND for m in READERS}]
     officer = [r for r in recipes.officer_readers() if r.KIND not in {m.KIND for m in READERS}]
-    first_generic = min(READERS.index(g) for g in GENERIC if g in READERS)
-    return READERS[:first_generic] + officer + READERS[first_generic:]
+    return officer + READERS
 
 
 def kinds() -> dict[str, str]:
@@ -198,6 +200,7 @@ def closest(scores: list[Score], top: int = 3) -> str:
 
 
 def priority(module: Reader, path: Path) -> int:
+    """Load order in a folder: lower loads first (places before the facts about them)."""
     fn = getattr(module, "priority", None)
     return fn(path) if fn else 50
 

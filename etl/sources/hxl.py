@@ -37,7 +37,7 @@ from etl.sources.headers import is_hxl_row
 from etl.sources.months import month_span, span
 from etl.sources.text import decode, encoding_of
 from etl.sources.workbook import xlsx_rows, xlsx_sheet_names
-from etl.specs import TABLES
+from etl.specs import TABLES, load_rank
 
 KIND = "hxl"
 DESCRIPTION = "Any CSV/XLSX with an HXL hashtag row whose tags map to a warehouse table (HDX exports, tagged templates)"
@@ -150,7 +150,7 @@ def priority(path: Path) -> int:
         table = _decide_table(_open(path)[0], path)
     except Exception:
         return 50
-    return {"locations": 10, "camps": 20}.get(table, 50)
+    return load_rank(table)
 
 
 # ---------------------------------------------------------------- parsing

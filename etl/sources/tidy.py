@@ -17,7 +17,7 @@ from etl.sources.base import BulkRead, ReadResult, SourceInfo, Staged
 from etl.sources.headers import header_index, is_hxl_row, normalise
 from etl.sources.tabular import csv_head, csv_rows, frame_below_header
 from etl.sources.workbook import xlsx_rows, xlsx_sheet_names
-from etl.specs import CITATION_COLUMNS, CITATION_RULES, TABLES
+from etl.specs import CITATION_COLUMNS, CITATION_RULES, TABLES, load_rank
 
 KIND = "tidy"
 DESCRIPTION = "The project's tidy template (CSV or XLSX): warehouse column names, a citation on every row"
@@ -77,7 +77,7 @@ def priority(path: Path) -> int:
     for _, rows in heads:
         found = _header_index(rows[:10])
         if found:
-            return {"locations": 10, "camps": 20}.get(found[1], 50)
+            return load_rank(found[1])
     return 50
 
 
