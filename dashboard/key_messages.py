@@ -172,18 +172,37 @@ def ceasefire(events: pd.DataFrame, cite: Cite) -> Message | None:
     event = agreed.iloc[-1].to_dict()
     said = f"{event.get('title') or ''} {event.get('description') or ''}"
     source, when = source_of(event), _day(event["event_date"])
-    corridor = "corridor" in said.lower() and "M4" in said
+    corridor = _corridor(said)
     depth = CORRIDOR_KM.search(said) if corridor else None
+    sources = (source,)
+    if corridor and not depth:  # the agreement's text may be another row of the same day (the protocol itself)
+        depth, other = _corridor_depth(events[(events["category"] == "agreement")
+                                              & (events["event_date"].map(_day) == when)])
+        sources = (source, other) if depth else sources
     if depth:
         km = float(depth.group(1))
         text = _("On {day}, a ceasefire was agreed, with a security corridor {km} km deep on each side of the M4 "
                  "highway {source}.").format(day=i18n.day(when), km=i18n.number(km, 1 if km % 1 else 0),
-                                               source=cite(source))
-        return Message("ceasefire", text, (), (when,), (source,), (km,))
+                                               source=" ".join(cite(s) for s in sources))
+        return Message("ceasefire", text, (), (when,), sources, (km,))
     text = (_("On {day}, a ceasefire was agreed, with a security corridor along the M4 highway {source}.")
             if corridor else _("On {day}, a ceasefire was agreed {source}.")).format(
         day=i18n.day(when), source=cite(source))
     return Message("ceasefire", text, (), (when,), (source,))
+
+
+def _corridor(said: str) -> bool:
+    return "corridor" in said.lower() and "M4" in said
+
+
+def _corridor_depth(rows: pd.DataFrame) -> tuple[re.Match | None, Source | None]:
+    """The corridor's depth from the first row that states one, with that row's source."""
+    for row in rows.to_dict("records"):
+        said = f"{row.get('title') or ''} {row.get('description') or ''}"
+        found = CORRIDOR_KM.search(said) if _corridor(said) else None
+        if found:
+            return found, source_of(row)
+    return None, None
 
 
 MAKERS = {"displaced": displaced, "near_border": near_border, "deaths": deaths}

@@ -182,3 +182,24 @@ def test_pack_first_page_has_the_messages_with_reference_numbers(reference_db, t
     for text in pack.messages:
         assert re.sub(r"\s+", "", text) in re.sub(r"\s+", "", first)
     assert "Key messages" in brief.to_html(pack).decode()
+
+
+def test_the_corridor_depth_comes_from_the_same_days_protocol_text_with_both_sources():
+    """The key agreement row (REACH) names a corridor without its depth; the protocol's own text, another
+    agreement row of the same day, gives 6 km: the sentence says 6 km and cites both."""
+    protocol = _events("'A security corridor will be established 6 km deep to the north and 6 km deep to the south "
+                       "from highway M4'").assign(importance="other", source_publisher="Réseau Voltaire",
+                                                  source_date=date(2020, 3, 5))
+    later = protocol.assign(event_date=date(2020, 3, 6), source_publisher="Elsewhere")
+    events = pd.concat([_events("agreed a ceasefire; a security corridor along the M4 highway"), protocol])
+    message = ceasefire(events, CITE)
+    assert message.km == (6.0,) and [s.publisher for s in message.sources] == ["REACH", "Réseau Voltaire"]
+    assert "6 km deep on each side of the M4" in message.text
+    other_day = ceasefire(pd.concat([_events("agreed a ceasefire; a security corridor along the M4 highway"), later]), CITE)
+    assert other_day.km == () and len(other_day.sources) == 1   # another day's row is another event
+
+
+def test_the_reference_build_says_the_corridor_is_6_km(reference_db):
+    messages = key_messages(catalog.direct_query(reference_db), OFFENSIVE)
+    said = next(m for m in messages if m.key == "ceasefire")
+    assert said.km == (6.0,) and {s.publisher for s in said.sources} == {"REACH", "Réseau Voltaire"}
