@@ -186,3 +186,21 @@ def test_an_officer_commit_racing_a_command_line_load_both_land(warehouse, real_
     browser_second = new.iloc[-1]["file_name"] == IDP[1]
     assert ("which landed while you were committing" in texts(at.info)) is browser_second
     assert integrity.check(warehouse).ok
+
+
+def test_the_followed_note_reads_in_arabic_with_the_english_load_kept_whole():
+    from dashboard.i18n import FSI, using
+    from dashboard.officer_upload import followed_note
+
+    landed = [{"number": 7, "at": "", "by": "omar", "what": "load 12 (camps.csv): loaded", "token": ""}]
+    report = LoadReport(file="/tmp/x/idp_1.xlsx", status="loaded", rows_loaded=12, followed=landed)
+    previewed = LoadReport(file=report.file, status="loaded", rows_loaded=10)
+    english = followed_note(report, previewed)
+    assert english.startswith("idp_1.xlsx: loaded after version 7 (load 12 (camps.csv): loaded, by omar), which landed")
+    assert "The preview said 10 rows would load and 0 would be rejected; 12 loaded and 0 were rejected." in english
+    with using("ar"):
+        arabic = followed_note(report, previewed)
+        twice = followed_note(LoadReport(file=report.file, status="unchanged", followed=landed * 2), None)
+    assert "حُمِّل بعد الإصدار 7" in arabic and f"{FSI}load 12 (camps.csv): loaded" in arabic
+    assert "أُعيد التحقق من الملف على أساسه" in arabic and "كانت المعاينة" in arabic
+    assert "لم يُحمَّل مرة ثانية" in twice and "اللذين نُشرا" in twice  # two versions: the dual
