@@ -29,7 +29,7 @@ from dashboard import auth
 from dashboard.column_mapper import column_mapper, mapped_kind
 from dashboard.components import plain
 from dashboard.filters import current
-from dashboard.i18n import _, isolate, ngettext
+from dashboard.i18n import _, isolate, separator
 from etl import preview as previewing
 from etl import sources
 from etl.load import MAX_FILE_BYTES
@@ -252,17 +252,13 @@ def _version_phrase(version: dict) -> str:
 def followed_note(report, previewed) -> str:
     """One line for a load that ran after other publishes landed since its preview: which, and what
     that changed for this file (checked again; not loaded twice; other counts than the preview said)."""
-    versions = "; ".join(_version_phrase(v) for v in report.followed)
-    count, name = len(report.followed), isolate(Path(report.file).name)
+    versions = separator().join(_version_phrase(v) for v in report.followed)
+    name = isolate(Path(report.file).name)
     if report.status == "unchanged":
-        return ngettext("{file}: not loaded a second time: {versions}, which landed while you were committing, "
-                        "already holds this file.",
-                        "{file}: not loaded a second time: {versions}, which landed while you were committing, "
-                        "already hold this file.", count).format(file=name, versions=versions)
-    note = ngettext("{file}: loaded after {versions}, which landed while you were committing; "
-                    "the file was checked again against it.",
-                    "{file}: loaded after {versions}, which landed while you were committing; "
-                    "the file was checked again against them.", count).format(file=name, versions=versions)
+        return _("{file}: not loaded a second time: it was already loaded in {versions}, which landed while you "
+                 "were committing.").format(file=name, versions=versions)
+    note = _("{file}: loaded after {versions}, which landed while you were committing; the file was checked again "
+             "against the new warehouse.").format(file=name, versions=versions)
     if report.status == "loaded" and previewed is not None and previewed.status == "loaded" \
             and (previewed.rows_loaded, previewed.rows_rejected) != (report.rows_loaded, report.rows_rejected):
         note += " " + _("The preview said {before} rows would load and {before_rejected} would be rejected; "

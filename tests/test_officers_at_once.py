@@ -202,5 +202,5 @@ def test_the_followed_note_reads_in_arabic_with_the_english_load_kept_whole():
         arabic = followed_note(report, previewed)
         twice = followed_note(LoadReport(file=report.file, status="unchanged", followed=landed * 2), None)
     assert "حُمِّل بعد الإصدار 7" in arabic and f"{FSI}load 12 (camps.csv): loaded" in arabic
-    assert "أُعيد التحقق من الملف على أساسه" in arabic and "كانت المعاينة" in arabic
-    assert "لم يُحمَّل مرة ثانية" in twice and "اللذين نُشرا" in twice  # two versions: the dual
+    assert "فأُعيد التحقق من الملف على المستودع الجديد" in arabic and "كانت المعاينة" in arabic
+    assert "لم يُحمَّل مرة ثانية" in twice and "حُمِّل أصلاً ضمن الإصدار 7" in twice
