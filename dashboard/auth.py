@@ -197,12 +197,13 @@ def officer_pages(views: Path) -> list:
 
 # Writes, checked again -------------------------------------------------------------------------------
 
-def load_as_officer(path: Path, db_path: Path, *, kind: str | None = None, progress=None):
-    """etl.load.load_file with loaded_by = the signed-in officer; refuses anyone else."""
+def load_as_officer(path: Path, db_path: Path, *, kind: str | None = None, progress=None, seen: str | None = None):
+    """etl.load.load_file with loaded_by = the signed-in officer; refuses anyone else. `seen`: the
+    warehouse version the officer's preview checked against (the report names loads landed since)."""
     from etl.load import load_file
 
     officer = require_officer()
-    return load_file(Path(path), Path(db_path), kind=kind, loaded_by=officer.name, progress=progress)
+    return load_file(Path(path), Path(db_path), kind=kind, loaded_by=officer.name, progress=progress, seen=seen)
 
 
 def rollback_as_officer(db_path: Path, load_id: int) -> str:

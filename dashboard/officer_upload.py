@@ -4,6 +4,13 @@ Uploaded bytes are written to a private folder (mode 0700, one per browser
 session) under names from etl.safety; nothing reaches the warehouse before
 Commit, and Cancel deletes the folder. A preview is computed once per set of
 files, formats, warehouse version and filters, and kept in the session.
+
+Two officers committing at the same moment: each load takes the writer lock in
+turn and is validated against whatever is live then (etl.load.load_file), so
+both land, neither overwrites the other. A commit names the warehouse version
+its preview saw; when another load landed since, the confirmation says that
+this one came after it and was checked again (the preview on screen is not
+redone under the officer's hand at the moment of the click).
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ from dashboard import auth
 from dashboard.column_mapper import column_mapper, mapped_kind
 from dashboard.components import plain
 from dashboard.filters import current
+from dashboard.i18n import _, isolate, separator
 from etl import preview as previewing
 from etl import sources
 from etl.load import MAX_FILE_BYTES
@@ -34,7 +42,8 @@ LIMIT_ENV = "DISPLACEMENT_UPLOAD_MAX_MB"
 FOLDER_PREFIX = "displacement-upload-"
 STALE_SECONDS = 24 * 3600
 HISTORY_PICK = "_history_pick"
-STAGES = {"reading": 0.1, "validating": 0.35, "writing": 0.6, "publishing": 0.9}
+STAGES = {"reading": 0.1, "waiting": 0.2, "validating": 0.35, "writing": 0.6, "publishing": 0.9}
+COMMIT_KEY = "officer_commit"
 _NONCE, _FOLDER, _SAVED, _PREVIEW, _RESULTS = (
     "_upload_nonce", "_upload_folder", "_upload_saved", "_upload_preview", "_upload_results")
 
@@ -146,12 +155,18 @@ def current_preview(chosen: list[tuple[StagedFile, str | None]], db_path: Path) 
     filters = current()
     signature = (tuple((s.sha256, k) for s, k in chosen), warehouse_version(db_path), filters)
     kept = st.session_state.get(_PREVIEW)
-    if kept and kept[0] == signature:
+    if kept and (kept[0] == signature or _committing_what_was_shown(kept[0], signature)):
         return kept[1]
     with st.spinner("Checking the files against the warehouse (nothing is written)…"):
         result = previewing.preview([(s.path, k) for s, k in chosen], db_path, filters)
     st.session_state[_PREVIEW] = (signature, result)
     return result
+
+
+def _committing_what_was_shown(kept: tuple, now: tuple) -> bool:
+    """The click on Commit reruns the page: keep the preview the officer saw, even when another load
+    landed meanwhile, so the commit says it followed that load instead of silently previewing anew."""
+    return bool(st.session_state.get(COMMIT_KEY)) and kept[0] == now[0] and kept[2] == now[2]
 
 
 def _number(value) -> str:
@@ -189,36 +204,68 @@ def commit_or_cancel(result: previewing.Preview, chosen: list[tuple[StagedFile, 
     blocked = not result.ok or not result.changes_anything
     if not result.ok:
         st.warning("A file cannot be read: remove it or choose its format before committing.")
-    commit = cols[0].button("Commit: write to the warehouse", type="primary", disabled=blocked, key="officer_commit")
+    commit = cols[0].button("Commit: write to the warehouse", type="primary", disabled=blocked, key=COMMIT_KEY)
     if cols[1].button("Cancel: discard these files", key="officer_cancel"):
         reset()
-        st.session_state[_RESULTS] = ["Cancelled: the uploaded files were deleted; nothing was written."]
+        st.session_state[_RESULTS] = [("success", "Cancelled: the uploaded files were deleted; nothing was written.")]
         st.rerun()
     if commit:
-        if warehouse_version(db_path) != result.warehouse_version:
-            st.session_state.pop(_PREVIEW, None)
-            st.warning("The warehouse changed since this preview (another load?). The preview is being redone.")
-            st.rerun()
-        st.session_state[_RESULTS] = _commit(chosen, db_path)
+        st.session_state[_RESULTS] = _commit(chosen, db_path, result)
         reset()
         st.rerun()
 
 
-def _commit(chosen: list[tuple[StagedFile, str | None]], db_path: Path) -> list[str]:
-    """Load each file atomically, places first, with a progress bar fed by load_file's stages."""
+def _commit(chosen: list[tuple[StagedFile, str | None]], db_path: Path,
+            previewed: previewing.Preview) -> list[tuple[str, str]]:
+    """Load each file atomically, places first, with a progress bar fed by load_file's stages.
+
+    Each load names the version it expects to follow (the preview's, then this batch's own last
+    publish), so a load another officer published in between is named in the confirmation."""
     ordered = previewing.load_order([(s.path, k) for s, k in chosen])
     bar = st.progress(0.0, text="Starting…")
-    messages = []
+    messages, seen = [], previewed.warehouse_version
+    expected = {item.report.file: item.report for item in previewed.files}
     for index, (path, kind) in enumerate(ordered):
         def progress(stage: str, index=index, path=path) -> None:
             share = (index + STAGES.get(stage, 0.0)) / len(ordered)
-            bar.progress(min(share, 1.0), text=f"{path.name}: {stage}")
-        report = auth.load_as_officer(path, db_path, kind=kind, progress=progress)
-        messages.append(("✗ " if report.status == "failed" else "") + report.message)
+            text = _("{file}: waiting for another load to finish").format(file=isolate(path.name)) \
+                if stage == "waiting" else f"{path.name}: {stage}"
+            bar.progress(min(share, 1.0), text=text)
+        report = auth.load_as_officer(path, db_path, kind=kind, progress=progress, seen=seen)
+        messages.append(("error" if report.status == "failed" else "success", report.message))
+        if report.followed:
+            messages.append(("info", followed_note(report, expected.get(report.file))))
+        seen = report.version_token or (report.followed[0]["token"] if report.followed else seen)
         if report.status == "loaded":
             st.session_state[HISTORY_PICK] = report.load_id  # the history tab opens on the new load
     bar.progress(1.0, text="Done")
     return messages
+
+
+def _version_phrase(version: dict) -> str:
+    if version.get("by"):
+        return _("version {number} ({what}, by {by})").format(
+            number=version["number"], what=isolate(version["what"]), by=isolate(version["by"]))
+    return _("version {number} ({what})").format(number=version["number"], what=isolate(version["what"]))
+
+
+def followed_note(report, previewed) -> str:
+    """One line for a load that ran after other publishes landed since its preview: which, and what
+    that changed for this file (checked again; not loaded twice; other counts than the preview said)."""
+    versions = separator().join(_version_phrase(v) for v in report.followed)
+    name = isolate(Path(report.file).name)
+    if report.status == "unchanged":
+        return _("{file}: not loaded a second time: it was already loaded in {versions}, which landed while you "
+                 "were committing.").format(file=name, versions=versions)
+    note = _("{file}: loaded after {versions}, which landed while you were committing; the file was checked again "
+             "against the new warehouse.").format(file=name, versions=versions)
+    if report.status == "loaded" and previewed is not None and previewed.status == "loaded" \
+            and (previewed.rows_loaded, previewed.rows_rejected) != (report.rows_loaded, report.rows_rejected):
+        note += " " + _("The preview said {before} rows would load and {before_rejected} would be rejected; "
+                        "{after} loaded and {after_rejected} were rejected.").format(
+            before=f"{previewed.rows_loaded:,}", before_rejected=f"{previewed.rows_rejected:,}",
+            after=f"{report.rows_loaded:,}", after_rejected=f"{report.rows_rejected:,}")
+    return note
 
 
 def reset() -> None:
@@ -233,5 +280,6 @@ def reset() -> None:
 
 def results() -> None:
     """What the last commit or cancel did, shown once."""
-    for message in st.session_state.pop(_RESULTS, []):
-        (st.error if message.startswith("✗") else st.success)(plain(message))
+    shown = {"error": st.error, "info": st.info, "success": st.success}
+    for level, message in st.session_state.pop(_RESULTS, []):
+        shown[level](plain(("✗ " if level == "error" else "") + message))

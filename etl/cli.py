@@ -209,10 +209,14 @@ def _file_bar(total: int, what: str, enabled: bool):
 
 
 def _per_file(tick):
-    """Adapt load_file's stage callback: a file starts with its 'reading' stage."""
+    """Adapt load_file's stage callback: a file starts with its 'reading' stage; a load that finds another
+    publisher (an officer committing in the browser) says why it pauses, on stderr."""
     def progress(stage: str) -> None:
         if stage == "reading":
             tick("")
+        elif stage == "waiting":
+            click.echo("Another load is publishing this warehouse; waiting for it to finish, then loading after it.",
+                       err=True)
     return progress
 
 

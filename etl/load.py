@@ -31,7 +31,7 @@ from warehouse import bulk as bulk_sql
 from warehouse import WarehouseDamaged, publishing
 from warehouse import rollups
 from warehouse import writes
-from warehouse.db import WarehouseDiskFull, building_new, connect_read
+from warehouse.db import Receipt, WarehouseDiskFull, building_new, connect_read
 from warehouse.links import web_link
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".geojson", ".topojson", ".rda", ".rdata",
@@ -59,6 +59,11 @@ class LoadReport:
     seconds: float = 0.0
     rejects: list[dict] = field(default_factory=list)
     top_reasons: list[dict] = field(default_factory=list)  # the commonest reasons of every reject (validate.top_reasons)
+    version: int | None = None  # the warehouse version this load published
+    version_token: str = ""     # that version's warehouse_version token
+    # Versions other publishers made after the version the caller previewed (`seen`), newest first:
+    # the load was checked against them, under the writer lock (number, at, by, what, token).
+    followed: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -301,9 +306,9 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
 
 
 def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, report: LoadReport,
-             loaded_by: str | None, progress: Progress) -> None:
+             loaded_by: str | None, progress: Progress, receipt: Receipt) -> None:
     streams = [t for t in result.tables if t.bulk is not None]
-    with publishing(db_path) as con:
+    with publishing(db_path, receipt=receipt, on_wait=lambda: progress("waiting")) as con:
         replaces = writes.previous_load_of(con, result.kind, path.name)
         if replaces or not streams:  # a small file, or probably the same one again: know before any work
             _refuse_if_loaded(con, digest.result().sha256, result.kind)
@@ -339,20 +344,26 @@ def _refuse_if_loaded(con: duckdb.DuckDBPyConnection, sha256: str, kind: str) ->
 
 def load_file(path: Path, db_path: Path, *, kind: str | sources.Reader | None = None, dry_run: bool = False,
               loaded_by: str | None = None, progress: Progress | None = None,
-              read_options: ReadOptions | None = None) -> LoadReport:
-    """Load one file atomically. Never raises for bad input: the report says what went wrong."""
+              read_options: ReadOptions | None = None, seen: str | None = None) -> LoadReport:
+    """Load one file atomically. Never raises for bad input: the report says what went wrong.
+
+    `seen`: the warehouse_version the caller previewed against (the officer page). The load is
+    validated against whatever is live when it takes the writer lock; the report's `followed`
+    names the versions published since `seen`, so a second officer committing at the same moment
+    is told that the file was checked again after the first one's load.
+    """
     path, started = Path(path), time.perf_counter()
     progress = progress or (lambda stage: None)
-    report = LoadReport(file=str(path))
+    report, receipt = LoadReport(file=str(path)), Receipt(seen)
     try:
         progress("reading")
         result = read_file(path, kind, options=read_options)
         digest = _in_background(digest_of, path)  # overlaps DuckDB's scans of a streamed file
         try:
-            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
+            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run, receipt)
         except _NotStreamable as why:
             result = read_file(path, kind, streamed_failed=str(why), options=read_options)
-            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run)
+            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run, receipt)
             report.message += f" (read in memory, not streamed: {why})"
     except _AlreadyLoaded as already:
         report.status, report.load_id, report.kind = "unchanged", already.load_id, already.kind
@@ -365,17 +376,27 @@ def load_file(path: Path, db_path: Path, *, kind: str | sources.Reader | None = 
             report.message += f" (read as {report.kind})"
     except (WarehouseDamaged, WarehouseDiskFull) as exc:
         report.status, report.message = "failed", f"{path.name}: not loaded: {exc}"
+    _note_receipt(report, receipt)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
+def _note_receipt(report: LoadReport, receipt: Receipt) -> None:
+    """Copy onto the report which version the load made and which it followed (also for 'unchanged':
+    the same file committed by another officer a moment earlier)."""
+    report.followed = [{"number": v.number, "at": v.at, "by": v.by, "what": v.what, "token": v.token}
+                       for v in receipt.landed]
+    if receipt.version is not None:
+        report.version, report.version_token = receipt.version.number, receipt.version.token
+
+
 def _load_or_check(db_path: Path, path: Path, digest: Future, result: ReadResult, report: LoadReport,
-                   loaded_by: str | None, progress: Progress, dry_run: bool) -> None:
+                   loaded_by: str | None, progress: Progress, dry_run: bool, receipt: Receipt) -> None:
     report.kind = result.kind
     if dry_run:
         _dry_run(db_path, result, report, digest)
         return
-    _publish(db_path, path, digest, result, report, loaded_by, progress)
+    _publish(db_path, path, digest, result, report, loaded_by, progress, receipt)
     report.status = "loaded"
     report.message = _loaded_message(report, result)
 

@@ -9,7 +9,6 @@ the same query functions the Overview uses. The live warehouse is only read.
 """
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import pandas as pd
 
 from etl import sources
 from etl.load import LoadReport, load_file
-from warehouse import warehouse_version
+from warehouse.db import copy_live
 from warehouse.queries import Filters, admin, freshness, headlines
 
 REJECT_COLUMNS = ["sheet", "row_number", "column_name", "reason", "raw"]
@@ -82,11 +81,10 @@ def load_order(files: list[tuple[Path, str | None]]) -> list[tuple[Path, str | N
 def preview(files: list[tuple[Path, str | None]], db_path: Path, filters: Filters | None = None) -> Preview:
     """Dry-run `files` (path, kind or None to recognise it) against a scratch copy of `db_path`."""
     db_path = Path(db_path)
-    version = warehouse_version(db_path)
     with tempfile.TemporaryDirectory(prefix="displacement-preview-") as folder:
         scratch = Path(folder) / "scratch.duckdb"
-        if db_path.exists():
-            shutil.copyfile(db_path, scratch)
+        # the token of the very bytes copied: a commit names it as the version this preview saw
+        version = copy_live(db_path, scratch) if db_path.exists() else ""
         before = _snapshot(scratch) if scratch.exists() else None
         previews = [_one(path, kind, scratch) for path, kind in load_order(files)]
         selections = _selections(filters or Filters(), previews)

@@ -17,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -72,13 +73,23 @@ def resolve_db_path(flag: str | os.PathLike[str] | None = None) -> Path:
 def warehouse_version(path: Path) -> str:
     """A token that changes whenever a new warehouse is published ('' if none).
 
-    Each publish replaces the file, so inode and mtime change; caches key on this.
+    Each publish replaces the file, so inode and mtime change; caches key on this
+    (one definition: warehouse.versions.identity, which the versions list notes too).
     """
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return ""
-    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+    return versions.identity(path)
+
+
+def copy_live(path: Path, destination: Path) -> str:
+    """Copy the live warehouse to `destination` and return the warehouse_version of the bytes copied.
+
+    The file is opened once and its token taken from that open file, so a publish that swaps in
+    another file meanwhile cannot make the token name a version other than the one copied (a
+    preview checks a copy and later commits naming this token as the version it saw).
+    """
+    with open(path, "rb") as source, open(destination, "wb") as target:
+        token = versions.stat_identity(os.fstat(source.fileno()))
+        shutil.copyfileobj(source, target, 1 << 20)
+    return token
 
 
 def connect_read(path: Path) -> duckdb.DuckDBPyConnection:
@@ -180,20 +191,43 @@ def building_new(path: Path, on_wait: Callable[[], None] | None = None) -> Itera
             clean_stale_temp_files(path)  # the private copy's own lock file, or all of it after a failure
 
 
+@dataclass
+class Receipt:
+    """What a publish found and made, for a caller that previewed against an earlier version.
+
+    `seen` is the warehouse_version the caller last checked against (its preview); `landed` is
+    filled under the writer lock, before the body runs: the versions other publishers made since
+    (newest first), which the body's work was therefore checked against. `version` is the version
+    this publish made (None when it failed or published nothing).
+    """
+
+    seen: str | None = None
+    landed: list[versions.Version] = field(default_factory=list)
+    version: versions.Version | None = None
+
+
 @contextlib.contextmanager
-def publishing(path: Path, what: str | None = None, by: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def publishing(path: Path, what: str | None = None, by: str | None = None, *, receipt: Receipt | None = None,
+               on_wait: Callable[[], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy; publish it on success.
 
-    The body runs inside one transaction. On any exception the copy is thrown
-    away and the live warehouse is untouched. A live file that is not the one
-    published (warehouse/published.py) is refused: a copy of a damaged file,
-    published, would be noted as whole and the damage hidden.
+    The body runs inside one transaction, under the writer lock, on a copy of the
+    file live when the lock was taken: two publishers run one after the other and
+    the second starts from the first's result, so neither is lost. On any
+    exception the copy is thrown away and the live warehouse is untouched. A live
+    file that is not the one published (warehouse/published.py) is refused: a copy
+    of a damaged file, published, would be noted as whole and the damage hidden.
+    `receipt` (optional) says which versions landed since the caller's preview and
+    which version this publish made; `on_wait` is called once if another publisher
+    holds the lock.
     """
     path = Path(path)
-    with writer_lock(path):
+    with writer_lock(path, on_wait):
         damaged = published.file_damage(path)
         if damaged:
             raise WarehouseDamaged(f"{damaged}. Nothing was written. {published.restore_hint(path)}")
+        if receipt is not None and receipt.seen is not None:
+            receipt.landed = versions.landed_since(path, receipt.seen)
         clean_stale_temp_files(path)
         temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
         con = None
@@ -207,7 +241,9 @@ def publishing(path: Path, what: str | None = None, by: str | None = None) -> It
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
-            swap_in(temp, path, what, by)
+            made = swap_in(temp, path, what, by)
+            if receipt is not None:
+                receipt.version = made
         except BaseException as error:
             if con is not None:
                 with contextlib.suppress(Exception):

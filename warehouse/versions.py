@@ -45,6 +45,24 @@ class Version:
     size: int
     sha256: str
     kept: bool = True  # its file is still in the versions folder (the live version is the live file)
+    token: str = ""    # identity() of its file when it went live: how a preview names the version it checked
+
+
+def identity(path: Path) -> str:
+    """A token that changes whenever a new warehouse is published ('' if none): inode, mtime and size.
+
+    Each publish os.replaces the file, so the inode changes even when the bytes do not (a restore);
+    a rename keeps inode and mtime, so the token noted for a finished file is the live file's once
+    it is swapped in."""
+    try:
+        return stat_identity(os.stat(path))
+    except FileNotFoundError:
+        return ""
+
+
+def stat_identity(st: os.stat_result) -> str:
+    """identity() from a stat already taken (of an open file, so the token names the bytes read)."""
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
 def table(noted: list[Version]) -> pd.DataFrame:
@@ -112,14 +130,35 @@ def keep_live(path: Path, finished: Path, sha256: str, what: str | None = None, 
     noted = listing(path)
     if path.exists():
         if not noted:  # a warehouse from before versions: it becomes version 1
-            noted = [Version(1, _mtime(path), "", "published before versions were kept", 0, path.stat().st_size, "")]
+            noted = [Version(1, _mtime(path), "", "published before versions were kept", 0, path.stat().st_size, "",
+                             token=identity(path))]
         _keep_file(path, file_of(path, noted[0].number))
     who, did, loads = describe(finished)
     following = (noted[0].number + 1) if noted else 1
-    entry = Version(number if number is not None and number >= following else following, datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    by or who or os.environ.get("USER", ""), what or did, loads, finished.stat().st_size, sha256)
+    entry = Version(number if number is not None and number >= following else following,
+                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    by or who or os.environ.get("USER", ""), what or did, loads, finished.stat().st_size, sha256,
+                    token=identity(finished))
     _write(path, _retain(path, [entry] + noted))
     return entry
+
+
+def landed_since(path: Path, seen: str) -> list[Version]:
+    """The versions published after the one whose file was `seen` (an identity() token), newest first;
+    [] while that file is still live.
+
+    Why: two officers preview against the same version and commit at once; the second commit runs
+    after the first under the writer lock and must say that it followed it. Call with the writer
+    lock held, when the listing and the live file agree. A `seen` the listing does not name (no
+    warehouse at preview time, or a version older than the list) yields the live version alone.
+    """
+    if identity(path) == seen:
+        return []
+    noted = listing(path)
+    for index, version in enumerate(noted):
+        if seen and version.token == seen:
+            return noted[:index]
+    return noted[:1]
 
 
 def _mtime(path: Path) -> str:
