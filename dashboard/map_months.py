@@ -155,14 +155,16 @@ def build(query: Query, filters: Filters) -> ChartData:
     areas = query("maps.area_outlines", None, pcodes=area_codes)
     drawn = _placed(rows[rows["drawn"]], areas)
     data = rows.drop(columns=["lat", "lon"])
+    note = _others_note(rows)
     return ChartData(
         figure=figure(drawn, query("maps.layers"), query("maps.governorate_outlines"), query("maps.band_rings"), areas)
         if not drawn.empty else None,
         data=data, references=cite(rows), period=period_of(rows),
-        measure=_("Each month: the one report whose reference period ends in it and names the most destinations. "
-                  "Reports overlap and are never added; a marker's size is its figure. Orange: IDP movements "
-                  "(a person moving twice counts twice); blue: people."),
-        note=_others_note(rows),
+        measure=" ".join(part for part in (_(
+            "Each month: the one report whose reference period ends in it and names the most destinations. "
+            "Reports overlap and are never added; a marker's size is its figure. Orange: IDP movements "
+            "(a person moving twice counts twice); blue: people."), note) if part),
+        note=note,
         empty_message=_("No report placed displacement at a named destination in this period."),
     )
 

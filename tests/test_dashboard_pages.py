@@ -370,6 +370,25 @@ def test_overview_opens_on_the_war_with_the_offensive_one_click_away(reference_d
     assert [(t["name"], [x[:10] for x in t["x"]]) for t in idps] == [("IDPs — UNHCR", ["2022-03-31"])]
 
 
+def test_overview_says_in_the_sidebar_that_it_shows_the_whole_span(reference_db, monkeypatch):
+    at = run_page(reference_db, "overview", monkeypatch)
+    assert "This page shows the whole span" in texts(at.sidebar.info)
+    linked = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
+    assert "This page shows the whole span" not in texts(linked.sidebar.info)
+
+
+def test_a_hosts_line_joins_one_publishers_reports_of_every_year(reference_db):
+    """Türkiye: UNHCR's own figures (Dec 2013 and May 2020) make one series; IOM's, the same registrations
+    counted by another publisher, are never joined to them."""
+    from warehouse.queries import Filters, run
+
+    rows = run(reference_db, "war.refugees_by_year", Filters())
+    assert rows.groupby("asylum_iso3")["source_publisher"].nunique().eq(1).all()
+    turkey = rows[rows["asylum_iso3"] == "TUR"]
+    assert list(zip(turkey["year"], turkey["persons"])) == [(2013, 557342), (2020, 3600000)]
+    assert set(turkey["source_publisher"]) == {"UNHCR"}
+
+
 def test_overview_follows_a_linked_period(reference_db, monkeypatch):
     at = run_page(reference_db, "overview", monkeypatch, {"start": "2019-12-01", "end": "2020-03-31"})
     assert "Shown: the whole span of the figures loaded." not in texts(at.caption)

@@ -24,5 +24,4 @@ show_chart(chart("map-displacement", map_filters),
            hint=_("Build the reference warehouse (`python -m etl build-reference`) or load boundaries "
                   "(the COD-AB shapefile) with `python -m etl load FILE`."))
 
-st.subheader(_("Month by month"))
 show_chart(chart("map-by-month", filters))

@@ -31,6 +31,8 @@ require_warehouse()
 filters = whole_span_unless_linked(current())
 if (filters.start, filters.end) == (None, None):
     st.caption(_("Shown: the whole span of the figures loaded. Pick dates in the sidebar to narrow this page."))
+    st.sidebar.info(_("This page shows the whole span. The period above is the other pages' until you pick one: "
+                      "then every page, this one too, follows it."), icon="ℹ️")
 
 
 def _crisis_link() -> None:

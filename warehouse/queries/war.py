@@ -2,8 +2,9 @@
 neighbouring countries, IDPs in Syria and deaths in Syria.
 
 Each series is one publisher's reports, so a line never joins two publishers' counts: for a host
-country, the one source ranked first by `refugees.AUTHORITY_RANK` (UNHCR's own statistics first),
-then the one covering most years. Deaths are country-wide counts (location SY), each over its own
+country, the publisher ranked first by `refugees.AUTHORITY_RANK` (UNHCR's own statistics first),
+then the one covering most years, then the one with most reports; every report of that publisher for the host is on the line (its
+latest figure of each year), so UNHCR's operational updates of several years make one series. Deaths are country-wide counts (location SY), each over its own
 period: a count for 2011–2021 stays one figure and is never split into years.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ WAR_START = date(2011, 3, 1)  # the uprising: figures that end before it are not
 
 
 def refugees_by_year(db_path: Path, filters: Filters) -> pd.DataFrame:
-    """Syrian refugees per neighbouring host and year: one source per host, its latest figure of the year."""
+    """Syrian refugees per neighbouring host and year: one publisher per host, its latest figure of the year."""
     clause, params = where(
         filters.period_clause("r.period_start", "r.period_end"),
         filters.sources_clause("r.source_id"), ("r.period_end >= $war_start", {"war_start": WAR_START}),
@@ -33,24 +34,25 @@ def refugees_by_year(db_path: Path, filters: Filters) -> pd.DataFrame:
     rank = AUTHORITY_RANK.format(population_type="r.population_type", publisher="c.source_publisher")
     sql = f"""
         WITH figures AS (
-            SELECT r.asylum_iso3, r.population_type, r.source_id, r.period_start, r.period_end,
-                   sum(r.persons) AS persons, min({rank}) AS authority
+            SELECT r.asylum_iso3, r.population_type, r.source_id, c.source_publisher AS publisher,
+                   r.period_start, r.period_end, sum(r.persons) AS persons, min({rank}) AS authority
             FROM refugees r LEFT JOIN citations c USING (source_id)
             WHERE {clause}
             GROUP BY ALL
         ),
-        chosen AS (  -- one source per host: the most authoritative, then the one with most years
-            SELECT asylum_iso3, arg_min(source_id, (authority, -years, source_id)) AS source_id
-            FROM (SELECT asylum_iso3, source_id, min(authority) AS authority,
-                         count(DISTINCT year(period_end)) AS years
+        chosen AS (  -- one publisher per host: the most authoritative, then most years, then most reports
+            SELECT asylum_iso3, arg_min(publisher, (authority, -years, -reports, publisher)) AS publisher
+            FROM (SELECT asylum_iso3, publisher, min(authority) AS authority,
+                         count(DISTINCT year(period_end)) AS years, count(DISTINCT source_id) AS reports
                   FROM figures GROUP BY ALL)
             GROUP BY asylum_iso3
         )
         SELECT year(f.period_end) AS year, f.period_start, f.period_end, f.asylum_iso3, f.population_type,
                f.persons, f.source_id, c.* EXCLUDE (source_id), s.url AS source_url
-        FROM figures f JOIN chosen USING (asylum_iso3, source_id)
+        FROM figures f JOIN chosen USING (asylum_iso3, publisher)
         LEFT JOIN citations c ON c.source_id = f.source_id LEFT JOIN sources s ON s.source_id = f.source_id
-        QUALIFY row_number() OVER (PARTITION BY f.asylum_iso3, year(f.period_end) ORDER BY f.period_end DESC) = 1
+        QUALIFY row_number() OVER (PARTITION BY f.asylum_iso3, year(f.period_end)
+                                   ORDER BY f.period_end DESC, f.authority, f.source_id) = 1
         ORDER BY f.asylum_iso3, f.period_end
     """
     return fetch_df(db_path, sql, params, filters)
