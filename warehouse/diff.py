@@ -25,13 +25,16 @@ from warehouse import models, versions
 from warehouse.db import WarehouseMissing
 from warehouse.queries import disclosure
 
-# Fact tables whose rows are figures: (place, measure, value) as SQL over the table's columns.
+# Fact tables whose rows are figures: (place, measure, value) as SQL over the table's columns. The measure is
+# the table's own code (figure_type, population_type, category), which the dashboard labels.
+# A place of two codes (from → to) joins them with PLACE_JOIN; a code not given is NOT_GIVEN.
+PLACE_JOIN, NOT_GIVEN = " → ", "…"
 FIGURES: dict[str, tuple[str, str, str]] = {
-    "displacement": ("concat_ws(' → ', coalesce(origin_pcode, '…'), coalesce(destination_pcode, '…'))",
-                     "figure_type", "individuals"),
-    "refugees": ("origin_iso3 || ' → ' || asylum_iso3", "population_type", "persons"),
-    "casualties": ("coalesce(location_pcode, '')", "'deaths (' || category || ')'", "deaths_best"),
-    "camp_population": ("camp_id", "'individuals in camp'", "individuals"),
+    "displacement": (f"concat_ws('{PLACE_JOIN}', coalesce(origin_pcode, '{NOT_GIVEN}'), "
+                     f"coalesce(destination_pcode, '{NOT_GIVEN}'))", "figure_type", "individuals"),
+    "refugees": (f"origin_iso3 || '{PLACE_JOIN}' || asylum_iso3", "population_type", "persons"),
+    "casualties": ("coalesce(location_pcode, '')", "category", "deaths_best"),
+    "camp_population": ("camp_id", "'individuals'", "individuals"),
     "indicators": ("coalesce(location_pcode, '')", "indicator || coalesce(' (' || unit || ')', '')", "value"),
 }
 ROW_COLUMNS = ["table_name", "source_id", "publisher", "title", "added", "removed"]
