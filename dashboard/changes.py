@@ -61,7 +61,7 @@ def place_label(place: str, known: Names) -> str:
     if len(codes) == 2 and diff.NOT_GIVEN in codes:   # a flow from a place, or people at a place
         origin, destination = codes
         return _("from {place}").format(place=one(origin)) if destination == diff.NOT_GIVEN else one(destination)
-    return " → ".join(one(code) for code in codes)
+    return (" ← " if i18n.is_rtl() else " → ").join(one(code) for code in codes)   # Arabic reads right to left
 
 
 def window(start: object, end: object) -> str:
