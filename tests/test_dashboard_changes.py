@@ -103,3 +103,14 @@ def test_the_html_pack_has_the_section_only_when_something_changed(versioned_db,
     text = data.decode("utf-8")
     assert ("Changed since the last pack" in text) is said
     assert ("150,000 → 153,000" in text) is said
+
+
+def test_the_export_command_line_takes_since_with_the_brief_only(versioned_db):
+    from click.testing import CliRunner
+
+    from dashboard.export.__main__ import main
+
+    unknown = CliRunner().invoke(main, ["--brief", "--since", "9", "--db", str(versioned_db)])
+    assert unknown.exit_code == 1 and f"no version 9 of {versioned_db} (versions: 1, 2, 3, 4)" in unknown.output
+    alone = CliRunner().invoke(main, ["--chart", "displacement-timeline", "--since", "1", "--db", str(versioned_db)])
+    assert alone.exit_code == 2 and "--since goes with --brief" in alone.output
