@@ -287,9 +287,9 @@ def status_cmd(db, as_json) -> None:
     _print_table(history[brief], "Last loads (python -m etl history for every column)")
 
 
-def _iso(value) -> str:
-    """A date as YYYY-MM-DD (query results carry timestamps); '?' for none (None, NaT)."""
-    return str(value)[:10] if value is not None and value == value else "?"
+def _iso(value, missing: str = "?") -> str:
+    """A date as YYYY-MM-DD (query results carry timestamps); `missing` for none (None, NaT)."""
+    return str(value)[:10] if value is not None and value == value else missing
 
 
 @main.command("find")
@@ -439,13 +439,13 @@ def _changes_lines(changes) -> list[str]:
     if not changes.revised.empty:
         lines.append("Figures revised (same publisher, place, window and measure):")
         lines += [f"  {r.table_name}: {r.publisher}, {r.place}, {_iso(r.period_start)} – {_iso(r.period_end)}, "
-                  f"{r.measure}: {r.value_before:,.0f} -> {r.value_after:,.0f}  ({r.report_after})"
+                  f"{r.measure}: {r.value_before:,.0f} → {r.value_after:,.0f}  ({r.report_after})"
                   for r in changes.revised.itertuples()]
     for change, heading in (("added", "Reports added:"), ("removed", "Reports removed:")):
         listed = changes.reports[changes.reports["change"] == change]
         if not listed.empty:
             lines.append(heading)
-            lines += [f"  {r.publisher}, {r.title} ({_iso(r.published)})"
+            lines += [f"  {r.publisher}, {r.title} ({_iso(r.published, 'no date')})"
                       for r in listed.itertuples()]
     return lines
 

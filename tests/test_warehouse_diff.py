@@ -100,7 +100,7 @@ def test_the_command_line_prints_what_changed(versioned_db):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("From version 3 (")
     assert "  displacement: +1 -1  UN OCHA, Flash Update 2 (test revision)" in result.output
-    assert "newly_displaced: 152,000 -> 153,000" in result.output
+    assert "newly_displaced: 152,000 → 153,000" in result.output
     older = CliRunner().invoke(main, ["diff", "2", "3", "--db", str(versioned_db)])
     assert "Reports added:\n  UNHCR, " in older.output and "Figures revised" not in older.output
 

@@ -108,14 +108,11 @@ def compare(path: Path, old: int | None = None, new: int | None = None) -> Chang
     """What changed from version `old` to version `new` of the warehouse at `path` (see `pick`)."""
     before, after = pick(path, old, new)
     with _attached(file_of(path, before), file_of(path, after)) as con:
-        rows = _rows(con)
-        revised = _revised(con)
-        reports = con.execute(_REPORTS_SQL.format(having=_sources_with_rows(con, "old"),
-                                                  having_new=_sources_with_rows(con, "new"))).df()
+        rows, revised, reports = _rows(con), _revised(con), _reports(con)
     mode = disclosure.settings()   # public mode hides small counts here as in every query result
     if mode.public:
         disclosure.suppress_small_counts(revised, mode.threshold)
-    return Changes(before, after, rows, revised, reports[REPORT_COLUMNS])
+    return Changes(before, after, rows, revised, reports)
 
 
 def _attached(old_file: Path, new_file: Path) -> duckdb.DuckDBPyConnection:
@@ -190,7 +187,7 @@ def _figures(side: str, table: str) -> str:
 
 
 def _revised(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    present = set(fact_tables(con))
+    present = {t for t in fact_tables(con) if _has(con, "old", t) and _has(con, "new", t)}
     parts = [f"""
         SELECT '{table}' AS table_name, n.publisher, n.place, n.period_start, n.period_end, n.measure,
                o.value AS value_before, n.value AS value_after, o.report AS report_before, n.report AS report_after
@@ -209,24 +206,26 @@ def _revised(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                        ).df()[REVISED_COLUMNS]
 
 
+def _reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Reports (sources) with figures in one version and none in the other: 'added' to the new, or 'removed'."""
+    cited = "source_id, publisher, title, published, url"
+    return con.execute(f"""
+        WITH was AS ({_sources_with_rows(con, 'old')}), now AS ({_sources_with_rows(con, 'new')})
+        SELECT 'added' AS change, {cited} FROM new.main.sources
+        WHERE source_id IN (SELECT * FROM now) AND source_id NOT IN (SELECT * FROM was)
+        UNION ALL
+        SELECT 'removed', {cited} FROM old.main.sources
+        WHERE source_id IN (SELECT * FROM was) AND source_id NOT IN (SELECT * FROM now)
+        ORDER BY change, publisher, published, title""").df()[REPORT_COLUMNS]
+
+
 def _sources_with_rows(con: duckdb.DuckDBPyConnection, side: str) -> str:
     """SQL: the source ids with at least one fact row in `side`."""
     tables = [t for t in fact_tables(con) if _has(con, side, t)]
-    return " UNION ".join(f'SELECT source_id FROM {side}.main."{t}"' for t in tables) or "SELECT NULL::VARCHAR"
+    return " UNION ".join(f'SELECT source_id FROM {side}.main."{t}"' for t in tables) or \
+        "SELECT NULL::VARCHAR WHERE false"
 
 
 def _has(con: duckdb.DuckDBPyConnection, side: str, table: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? "
                             "AND table_schema = 'main' AND table_name = ?", [side, table]).fetchone()[0])
-
-
-# Reports: a source is added when the new version has figures from it and the old had none; removed the reverse.
-_REPORTS_SQL = """
-WITH was AS ({having}), now AS ({having_new})
-SELECT 'added' AS change, s.* FROM new.main.sources s
-WHERE source_id IN (SELECT source_id FROM now) AND source_id NOT IN (SELECT source_id FROM was WHERE source_id IS NOT NULL)
-UNION ALL BY NAME
-SELECT 'removed' AS change, s.* FROM old.main.sources s
-WHERE source_id IN (SELECT source_id FROM was) AND source_id NOT IN (SELECT source_id FROM now WHERE source_id IS NOT NULL)
-ORDER BY change, publisher, published, title
-"""
