@@ -6,7 +6,7 @@ over the two states (`old.` and `new.`) and no file is ever written or copied. A
 never written after it is published, and the live file is replaced, not written, so the read is safe while
 a load publishes.
 
-A row is its content without `load_id`: a file loaded again after a restore gets a new load number but
+A row is its content without `load_id` (rows are counted, so two equal rows are two): a file loaded again after a restore gets a new load number but
 adds nothing. Only the columns both versions have are compared (a migration that adds a column does not
 make every row new). A figure is *revised* when a row the new version adds has the same publisher, place,
 window and measure as a figure of the old version, and a value the old version never gave for it; the value
@@ -121,6 +121,7 @@ def _attached(old_file: Path, new_file: Path) -> duckdb.DuckDBPyConnection:
         for alias, file in (("old", old_file), ("new", new_file)):
             con.execute(f"ATTACH '{_quoted(file)}' AS {alias} (READ_ONLY)")
         con.execute("SET enable_external_access = false")   # nothing else is read
+        con.execute("SET enable_progress_bar = false")      # stdout is the report
     except BaseException:
         con.close()
         raise
@@ -155,23 +156,26 @@ def fact_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per table and source, rows added and removed: each distinct row counted on both sides (one hash
+    aggregate; several times faster than EXCEPT ALL both ways, measured on 2 M rows), the difference of the counts."""
     parts = []
     for table in fact_tables(con):
         columns = ", ".join(f'"{c}"' for c in _columns(con, table))
         if not columns:
             continue
         parts.append(f"""
-            SELECT '{table}' AS table_name, source_id, 1 AS added, 0 AS removed
-            FROM (SELECT {columns} FROM new.main."{table}" EXCEPT ALL SELECT {columns} FROM old.main."{table}")
-            UNION ALL
-            SELECT '{table}', source_id, 0, 1
-            FROM (SELECT {columns} FROM old.main."{table}" EXCEPT ALL SELECT {columns} FROM new.main."{table}")""")
+            SELECT '{table}' AS table_name, source_id, greatest(now - was, 0) AS added, greatest(was - now, 0) AS removed
+            FROM (SELECT {columns}, count(*) FILTER (WHERE is_new) AS now, count(*) FILTER (WHERE NOT is_new) AS was
+                  FROM (SELECT {columns}, false AS is_new FROM old.main."{table}"
+                        UNION ALL SELECT {columns}, true FROM new.main."{table}")
+                  GROUP BY ALL)
+            WHERE now <> was""")
     if not parts:
         return pd.DataFrame(columns=ROW_COLUMNS)
     return con.execute(f"""
         WITH changed AS ({' UNION ALL '.join(parts)}),
         cited AS (SELECT source_id, publisher, title FROM new.main.sources
-                  UNION ALL BY NAME SELECT source_id, publisher, title FROM old.main.sources
+                  UNION ALL SELECT source_id, publisher, title FROM old.main.sources
                   WHERE source_id NOT IN (SELECT source_id FROM new.main.sources))
         SELECT table_name, source_id, any_value(publisher) AS publisher, any_value(title) AS title,
                sum(added)::BIGINT AS added, sum(removed)::BIGINT AS removed
