@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import i18n
-from warehouse import resolve_db_path, warehouse_version
+from warehouse import diff, resolve_db_path, warehouse_version
 from warehouse.queries import Filters, disclosure, run
 
 if TYPE_CHECKING:
@@ -57,3 +57,15 @@ def _cached_chart(name: str, path: str, version_token: str, filters: Filters, di
 
     with i18n.using(language, digits):
         return catalog.build(name, query, filters)
+
+
+def changes_since(number: int) -> diff.Changes:
+    """What changed from kept version `number` to the live warehouse (warehouse/diff.py), computed once per
+    live version and shared by every viewer."""
+    path = db_path()
+    return _cached_changes(str(path), warehouse_version(path), number, disclosure.settings().token)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_changes(path: str, version_token: str, number: int, disclosure_token: str) -> diff.Changes:
+    return diff.compare(Path(path), number)

@@ -377,9 +377,9 @@ def status_cmd(db, as_json) -> None:
     _print_table(history[brief], "Last loads (python -m etl history for every column)")
 
 
-def _iso(value) -> str:
-    """A date as YYYY-MM-DD (query results carry timestamps)."""
-    return str(value)[:10] if value is not None else "?"
+def _iso(value, missing: str = "?") -> str:
+    """A date as YYYY-MM-DD (query results carry timestamps); `missing` for none (None, NaT)."""
+    return str(value)[:10] if value is not None and value == value else missing
 
 
 @main.command("find")
@@ -489,6 +489,55 @@ def restore_cmd(version, by, db) -> None:
         sys.exit(1)
     click.echo(f"Version {version} is live again as version {made.number} ({made.loads} live loads). "
                f"To undo: python -m etl restore {made.number - 1} --db {path}")
+
+
+@main.command("diff")
+@click.argument("old", type=int, required=False)
+@click.argument("new", type=int, required=False)
+@db_option
+@json_option
+def diff_cmd(old, new, db, as_json) -> None:
+    """What changed from version OLD to version NEW (default: the previous version and the live one): rows
+    added and removed per table and source, figures revised (both values), reports added and removed."""
+    from warehouse import WarehouseMissing, diff
+    from warehouse.versions import VersionUnavailable
+
+    try:
+        changes = diff.compare(_db(db), old, new)
+    except (VersionUnavailable, WarehouseMissing) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(changes.as_dict(), ensure_ascii=False, indent=1))
+        return
+    for line in _changes_lines(changes):
+        click.echo(line)
+
+
+def _changes_lines(changes) -> list[str]:
+    """The plain-text report of `etl diff`."""
+    def named(v) -> str:
+        return f"version {v.number} ({v.at}, {v.what})"
+
+    lines = [f"From {named(changes.old)}\n  to {named(changes.new)}"]
+    if changes.empty:
+        return lines + ["No changes."]
+    if not changes.rows.empty:
+        lines.append("Rows added and removed, per table and source:")
+        lines += [f"  {r.table_name}: +{r.added} -{r.removed}  {r.publisher}, {r.title}"
+                  for r in changes.rows.itertuples()]
+    if not changes.revised.empty:
+        lines.append("Figures revised (same publisher, place, window and measure):")
+        lines += [f"  {r.table_name}: {r.publisher}, {r.place}, {_iso(r.period_start)} – {_iso(r.period_end)}, "
+                  f"{r.measure}: {r.value_before:,.0f} → {r.value_after:,.0f}  ({r.report_after})"
+                  for r in changes.revised.itertuples()]
+    for change, heading in (("added", "Reports added:"), ("removed", "Reports removed:")):
+        listed = changes.reports[changes.reports["change"] == change]
+        if not listed.empty:
+            lines.append(heading)
+            lines += [f"  {r.publisher}, {r.title} ({_iso(r.published, 'no date')})"
+                      for r in listed.itertuples()]
+    return lines
 
 
 @main.command("check")

@@ -99,6 +99,36 @@ def no_origin_db(tmp_path_factory) -> Path:
     return one_flow_report(tmp_path_factory.mktemp("no-origin"), [("", "SY07", 12345)])
 
 
+# A later UN OCHA flash update revising a reference figure (the bundled 150,000 newly displaced from the north-west,
+# 29 Apr – 5 May 2019): an invented report, loaded as a tidy file.
+REVISION = ["2019-04-29", "2019-05-05", "SY-NW", "", "newly_displaced", None, "revised count (test)", "UN OCHA",
+            "Flash Update 2 (test revision)", "2019-05-09", "https://example.org/flash-2", "false"]
+REAL_REFUGEES = "refugees/unhcr-persons-of-concern-origin-syr-csv-1.csv"
+
+
+@pytest.fixture(scope="session")
+def versioned_db(tmp_path_factory, real_data) -> Path:
+    """Four versions of one warehouse (read-only for tests): 1 the reference build (`python -m etl
+    build-reference`), 2 the revision (REVISION, 152,000), 3 a real UNHCR file, 4 the revision corrected to
+    153,000 and loaded again under its name (it replaces load 2's rows)."""
+    from click.testing import CliRunner
+
+    from etl.cli import main
+    from etl.load import load_file
+
+    folder = tmp_path_factory.mktemp("versions")
+    db = folder / "warehouse.duckdb"
+    built = CliRunner().invoke(main, ["build-reference", "--db", str(db)])
+    assert built.exit_code == 0, built.output
+    for step, value in (("first", 152000), ("corrected", 153000)):
+        (folder / step).mkdir()
+        revision = write_csv(folder / step / "revision.csv", FLOW_HEADER, [[*REVISION[:5], value, *REVISION[6:]]])
+        assert load_file(revision, db, kind="tidy").status == "loaded"
+        if step == "first":
+            assert load_file(real_data / REAL_REFUGEES, db).status == "loaded"
+    return db
+
+
 CITE = ["UN OCHA", "Test situation report", "2020-03-01", "https://example.org/sitrep"]
 CITE_HEADER = ["source_publisher", "source_title", "source_date", "source_url"]
 

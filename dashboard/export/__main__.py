@@ -1,5 +1,5 @@
 """Command line: `python -m dashboard.export --chart NAME --format png --out FILE [filters]`,
-`python -m dashboard.export --brief --out pack.pdf [filters]`, `python -m dashboard.export --list`,
+`python -m dashboard.export --brief --out pack.pdf [--since VERSION] [filters]`, `python -m dashboard.export --list`,
 `python -m dashboard.export --site DIR [--lang en|ar] [filters]` (every page as static HTML, dashboard/export/site.py).
 
 A thin layer over files.py and brief.py. Each option: the flag, then its
@@ -19,7 +19,8 @@ import click
 from dashboard import i18n
 from dashboard import catalog
 from dashboard.export import files, images
-from warehouse import WarehouseMissing, resolve_db_path
+from warehouse import WarehouseMissing, diff, resolve_db_path
+from warehouse.versions import VersionUnavailable
 from warehouse.queries import Filters, run
 from warehouse.queries.periods import from_frame
 
@@ -55,9 +56,12 @@ def _day(ctx, param, value: str | None) -> date | None:
 @click.option("--governorate", multiple=True, envvar="EXPORT_GOVERNORATES", help="Governorate P-code, e.g. SY07 (repeatable).")
 @click.option("--source", multiple=True, envvar="EXPORT_SOURCES", help="Source id (repeatable).")
 @click.option("--figure-type", multiple=True, envvar="EXPORT_FIGURE_TYPES", help="Figure type, e.g. newly_displaced (repeatable).")
+@click.option("--since", "since", type=int, envvar="EXPORT_SINCE",
+              help="With --brief: add 'Changed since the last pack' (figures revised, reports added) since this "
+                   "warehouse version (python -m etl versions), when something changed.")
 @click.option("--db", envvar="DISPLACEMENT_DB", help="Warehouse file (default data/warehouse.duckdb).")
 def main(list_charts, chart, brief, site, lang, fmt, out, start, end, whole_span, governorate, source, figure_type,
-         db) -> None:
+         since, db) -> None:
     """Export a chart, or the briefing pack, with its sources, reference period and export date."""
     if list_charts:
         for spec in catalog.CHARTS.values():
@@ -67,6 +71,8 @@ def main(list_charts, chart, brief, site, lang, fmt, out, start, end, whole_span
         raise click.UsageError(f"--start {start} is after --end {end}")
     if whole_span and (start or end):
         raise click.UsageError("--whole-span cannot be combined with --start/--end")
+    if since is not None and not brief:
+        raise click.UsageError("--since goes with --brief (what changed since the last pack)")
     db_path = resolve_db_path(db)
     try:
         if not (start or end or whole_span) and (brief or chart or site):
@@ -77,12 +83,12 @@ def main(list_charts, chart, brief, site, lang, fmt, out, start, end, whole_span
             if site:
                 written = _site(site, filters, db_path, lang)
             elif brief:
-                written = _brief(filters, db_path, fmt, out)
+                written = _brief(filters, db_path, fmt, out, since)
             elif chart:
                 written = _chart(chart, filters, db_path, fmt, out)
             else:
                 raise click.UsageError("name a chart with --chart NAME, or use --brief, --site DIR or --list")
-    except (WarehouseMissing, images.ImageExportUnavailable) as error:
+    except (WarehouseMissing, VersionUnavailable, images.ImageExportUnavailable) as error:
         raise click.ClickException(str(error)) from None
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
@@ -133,11 +139,12 @@ def _site(folder: Path, filters: Filters, db_path: Path, lang: str) -> list[Path
     return pages
 
 
-def _brief(filters: Filters, db_path: Path, fmt: str | None, out: Path | None) -> list[Path]:
+def _brief(filters: Filters, db_path: Path, fmt: str | None, out: Path | None, since: int | None) -> list[Path]:
     from dashboard.export import brief  # fpdf2 and fonts load only for the pack
 
     fmt = _format(fmt, out, ("pdf", "html"), "pdf")
-    name, data = brief.briefing_pack(catalog.direct_query(db_path), filters, fmt)
+    changes = diff.compare(db_path, since) if since is not None else None
+    name, data = brief.briefing_pack(catalog.direct_query(db_path), filters, fmt, changes=changes)
     return [files.write(data, out or Path(name))]
 
 

@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import catalog, i18n, story
+from dashboard import catalog, changes as changes_text, i18n, story
 from dashboard.key_messages import key_messages
 from dashboard.catalog import ChartData, Query
 from dashboard.export import images, printed
@@ -26,6 +26,7 @@ from dashboard.export.files import about_for, filter_names, version_label
 from dashboard.export.references import Reference, References, label
 from dashboard.story import Headline
 from dashboard.i18n import N_, _
+from warehouse import diff
 from warehouse.links import web_link
 from warehouse.queries import Filters
 
@@ -41,7 +42,10 @@ METHODOLOGY = N_(
     "series. Distances to the Turkish border are computed from place coordinates."
 )
 
-__all__ = ["Headline", "Pack", "PackChart", "briefing_pack", "gather", "pack_file_name", "to_html", "to_pdf"]
+__all__ = ["Changed", "Headline", "Pack", "PackChart", "briefing_pack", "changed_since", "gather", "pack_file_name",
+           "to_html", "to_pdf"]
+CHANGED = N_("Changed since the last pack")
+MAX_CHANGED_LINES = 8   # each list; the rest is counted, and `python -m etl diff` lists it whole
 
 
 @dataclass
@@ -58,6 +62,50 @@ class PackChart:
     def caption(self) -> str:
         when = _("Reference period: {period}").format(period=self.about.period_text) + "." if any(self.about.period) else ""
         return " ".join(part for part in (when, self.about.measure) if part)
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The pack's "Changed since the last pack": figures revised in the pack's period and reports added since
+    the version the last pack was made from, each list cut at MAX_CHANGED_LINES with the rest counted."""
+
+    since: str                  # 'Since warehouse version 3 (8 Dec 2026):'
+    revised: list[str]
+    reports: list[str]
+    more_revised: int = 0
+    more_reports: int = 0
+
+    def lines(self) -> list[tuple[str, list[str]]]:
+        """(sub-heading, bullets) for each list that has something to say."""
+        out = []
+        for heading, items, more in ((_("Figures revised"), self.revised, self.more_revised),
+                                     (_("Reports added"), self.reports, self.more_reports)):
+            if items:
+                out.append((heading, items + ([_("… and {count} more (python -m etl diff lists them all).").format(
+                    count=i18n.number(more))] if more else [])))
+        return out
+
+
+def changed_since(changes: diff.Changes | None, query: Query, filters: Filters) -> Changed | None:
+    """The section, or None when there is nothing to say: no revision of a figure whose period overlaps the
+    pack's, and no report added."""
+    if changes is None:
+        return None
+    revised = changes.revised
+    if filters.start:
+        revised = revised[pd.to_datetime(revised["period_end"]).dt.date >= filters.start]
+    if filters.end:
+        revised = revised[pd.to_datetime(revised["period_start"]).dt.date <= filters.end]
+    added = changes.reports_added()
+    if revised.empty and added.empty:
+        return None
+    known = changes_text.names(query) if not revised.empty else {}
+    revised_lines = [changes_text.revised_sentence(row, known) for _i, row in revised.iterrows()]
+    report_lines = [changes_text.report_sentence(row) for _i, row in added.iterrows()]
+    since = _("Since warehouse version {number} ({day}):").format(
+        number=i18n.number(changes.old.number), day=i18n.day(date.fromisoformat(changes.old.at[:10])))
+    return Changed(since, revised_lines[:MAX_CHANGED_LINES], report_lines[:MAX_CHANGED_LINES],
+                   max(len(revised_lines) - MAX_CHANGED_LINES, 0), max(len(report_lines) - MAX_CHANGED_LINES, 0))
 
 
 @dataclass
@@ -77,6 +125,7 @@ class Pack:
     references: list[Reference] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)   # key messages, each source as its [n]
     language: str = i18n.DEFAULT   # the pack's language: Arabic packs are laid out right to left
+    changed: Changed | None = None  # "Changed since the last pack" (--since VERSION), when there is something
 
     @property
     def footer_lines(self) -> list[str]:
@@ -122,8 +171,9 @@ def start_picture(chart: ChartData) -> object:
 
 
 def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
-           exported_on: date | None = None, pictures: bool = False) -> Pack:
-    """Run every query the pack needs and number the sources; with `pictures`, start drawing the charts."""
+           exported_on: date | None = None, pictures: bool = False, changes: diff.Changes | None = None) -> Pack:
+    """Run every query the pack needs and number the sources; with `pictures`, start drawing the charts;
+    with `changes` (since the last pack's version), say what changed."""
     exported_on = exported_on or date.today()
     refs = References(query("briefing.sources_with_loads", None))
     messages = [m.text for m in key_messages(query, filters, cite=lambda source: label([refs.number(source)]))]
@@ -154,6 +204,7 @@ def gather(query: Query, filters: Filters, *, charts: list[str] | None = None,
         period_text=_period_text(query, filters), exported_on=exported_on, version=version_label(query),
         headlines=headlines, events=numbered_events, map=the_map, charts=drawn, not_shown=not_shown,
         references=refs.entries, messages=messages, language=i18n.language(),
+        changed=changed_since(changes, query, filters),
     )
 
 
@@ -248,6 +299,7 @@ def to_html(pack: Pack) -> bytes:
             current = section
         parts.append(_chart_html(item, first))
         first = False
+    parts.append(_changed_html(pack.changed))
     if pack.not_shown:
         not_shown = _("Not shown")
         why = _("(no figures for this selection): {charts}.").format(charts="; ".join(pack.not_shown))
@@ -256,6 +308,16 @@ def to_html(pack: Pack) -> bytes:
     parts.append("<footer class='pack'>" + "<br>".join(html.escape(line) for line in pack.footer_lines) + "</footer>")
     return images.html_page(_("{title} — briefing, {period}").format(title=_(TITLE), period=pack.period_text),
                             "".join(parts)).encode("utf-8")
+
+
+def _changed_html(changed: Changed | None) -> str:
+    if changed is None:
+        return ""
+    parts = [f"<h2 class='label'>{html.escape(_(CHANGED))}</h2><p>{html.escape(changed.since)}</p>"]
+    for heading, items in changed.lines():
+        bullets = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+        parts.append(f"<p class='small'><b>{html.escape(heading)}</b></p><ul class='changed'>{bullets}</ul>")
+    return "".join(parts)
 
 
 def _sources_html(references: list[Reference]) -> str:
@@ -278,9 +340,9 @@ def pack_file_name(query: Query, filters: Filters, fmt: str) -> str:
 
 
 def briefing_pack(query: Query, filters: Filters, fmt: str, *, exported_on: date | None = None,
-                  charts: list[str] | None = None) -> tuple[str, bytes]:
-    """(file name, bytes) of the pack as 'pdf' or 'html'."""
+                  charts: list[str] | None = None, changes: diff.Changes | None = None) -> tuple[str, bytes]:
+    """(file name, bytes) of the pack as 'pdf' or 'html'; with `changes`, "Changed since the last pack"."""
     if fmt not in ("pdf", "html"):
         raise ValueError(f"the briefing pack is PDF or HTML, not {fmt!r}")
-    pack = gather(query, filters, charts=charts, exported_on=exported_on, pictures=fmt == "pdf")
+    pack = gather(query, filters, charts=charts, exported_on=exported_on, pictures=fmt == "pdf", changes=changes)
     return pack_file_name(query, filters, fmt), (to_pdf(pack) if fmt == "pdf" else to_html(pack))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dashboard import i18n
 from dashboard.export import images
 from dashboard.export.brief import (
-    KICKER, METHODOLOGY, SUBTITLE, TITLE, Pack, PackChart, event_line, headline_parts, start_picture,
+    CHANGED, KICKER, METHODOLOGY, SUBTITLE, TITLE, Changed, Pack, PackChart, event_line, headline_parts, start_picture,
 )
 from dashboard.export.pdf import BriefPDF, fit
 from dashboard.export.references import label
@@ -137,7 +137,23 @@ SOURCE_GUTTER = 6                     # mm between the two columns
 NUMBER_MM = 7                         # the [n] before each reference
 
 
+def _changed(pdf: BriefPDF, changed: Changed | None) -> None:
+    """"Changed since the last pack", before the sources (only when there is something to say)."""
+    if changed is None:
+        return
+    if pdf.get_y() + 30 > pdf.bottom:
+        pdf.add_page()
+    pdf.label(_(CHANGED))
+    pdf.paragraph(changed.since, size=8.5)
+    for heading, items in changed.lines():
+        pdf.paragraph(heading, size=8.5, bold=True)
+        for item in items:
+            pdf.bullet(item, size=8)
+    pdf.ln(1)
+
+
 def _closing(pdf: BriefPDF, pack: Pack) -> None:
+    _changed(pdf, pack.changed)
     if pack.not_shown:
         if pdf.get_y() + 12 > pdf.bottom:
             pdf.add_page()

@@ -8,8 +8,10 @@ from dashboard import i18n
 from dashboard.i18n import _, ngettext
 
 from dashboard.components import require_warehouse
-from dashboard.data import query
+from dashboard import changes as changes_text
+from dashboard.data import changes_since, db_path, query
 from dashboard.formats import readable
+from warehouse import versions
 from warehouse.links import web_link
 from dashboard.reject_reasons import translated
 
@@ -98,6 +100,41 @@ HISTORY_COLUMNS = i18n.Labels({
 history = query("admin.load_history")
 history = history.assign(status=[_shown(s, LOAD_STATUS) for s in history["status"]])
 st.dataframe(readable(history).rename(columns=dict(HISTORY_COLUMNS)), hide_index=True, width="stretch")
+
+def _what_changed() -> None:
+    """The changes from a kept version the reader picks to the live warehouse. Nothing is picked at first:
+    on a large warehouse the comparison takes seconds (docs/reliability.md), paid only by who asks."""
+    earlier = [v for v in versions.listing(db_path())[1:] if v.kept]
+    if not earlier:
+        st.info(_("No earlier version of the warehouse is kept yet: after the next load, this shows what it changed."))
+        return
+    described = {v.number: _("Version {number} — {at} — {what}").format(
+        number=i18n.number(v.number), at=v.at[:16].replace("T", " "), what=i18n.isolate(v.what)) for v in earlier}
+    since = st.selectbox(_("Changes since version"), list(described), format_func=described.get, index=None,
+                         placeholder=_("Pick a kept version to compare with the live one"), key="data_changes_since")
+    if since is None:
+        return
+    try:
+        changes = changes_since(since)
+    except versions.VersionUnavailable as gone:  # retention dropped its file since the list was read
+        st.warning(str(gone))
+        return
+    if changes.empty:
+        st.success(_("Nothing changed since version {number}.").format(number=i18n.number(since)))
+    if not changes.revised.empty:
+        st.caption(ngettext("{count} figure revised: same publisher, place, period and measure, another value.",
+                            "{count} figures revised: same publisher, place, period and measure, another value.",
+                            len(changes.revised)).format(count=i18n.number(len(changes.revised))))
+        st.dataframe(changes_text.revised_table(changes, changes_text.names(query)), hide_index=True, width="stretch",
+                     column_config={_("Before"): st.column_config.NumberColumn(format="localized"),
+                                    _("After"): st.column_config.NumberColumn(format="localized")})
+    if not changes.rows.empty:
+        st.caption(_("Rows added and removed, per table and source."))
+        st.dataframe(changes_text.rows_table(changes), hide_index=True, width="stretch")
+
+
+st.subheader(_("What changed"))
+_what_changed()
 
 st.subheader(_("Rejected rows of the last loads"))
 rejects = query("admin.load_rejects", limit=500)

@@ -41,6 +41,7 @@ COUNT_COLUMNS = frozenset({
     "individuals", "persons", "households", "deaths_low", "deaths_best", "deaths_high", "value",
     "population_with_capacity", "low", "high", "placed", "total",   # headlines
     "toward", "away", "same", "unknown", "net_toward",               # border.net_movement
+    "value_before", "value_after",                                   # warehouse.diff: a revised figure
 })
 # Columns computed from a count that would give a suppressed count back.
 DERIVED_COLUMNS = frozenset({"occupancy", "share", "percent", "rate"})
