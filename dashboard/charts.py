@@ -363,7 +363,8 @@ def shelter_by_type(frame: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
             fig.add_trace(go.Scatter(**common, mode="markers", marker={"color": SHELTER_COLOURS[kind], "size": 12,
                                                                        "symbol": "diamond"}))
     base_layout(fig, _("Where the displaced were sheltering, as each report gave it (stock)"), _("People (stock)"))
-    fig.update_layout(barmode="relative")
+    # the axis title sits under the date ticks: the legend goes below it, clear of it in either language
+    fig.update_layout(barmode="relative", legend={"y": -0.3}, margin={"b": 120})
     fig.update_xaxes(title=_("Report date (each bar is one report)"))
     add_events(fig, events)
     return fit_date_axis(fig)
