@@ -32,16 +32,43 @@ def _db(db: str | None) -> Path:
     return _used_db[-1]
 
 
+SHORT_COLUMN = 20  # characters: a column no wider than this is never wrapped in a printed table
+MIN_FREE_TEXT = 24  # characters a long column needs for a table to be worth printing
+
+
 def _print_table(frame, title: str | None = None) -> None:
+    """A table when the terminal is wide enough for its short columns and some of the free text; else one
+    block per row (the short fields on one line, the long ones indented under it), never a column one
+    letter wide."""
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    widths = {c: max([len(str(c))] + [len(str(v)) for v in frame[c]]) for c in frame.columns}
+    short = [c for c in frame.columns if widths[c] <= SHORT_COLUMN]
+    long = [c for c in frame.columns if c not in short]
+    if sum(widths[c] + 3 for c in short) + MIN_FREE_TEXT * len(long) > console.width:
+        _print_blocks(frame, short, long, title)
+        return
     table = Table(title=title)
     for column in frame.columns:
-        table.add_column(str(column), overflow="fold")  # wrap long file names rather than cut them
+        if column in short:  # numbers, times, hashes: kept on one line, the free text folds around them
+            table.add_column(str(column), no_wrap=True, min_width=widths[column])
+        else:
+            table.add_column(str(column), overflow="fold")  # wrap long file names rather than cut them
     for row in frame.itertuples(index=False):
         table.add_row(*["" if v is None else str(v) for v in row])
-    Console().print(table)
+    console.print(table)
+
+
+def _print_blocks(frame, short: list, long: list, title: str | None) -> None:
+    if title:
+        click.echo(title)
+    for row in frame.to_dict("records"):
+        click.echo(" · ".join(str(row[c]) if str(row[c]) == str(c) else f"{c} {row[c]}"  # 'live', not 'live live'
+                              for c in short if str(row[c]).strip()))
+        for column in long:
+            click.echo(f"    {column}: {row[column]}")
 
 
 def _emit_reports(reports: list[loading.LoadReport], as_json: bool) -> None:

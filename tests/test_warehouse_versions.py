@@ -104,6 +104,17 @@ def test_the_command_line_lists_and_restores(tmp_path):
     assert refused.exit_code == 1 and "live warehouse already" in refused.output
 
 
+@pytest.mark.parametrize(("columns", "tabled"), [(80, False), (200, True)])
+def test_the_listing_is_a_table_on_a_wide_terminal_and_one_block_per_version_on_a_narrow_one(tmp_path, columns, tabled):
+    """An 80-column terminal gets every field of a version readable (no column one letter wide)."""
+    db = _three_publishes(tmp_path)
+    shown = CliRunner().invoke(main, ["versions", "--db", str(db)], env={"COLUMNS": str(columns)}).output
+    assert ("┃ number" in shown) == tabled
+    assert "rollback of load 2" in shown and all(len(line) <= columns for line in shown.splitlines() if "┃" in line)
+    if not tabled:
+        assert any(line.startswith("number 3 · live · at ") for line in shown.splitlines())
+
+
 FULL_DISK = """
 import resource, signal, sys
 from etl.load import load_file

@@ -70,8 +70,21 @@ def table(noted: list[Version]) -> pd.DataFrame:
     for a kept file (the command line and the officer page print this one table)."""
     frame = pd.DataFrame([asdict(v) for v in noted], columns=list(Version.__dataclass_fields__))
     frame = frame.assign(live=["live" if i == 0 else "" for i in range(len(frame))],
+                         at=[_minute(at) for at in frame["at"]], size=[_megabytes(n) for n in frame["size"]],
                          sha256=frame["sha256"].str[:12], kept=["yes" if k else "no" for k in frame["kept"]])
     return frame[["number", "live", "at", "by", "what", "loads", "size", "sha256", "kept"]]
+
+
+def _minute(at: str) -> str:
+    """'2026-12-08 00:46 UTC' from the ISO time noted: short enough for a terminal's column."""
+    try:
+        return datetime.fromisoformat(at).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return str(at)
+
+
+def _megabytes(size: object) -> str:
+    return f"{size / 1e6:,.1f} MB" if isinstance(size, (int, float)) and size == size else ""
 
 
 def folder(path: Path) -> Path:
