@@ -22,7 +22,8 @@ from pathlib import Path
 from bench.browser_bench import ARGS, CHROMIUM, _open, streamlit_server
 from dashboard import catalog
 from dashboard.export.__main__ import _default_period
-from dashboard.export.site import PLOTLY_FILE, build_site, chart_filters, pages
+from dashboard import pages as registry
+from dashboard.export.site import PLOTLY_FILE, build_site, pages
 from warehouse import resolve_db_path
 from warehouse.queries import Filters
 
@@ -50,8 +51,8 @@ async def measure(db: Path, repeat: int) -> dict:
     query = catalog.direct_query(db)
     start, end = _default_period(db)  # what the live pages open on, and the CLI's default
     filters = Filters(start=start, end=end)
-    charts = {p.url: sum(not catalog.build(s.name, query, chart_filters(s.name, query, filters)).is_empty
-                         for s in catalog.CHARTS.values() if s.page == p.url) for p in pages()}
+    charts = {p.url: sum(not catalog.build(name, query, filters).is_empty for name in registry.charts_of(p.url))
+              for p in pages()}
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
         started = time.perf_counter()

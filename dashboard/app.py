@@ -1,4 +1,4 @@
-"""Entry point: `streamlit run dashboard/app.py`. Declares the pages, builds the
+"""Entry point: `streamlit run dashboard/app.py`. Navigates the pages of dashboard/pages.py, builds the
 reference warehouse on a first start without one (dashboard/startup.py) and draws
 the filters shared by all of them (kept in the URL, see dashboard/filters.py).
 
@@ -18,26 +18,16 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a checkou
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, filters, language, startup  # noqa: E402
+from dashboard import auth, filters, language, pages, startup  # noqa: E402
 from dashboard.data import query  # noqa: E402
 from dashboard.i18n import _  # noqa: E402
-
-PAGES = Path(__file__).parent / "views"
 
 language.choose()  # lang= in the URL, else the browser's languages; English by default
 st.set_page_config(page_title=_("Northwest Syria displacement"), page_icon="🗺️", layout="wide")
 
 navigation = st.navigation([
-    st.Page(PAGES / "crisis.py", title=_("Crisis briefing"), url_path="crisis", default=True),  # served at /
-    st.Page(PAGES / "overview.py", title=_("Overview"), url_path="overview"),
-    st.Page(PAGES / "border.py", title=_("Toward the border"), url_path="border"),
-    st.Page(PAGES / "map.py", title=_("Map"), url_path="map"),
-    st.Page(PAGES / "camps.py", title=_("Camps"), url_path="camps"),
-    st.Page(PAGES / "casualties.py", title=_("Casualties"), url_path="casualties"),
-    st.Page(PAGES / "refugees.py", title=_("Refugees"), url_path="refugees"),
-    st.Page(PAGES / "figures.py", title=_("Figures side by side"), url_path="figures"),
-    st.Page(PAGES / "data.py", title=_("Data and sources"), url_path="data"),
-    *auth.officer_pages(PAGES),  # sign-in form or officer page; nothing unless enabled
+    *(st.Page(page.file, title=_(page.title), url_path=page.key, default=page.landing) for page in pages.PAGES),
+    *auth.officer_pages(pages.VIEWS),  # sign-in form or officer page; nothing unless enabled
 ])
 startup.ensure_warehouse()  # first start without a warehouse: build the reference one, once
 language.switch()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import pages
 from tests.browser import choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_data]
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "figures", "data"]
+PAGES = list(pages.KEYS)  # every page of the app (dashboard/pages.py)
 
 
 def _free_port() -> int:

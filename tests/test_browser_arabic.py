@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from dashboard import pages
 from test_browser import ARGS, CHROMIUM, SETTLE_MS, SHOTS, serve
 from test_i18n_pages import data_values, english_phrases
 
 pytestmark = [pytest.mark.browser]
 
-PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "figures", "data"]
+PAGES = list(pages.KEYS)  # every page of the app (dashboard/pages.py)
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
 
 

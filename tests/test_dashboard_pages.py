@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import pages
+
 import synthetic  # tests/synthetic.py: pytest puts the tests' folder on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "figures", "data"]
+PAGES = list(pages.KEYS)  # every page of the app (dashboard/pages.py)
 OFFENSIVE_LINK = {"start": "2019-12-01", "end": "2020-03-31"}
 
 

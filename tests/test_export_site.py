@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dashboard import catalog
+from dashboard import catalog, i18n
+from dashboard import pages as registry
 from dashboard.export.__main__ import _default_period, main as export_cli
-from dashboard.export.site import PLOTLY_FILE, build_site, chart_filters, pages
+from dashboard.export.site import PLOTLY_FILE, build_site, pages
 from warehouse.queries import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +37,22 @@ def test_every_page_and_plotly_once(site):
         text = (site / f"{name}.html").read_text(encoding="utf-8")
         assert text.count(f'src="{PLOTLY_FILE}"') == 1 and "cdn" not in text.lower()
         assert "Data as of" in text and "Filters:" in text
+
+
+@pytest.mark.parametrize(("lang", "crisis", "border"), [("en", "Crisis briefing", "Toward the border"),
+                                                        ("ar", "إحاطة عن الأزمة", "نحو الحدود")])
+def test_pages_are_the_apps_with_its_menu_titles_in_the_sites_language(reference_db, tmp_path, lang, crisis, border):
+    """The snapshot opens on the app's landing page, the crisis briefing, and titles every page as the app's menu
+    does (dashboard/pages.py), in Arabic on the Arabic site."""
+    with i18n.using(lang):
+        built = pages()
+        build_site(tmp_path, reference_db, Filters(start=_default_period(reference_db)[0],
+                                                   end=_default_period(reference_db)[1]), lang)
+    assert built[0].url == registry.LANDING.key == "crisis" and built[0].title == crisis
+    assert {p.url: p.title for p in built}["border"] == border
+    assert f"<h1>{crisis}</h1>" in (tmp_path / "crisis.html").read_text(encoding="utf-8")
+    assert "crisis.html" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert {p.url for p in built} == {p.key for p in registry.PAGES if registry.charts_of(p.key)}
 
 
 @pytest.mark.browser
@@ -67,8 +84,8 @@ def test_each_page_draws_every_chart_from_the_folder_with_no_network(site, refer
                 page.goto((site / f"{spec_page.url}.html").as_uri())
                 page.wait_for_function(DRAWN_JS, timeout=60_000)
                 page.screenshot(path=str(SHOTS / f"site-{spec_page.url}.png"), full_page=True)
-                specs = [s for s in catalog.CHARTS.values() if s.page == spec_page.url]
-                expected = [catalog.build(s.name, query, chart_filters(s.name, query, filters)) for s in specs]
+                specs = registry.charts_of(spec_page.url)
+                expected = [catalog.build(name, query, filters) for name in specs]
                 drawn = page.evaluate("() => [...document.querySelectorAll('.plot')].map("
                                       "d => d.data.map(t => t.name === undefined ? null : t.name))")
                 names = [[t.name for t in c.figure.data] for c in expected if not c.is_empty]

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n
+from dashboard import i18n, pages
 from dashboard.translations import read
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["crisis", "overview", "border", "map", "camps", "casualties", "refugees", "figures", "data"]
+PAGES = list(pages.KEYS)  # every page of the app (dashboard/pages.py)
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 _FIELD = re.compile(r"\{[^{}]*\}|%\{\{?[^}]*\}\}?|<[^>]+>|`[^`]*`")
 

@@ -24,7 +24,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import warehouse.queries as queries_package
-from dashboard import catalog
+from dashboard import catalog, pages
 from dashboard import filters as url_filters
 from dashboard.export import brief, files
 from dashboard.export.site import build_site
@@ -37,7 +37,7 @@ import soak_hostile  # tests/soak_hostile.py: the hostile inputs, HOSTILE_LINKS 
 import synthetic  # tests/synthetic.py: pytest puts the tests' folder on the path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["overview", "border", "map", "camps", "casualties", "refugees", "data"]
+PAGES = list(pages.KEYS)  # every page of the app (dashboard/pages.py)
 CORPUS = [
     "'; DROP TABLE displacement; --",
     "' OR 1=1 --",

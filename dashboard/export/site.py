@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import shutil
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
@@ -29,14 +28,14 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from dashboard import catalog
+from dashboard import pages as registry
+from dashboard.i18n import _
 from dashboard.export.about import about_chart, describe_filters, period_text
 from dashboard.export.images import PLOTLY_CONFIG
 from warehouse import warehouse_version
 from warehouse.links import web_link
 from warehouse.queries import Filters, run
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-_PAGE = re.compile(r'st\.Page\(\s*PAGES\s*/\s*"[\w-]+\.py"\s*,\s*title="([^"]+)"\s*,\s*url_path="([\w-]+)"')
 PLOTLY_FILE = "assets/plotly.min.js"
 SOURCES_PAGE = "sources"
 
@@ -77,14 +76,9 @@ class Page:
 
 
 def pages() -> list[Page]:
-    """The dashboard's pages that have catalogue charts, in menu order, with their menu titles (dashboard/app.py)."""
-    declared = [Page(url, title) for title, url in _PAGE.findall(APP.read_text(encoding="utf-8"))]
-    with_charts = {spec.page for spec in catalog.CHARTS.values()}
-    found = [p for p in declared if p.url in with_charts]
-    known = {p.url for p in found}
-    found += [Page(name, name.replace("-", " ").capitalize()) for name in dict.fromkeys(
-        spec.page for spec in catalog.CHARTS.values()) if name not in known]
-    return found
+    """The dashboard's pages that show catalogue charts, in menu order, titled as the menu titles them in the
+    site's language (dashboard/pages.py): the crisis briefing first, as in the app."""
+    return [Page(page.key, _(page.title)) for page in registry.PAGES if registry.charts_of(page.key)]
 
 
 def _text(value) -> str:
@@ -106,21 +100,6 @@ def data_as_of(db_path: Path) -> tuple[date | None, datetime | None]:
     if not loads.empty and "finished_at" in loads and pd.notna(loads["finished_at"].iloc[0]):
         loaded = pd.Timestamp(loads["finished_at"].iloc[0]).to_pydatetime()
     return latest, loaded
-
-
-def chart_filters(name: str, query: catalog.Query, filters: Filters) -> Filters:
-    """The filters the live page gives this chart before anyone touches its own controls.
-
-    The Map page (dashboard/views/map.py) opens on the latest month of figures when
-    there are several; every other chart takes the page filters as they are.
-    """
-    if name != "map-displacement":
-        return filters
-    months = query("maps.months", filters)
-    if months.empty:
-        return filters
-    month = pd.Timestamp(months["month"].iloc[-1]).strftime("%Y-%m-01")
-    return replace(filters, extra=filters.extra + (("month", month),))
 
 
 def _nav(all_pages: list[Page], current: str, words: dict) -> str:
@@ -198,8 +177,8 @@ def build_site(out_dir: Path, db_path: Path, filters: Filters, lang: str = "en",
     index = 0
     for page in all_pages:
         blocks = []
-        for spec in [s for s in catalog.CHARTS.values() if s.page == page.url]:
-            chart = catalog.build(spec.name, query, chart_filters(spec.name, query, filters))
+        for name in registry.charts_of(page.url):
+            chart = catalog.build(name, query, filters)  # as the live page opens, before its own controls
             if not chart.is_empty:
                 chart.data.to_csv(data_dir / f"{chart.name}.csv", index=False, encoding="utf-8-sig")
                 written.append(data_dir / f"{chart.name}.csv")
