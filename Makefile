@@ -16,7 +16,7 @@ TEST_WORKERS ?= auto
 .PHONY: run serve-multi test setup system-deps warehouse bench soak clean
 
 run: setup system-deps warehouse
-	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/python -m dashboard.serve --server.address 127.0.0.1 --server.port $(PORT)
 
 # PROCESSES Streamlit processes (one per core) behind nginx on http://127.0.0.1:$(MULTI_PORT)
 # (sticky sessions, websocket upgrade; see docs/deployment.md). Ctrl-C stops them all.

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a checkou
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, filters, language, pages, startup  # noqa: E402
+from dashboard import auth, filters, language, pages, startup, warm  # noqa: E402
 from dashboard.data import query  # noqa: E402
 from dashboard.i18n import _  # noqa: E402
 
@@ -29,6 +29,7 @@ navigation = st.navigation([
     *(st.Page(page.file, title=_(page.title), url_path=page.key, default=page.landing) for page in pages.PAGES),
     *auth.officer_pages(pages.VIEWS),  # sign-in form or officer page; nothing unless enabled
 ])
+warm.start()  # once per process (a plain `streamlit run`): every page's default view cached in the background
 startup.ensure_warehouse()  # first start without a warehouse: build the reference one, once
 language.switch()
 filters.sidebar(query)

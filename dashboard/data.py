@@ -3,9 +3,17 @@
 Results are cached on (warehouse version, filters): a publish changes the
 version, so the next rerun reads the new figures at once. No connection is
 cached; each query opens and closes its own read-only connection.
+
+Query results are kept once per process and shared by every viewer, not pickled
+(`st.cache_data` stores a pickle and unpickles it on every read: a quarter of a busy
+server's Python time at 50 sessions, 108 ms a read for the deaths ledger of the
+1 M-row warehouse; docs/performance.md, "Many viewers on one process"). Each
+caller gets its own shallow copy: with pandas' copy-on-write, a page that changes
+its frame changes its copy only, never the shared one.
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +32,7 @@ def db_path() -> Path:
     return resolve_db_path()
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _cached(query_name: str, path: str, version_token: str, filters: Filters | None, kwargs: tuple,
             disclosure_token: str = "") -> pd.DataFrame:
     return run(Path(path), query_name, filters, **dict(kwargs))
@@ -33,8 +41,20 @@ def _cached(query_name: str, path: str, version_token: str, filters: Filters | N
 def query(name: str, filters: Filters | None = None, **kwargs) -> pd.DataFrame:
     """Run `warehouse.queries.<module>.<function>` through the cache, e.g. query('timeline.events', f)."""
     path = db_path()
-    return _cached(name, str(path), warehouse_version(path), filters, tuple(sorted(kwargs.items())),
-                   disclosure.settings().token)  # public and internal figures never share a cache entry
+    return own_copy(_cached(name, str(path), warehouse_version(path), filters, tuple(sorted(kwargs.items())),
+                            disclosure.settings().token))  # public and internal figures never share a cache entry
+
+
+def own_copy(result):
+    """The caller's own handle on a shared result, for the cost of a pointer per column.
+
+    A frame or series is copied shallowly: under pandas' copy-on-write (always on in pandas 3)
+    setting a value or a column on the copy copies that column first, so the shared result
+    never changes. Anything else a query returns (a number, a small dict) is copied whole.
+    """
+    if isinstance(result, (pd.DataFrame, pd.Series)):
+        return result.copy(deep=False)
+    return copy.deepcopy(result)
 
 
 def chart(name: str, filters: Filters) -> ChartData:

@@ -74,9 +74,15 @@ def _damage(path: str, version_token: str) -> str | None:
         return f"{path} cannot be read ({exc.__class__.__name__}: {exc})"
 
 
+def damage(path: Path, version_token: str) -> str | None:
+    """What is wrong with the live warehouse (None if it is whole), checked once per version and process
+    (the pages and the cache warmer, dashboard/warm.py, share the answer)."""
+    return _damage(str(path), version_token)
+
+
 def stop_if_damaged(path: Path) -> None:
     """A banner naming what happened and how to restore, then an empty page, if the live file is damaged."""
-    found = _damage(str(path), warehouse_version(path))
+    found = damage(path, warehouse_version(path))
     if not found:
         return
     st.error(DAMAGED.format(what=found) + " " + integrity.restore_hint(path))

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "dashboard" / "app.py"
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
 
@@ -134,7 +133,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _streamlit(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+    cmd = [sys.executable, "-m", "dashboard.serve", "--server.headless", "true",  # caches warmed at start
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     with open(log, "wb") as out:
