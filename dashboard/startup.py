@@ -76,8 +76,13 @@ def _damage(path: str, version_token: str) -> str | None:
 
 def damage(path: Path, version_token: str) -> str | None:
     """What is wrong with the live warehouse (None if it is whole), checked once per version and process
-    (the pages and the cache warmer, dashboard/warm.py, share the answer)."""
-    return _damage(str(path), version_token)
+    (the pages and the cache warmer, dashboard/warm.py, share the answer). Only a whole file's answer is
+    kept: damage is looked at again at the next run, so a passing failure (another process holding a lock
+    on the file for a moment) never outlives itself until the next publish."""
+    found = _damage(str(path), version_token)
+    if found:
+        _damage.clear()
+    return found
 
 
 def stop_if_damaged(path: Path) -> None:

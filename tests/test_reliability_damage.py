@@ -226,3 +226,13 @@ def test_damage_after_the_app_started_is_found_on_the_next_run(copy, monkeypatch
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert [e.value for e in at.error if "differs from every published file" in e.value]
+
+
+def test_a_passing_failure_is_not_remembered_for_the_version(copy, tmp_path):
+    """Damage is looked at again at the next run: a file away for a moment (another process's lock, a slow
+    mount) shows the banner that once, and the page again as soon as the file is back, same version."""
+    aside = tmp_path / "aside.duckdb"
+    copy.rename(aside)
+    assert "is missing" in startup.damage(copy, "version-1")
+    aside.rename(copy)
+    assert startup.damage(copy, "version-1") is None
