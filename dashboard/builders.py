@@ -89,14 +89,6 @@ def _one_series(frame: pd.DataFrame, pick: tuple[str, str] | None) -> pd.DataFra
     return frame[(frame["figure_type"] == pick[0]) & (frame["source_id"] == pick[1])]
 
 
-def _others_note(frame: pd.DataFrame, shown: pd.DataFrame) -> str:
-    others = frame.drop(shown.index)[["figure_type", "source_publisher"]].drop_duplicates()
-    if others.empty:
-        return ""
-    names = "; ".join(f"{FIGURE_TYPE_LABELS.get(t, t)} — {isolate(p)}" for t, p in others.itertuples(index=False))
-    return " " + _("Other series loaded (pick them with the Figure type / Source filters): {names}.").format(names=names)
-
-
 def _label(series: pd.DataFrame) -> str:
     if series.empty:
         return _("Displacement")
@@ -199,10 +191,6 @@ def flows_origin_destination(query: Query, filters: Filters) -> ChartData:
         empty_message=_("No origin is published for these figures.") if note else
         _("No origin → destination flows for this selection."),
     )
-
-
-def _month(filters: Filters) -> str | None:
-    return next((v for k, v in filters.extra if k == "month"), None)
 
 
 def map_displacement(query: Query, filters: Filters) -> ChartData:

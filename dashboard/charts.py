@@ -17,7 +17,6 @@ from dashboard.formats import PLOTLY_DAY, day
 from dashboard.i18n import N_, Labels, _, isolate
 from dashboard import i18n
 
-_base_layout = base_layout  # the name the older chart functions use
 
 
 def _panels(series: pd.DataFrame) -> pd.Series:

@@ -19,6 +19,7 @@ from dashboard.citations import Source, sources_line, sources_table
 from dashboard.data import db_path, query
 from dashboard.shared_figure import shared
 from dashboard.story import Headline
+from dashboard.export.buttons import export_buttons
 from warehouse import WarehouseMissing
 from warehouse.queries.base import Filters
 
@@ -63,14 +64,7 @@ def show_sources(chart: ChartData) -> None:
 
 
 def _export_slot(chart: ChartData) -> None:
-    """Download buttons from dashboard/export when that module provides them."""
-    try:
-        from dashboard.export.buttons import export_buttons
-    except ImportError:
-        try:
-            from dashboard.export import export_buttons  # type: ignore[attr-defined]
-        except ImportError:
-            return
+    """The chart's download buttons (dashboard/export/buttons.py)."""
     export_buttons(chart)
 
 

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard import i18n
 from dashboard.catalog import ChartData, Query
-from dashboard.drawing import POPULATION_LABELS
+from dashboard.drawing import POPULATION_LABELS, split_events
 from dashboard.i18n import N_, Labels, _, ngettext
 from warehouse.queries import Filters
 
@@ -97,11 +97,8 @@ class Headline:
 
 
 def _first(query: Query, name: str, filters: Filters) -> pd.Series | None:
-    """The best row of a headline query; None when it has no row or does not exist yet."""
-    try:
-        frame = query(name, filters)
-    except (ImportError, AttributeError):
-        return None
+    """The best row of a headline query; None when it has no row (a renamed query fails loudly)."""
+    frame = query(name, filters)
     return None if frame.empty else frame.iloc[0]
 
 
@@ -246,14 +243,8 @@ def _headline(query: Query, name: str, make: Callable[[pd.Series], Headline | No
 
 def key_events(events: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
     """The few events a briefing names: the drawing rules' key events (the ones
-    labelled on the charts, dashboard.drawing.split_events) when that rule exists,
-    else the offensive's own categories."""
+    labelled on the charts, dashboard.drawing.split_events)."""
     if events.empty:
         return events
-    try:
-        from dashboard.drawing import split_events
-    except ImportError:
-        wanted = events[events["category"].isin(("offensive", "frontline", "agreement", "patrol"))]
-        return (wanted if not wanted.empty else events).head(limit)
     key = split_events(events)[0]
     return (key if not key.empty else events).head(limit)

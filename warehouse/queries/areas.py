@@ -40,7 +40,6 @@ def band_label(lo: int, hi: int) -> str:
 
 # Every label a place can get, nearest first: the bands, then the spans, then unknown.
 BAND_LABELS: tuple[str, ...] = tuple(label for _, _, label in _LABELS)
-BANDS = BAND_LABELS  # kept for callers that list the bands in order
 
 
 def band_order(label: str) -> int:

@@ -130,9 +130,3 @@ def fetch_df(db_path: Path, sql: str, params: dict | list | None = None,
         if models.reads_tables(sql, inputs, stored):
             params = where(("TRUE", dict(params or {})), ("TRUE", period))[1]
         return disclosure.protect(con.execute(models.inline(sql, stored, inputs), params or {}).df(), con)
-
-
-def fetch_value(db_path: Path, sql: str, params: dict | list | None = None):
-    with connect_read(db_path) as con:
-        row = con.execute(models.inline(sql), params or {}).fetchone()
-    return row[0] if row else None
