@@ -7,7 +7,6 @@ markdown characters escaped), never as HTML.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -35,15 +34,11 @@ def plain(text: object) -> str:
 day = formats.day  # "5 Mar 2020": one date format across the app
 
 
-def period_text(period: tuple[date | None, date | None]) -> str:
-    return formats.period_text(*period)
-
-
 def chart_caption(chart: ChartData) -> str:
     """What the chart shows and the period its figures cover (the sources are in the line below it)."""
     parts = []
-    if period_text(chart.period):
-        parts.append(_("Reference period: {period}").format(period=period_text(chart.period)))
+    if formats.period_text(*chart.period):
+        parts.append(_("Reference period: {period}").format(period=formats.period_text(*chart.period)))
     if chart.measure:
         parts.append(chart.measure)
     return " · ".join(parts)
@@ -147,7 +142,7 @@ def headline(item: Headline | None) -> None:
     every published figure (Figures side by side)."""
     if item is None:
         return
-    when = _("As of {day}").format(day=day(item.period[1])) if item.is_stock else period_text(item.period)
+    when = _("As of {day}").format(day=day(item.period[1])) if item.is_stock else formats.period_text(*item.period)
     published = f" ({day(item.published)})" if item.published else ""
     title = item.title if len(item.title) <= TITLE_CHARS else item.title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
     st.metric(item.label, i18n.number(item.value), help=item.note or None)

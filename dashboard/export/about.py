@@ -27,11 +27,8 @@ def day(value: date | None) -> str:
 
 
 def period_text(start: date | None, end: date | None) -> str:
-    if not start and not end:
-        return _("not stated")
-    if start == end:
-        return day(start)
-    return f"{day(start)} – {day(end)}"
+    """The period as every export writes it: dashboard.formats' rule, 'not stated' when there is none."""
+    return formats.period_text(start, end, empty=_("not stated"))
 
 
 def describe_filters(filters: Filters, names: Mapping[str, str] | None = None) -> str:

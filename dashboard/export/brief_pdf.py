@@ -132,6 +132,7 @@ def _chart_block(pdf: BriefPDF, item: PackChart, picture: bytes | str, chart_mm:
 
 # --- not shown, sources ---------------------------------------------------------
 
+SOURCES_HEAD_MM = 22  # the "Sources" label and the methodology paragraph above the list
 SOURCE_TYPES = ((6.3, 2.7), (5.8, 2.5), (5.4, 2.3))  # (size pt, line mm): the largest that fits one page wins
 SOURCE_GUTTER = 6                     # mm between the two columns
 NUMBER_MM = 7                         # the [n] before each reference
@@ -159,8 +160,8 @@ def _closing(pdf: BriefPDF, pack: Pack) -> None:
             pdf.add_page()
         pdf.paragraph(_("Not shown (no figures for this selection): {charts}.").format(charts="; ".join(pack.not_shown)),
                       size=8, bold_label=True)
-    if pdf.get_y() + 40 > pdf.bottom:
-        pdf.add_page()
+    if pdf.get_y() + 40 > pdf.bottom or not _fit_below(pdf, pack.references, SOURCES_HEAD_MM):
+        pdf.add_page()  # the sources take one page: on a fresh one when the rest of this one cannot hold them
     pdf.ln(2)
     pdf.label(_("Sources"))
     pdf.paragraph(_(METHODOLOGY), size=7.5, grey=True)
@@ -185,6 +186,14 @@ def _columns_needed(heights: list[float], room: float) -> int:
             columns, used = columns + 1, 0.0
         used += height
     return columns
+
+
+def _fit_below(pdf: BriefPDF, references: list, head_mm: float) -> bool:
+    """Whether two columns in the smallest type hold every reference below the sources' heading and note."""
+    width = (pdf.epw - SOURCE_GUTTER) / 2
+    size, line = SOURCE_TYPES[-1]
+    heights = [_reference_mm(pdf, ref, width, size, line) for ref in references]
+    return _columns_needed(heights, pdf.bottom - pdf.get_y() - head_mm) <= 2
 
 
 def _type_that_fits(pdf: BriefPDF, references: list, width: float) -> tuple[float, float, list[float]]:
