@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import etl_bench, load_test, site_bench
+from bench import etl_bench, goals, load_test, site_bench
 from etl.synthetic.at_scale import build_warehouse, write_tidy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +83,7 @@ def _table(results: dict) -> str:
     load = results.get("load")
     lines += ["", "Viewers over the websocket protocol (bench/load_test.py): per-rerun latency, no browsers"]
     lines.append(load_test.table(load) if isinstance(load, dict) else f"  {load}")
+    lines += ["", goals.table(results)]
     return "\n".join(lines)
 
 
@@ -124,6 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
     table = _table(results)
     (RESULTS / "results.txt").write_text(table + "\n")
+    (RESULTS / "goals.md").write_text(goals.markdown(results) + "\n")  # pasted into docs/performance.md
     print(table)
     print(f"\n{results['seconds']} s in all; results in {RESULTS}")
 
