@@ -12,7 +12,9 @@ The TOML layout (every key but [recipe] kind/table and [citation] publisher/titl
                               hxl = "#hashtag"}
     [constants] tidy field = "value"  ("{column}" in the text: the melted column's name)
     [period]    date = [...] | start/end = [...] | year = [...] (+ month = [...]) | reference_date
-                | from_column_name = true;  stock = true (a year is its last day) / false (the whole year)
+                | from_column_name = true;  stock = true (a year or month is its last day) / false (the
+                whole year or month); stock is required with year, month, from_column_name, and read
+                when a date column holds years or months only
     [melt]      value = "tidy field"; name = "tidy field" (gets the column name); map; min;
                 exclude = [patterns]; unlocated = [...]; [[melt.columns]] match/hxl/value
     [cells]     none = ["blank", "dash", "zero", "*", ...]; suppressed = ["*"]; dash = "zero"|"none"
@@ -89,7 +91,7 @@ class Period:
     month: tuple[str, ...] = ()
     reference_date: date | None = None
     from_column_name: bool = False
-    stock: bool = True
+    stock: bool | None = None       # None: not stated (refused wherever a year or a month is the period)
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -177,9 +179,19 @@ def _period(spec: dict, where: str) -> Period:
             ref = date.fromisoformat(ref)
         except ValueError as exc:
             raise RecipeError(f"{where} [period]: reference_date {ref!r} is not YYYY-MM-DD") from exc
-    return Period(*(_patterns(spec.get(k), where) for k in ("date", "start", "end", "year", "month")),
-                  reference_date=ref, from_column_name=bool(spec.get("from_column_name", False)),
-                  stock=bool(spec.get("stock", True)))
+    stock = spec.get("stock")
+    if stock is not None and not isinstance(stock, bool):
+        raise RecipeError(f"{where} [period]: stock must be true or false, not {stock!r}")
+    period = Period(*(_patterns(spec.get(k), where) for k in ("date", "start", "end", "year", "month")),
+                    reference_date=ref, from_column_name=bool(spec.get("from_column_name", False)), stock=stock)
+    if stock is None and (period.year or period.from_column_name):
+        raise RecipeError(f"{where} [period]: {STOCK_QUESTION}")
+    return period
+
+
+STOCK_QUESTION = ("a year or a month is a period, not a day: say which the figures are, "
+                  "stock = true (people present at its end: the figure is dated its last day) or "
+                  "stock = false (a flow counted over the whole year or month: arrivals, deaths, applications)")
 
 
 ROUTED = {"displacement": ("figure_type", "individuals", "destination_pcode")}
