@@ -8,7 +8,8 @@ The TOML layout (every key but [recipe] kind/table and [citation] publisher/titl
     [header]    find = ["year", "country*asylum*|country*residence*"]   (loose patterns)
                 row = 3                                                 (1-based, when fixed)
     [json]      records = "*.data.timeseries"   (JSON: where the records are; `*` = every key)
-    [columns]   tidy field = {match = [patterns], map = "country" | "governorate" | "pcode" | "text",
+    [columns]   tidy field = {match = [patterns], map = "country" | "governorate" | "pcode" | "text"
+                              | "population_type" (UNHCR's codes REF, ASY, IDP ... and names),
                               hxl = "#hashtag"}
     [constants] tidy field = "value"  ("{column}" in the text: the melted column's name)
     [period]    date = [...] | start/end = [...] | year = [...] (+ month = [...]) | reference_date
@@ -31,7 +32,7 @@ from pathlib import Path
 from etl.sources.headers import key
 from etl.specs import TABLES
 
-MAPS = ("text", "country", "governorate", "pcode", "figure_type")
+MAPS = ("text", "country", "governorate", "pcode", "figure_type", "population_type")
 CELL_TOKENS = ("blank", "dash", "zero")
 
 

@@ -281,10 +281,27 @@ def _mapped(values: pd.Series, how: str, governorates: set[str]) -> pd.Series:
                 governorates.add(pcode)
             return pcode or (str(name).strip() if not is_blank(name) else None)
         return values.map(one)
+    if how == "population_type":
+        return values.map(population_type)
     if how == "pcode":
         codes = values.astype("string").str.strip()
         return codes.mask(codes == "")
     return values
+
+
+# UNHCR's population type codes (Refugee Data Finder, its API, the data portal) and names, as the warehouse's types
+UNHCR_TYPES = {"ref": "refugees", "refugees": "refugees", "asy": "asylum_seekers", "asylumseekers": "asylum_seekers",
+               "idp": "idps", "idps": "idps", "ret": "returned_refugees", "returnedrefugees": "returned_refugees",
+               "rdp": "returned_idps", "returnedidps": "returned_idps", "sta": "stateless", "stateless": "stateless",
+               "ooc": "others_of_concern", "othersofconcern": "others_of_concern",
+               "oip": "others_in_need_of_protection", "hst": "host_community", "hostcommunity": "host_community"}
+
+
+def population_type(raw: object) -> object:
+    """A UNHCR population type code or name as the warehouse's type; anything else as written (then rejected)."""
+    if raw is None or is_blank(raw):
+        return None
+    return UNHCR_TYPES.get(loose(raw), str(raw).strip())
 
 
 def _month(year: object, month: object) -> tuple[str, str]:
