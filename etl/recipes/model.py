@@ -36,6 +36,20 @@ MAPS = ("text", "country", "governorate", "pcode", "figure_type", "population_ty
 CELL_TOKENS = ("blank", "dash", "zero")
 
 
+# Every key a recipe may hold, by section (the parser refuses any other; docs/loading-data.md shows each)
+KEYS = {
+    "recipe": {"kind", "description", "table", "suffixes", "priority", "sheets", "notes", "drafted_from"},
+    "citation": {"publisher", "title", "url", "licence", "published", "notes"},
+    "header": {"find", "row"},
+    "json": {"records"},
+    "columns": {"match", "map", "hxl"},
+    "period": {"date", "start", "end", "year", "month", "reference_date", "from_column_name", "stock"},
+    "melt": {"value", "name", "map", "min", "exclude", "unlocated", "columns"},
+    "cells": {"none", "suppressed", "dash"},
+    "constants": set(), "notes_when_shared": set(), "locations": {"governorates"}, "indicators": set(),
+}
+
+
 class RecipeError(ValueError):
     """A recipe that cannot be used as written."""
 
@@ -150,7 +164,7 @@ def _known(section: dict, allowed: set[str], where: str) -> None:
 def _field(name: str, spec, table: str, where: str) -> FieldSpec:
     if isinstance(spec, (str, list)):
         spec = {"match": spec}
-    _known(spec, {"match", "map", "hxl"}, f"{where} [columns.{name}]")
+    _known(spec, KEYS["columns"], f"{where} [columns.{name}]")
     if name not in TABLES[table].names:
         raise RecipeError(f"{where} [columns]: {name!r} is not a column of {table} ({', '.join(TABLES[table].names)})")
     if spec.get("map", "text") not in MAPS:
@@ -159,7 +173,7 @@ def _field(name: str, spec, table: str, where: str) -> FieldSpec:
 
 
 def _melt(spec: dict, table: str, where: str) -> Melt:
-    _known(spec, {"value", "name", "map", "min", "exclude", "unlocated", "columns"}, f"{where} [melt]")
+    _known(spec, KEYS["melt"], f"{where} [melt]")
     for key in ("value", "name"):
         if spec.get(key) and spec[key] not in TABLES[table].names:
             raise RecipeError(f"{where} [melt]: {key} {spec[key]!r} is not a column of {table}")
@@ -172,8 +186,7 @@ def _melt(spec: dict, table: str, where: str) -> Melt:
 
 
 def _period(spec: dict, where: str) -> Period:
-    _known(spec, {"date", "start", "end", "year", "month", "reference_date", "from_column_name", "stock"},
-           f"{where} [period]")
+    _known(spec, KEYS["period"], f"{where} [period]")
     ref = spec.get("reference_date")
     if isinstance(ref, str):
         try:
@@ -227,11 +240,9 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
     """A Recipe from parsed TOML, every key checked."""
     where = origin.name if origin else "recipe"
     _no_todo(data, where)
-    _known(data, {"recipe", "citation", "header", "json", "columns", "constants", "period", "melt", "cells",
-                  "notes_when_shared", "locations", "indicators"}, where)
+    _known(data, set(KEYS), where)
     head = data.get("recipe", {})
-    _known(head, {"kind", "description", "table", "suffixes", "priority", "sheets", "notes", "drafted_from"},
-           f"{where} [recipe]")
+    _known(head, KEYS["recipe"], f"{where} [recipe]")
     for key in ("kind", "table"):
         if not head.get(key):
             raise RecipeError(f"{where} [recipe]: {key} is required")
@@ -239,16 +250,17 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
     if table not in TABLES:
         raise RecipeError(f"{where} [recipe]: table {table!r} is not one of {', '.join(TABLES)}")
     citation = data.get("citation", {})
-    _known(citation, {"publisher", "title", "url", "licence", "published", "notes"}, f"{where} [citation]")
+    _known(citation, KEYS["citation"], f"{where} [citation]")
     if not (citation.get("publisher") and citation.get("title")):
         raise RecipeError(f"{where} [citation]: publisher and title are required (every figure is cited)")
     header = data.get("header", {})
-    _known(header, {"find", "row"}, f"{where} [header]")
+    _known(header, KEYS["header"], f"{where} [header]")
     for name in data.get("constants", {}):
         if name not in TABLES[table].names:
             raise RecipeError(f"{where} [constants]: {name!r} is not a column of {table}")
     cells = data.get("cells", {})
-    _known(cells, {"none", "suppressed", "dash"}, f"{where} [cells]")
+    _known(cells, KEYS["cells"], f"{where} [cells]")
+    _known(data.get("locations", {}), KEYS["locations"], f"{where} [locations]")
     if cells.get("dash", "none") not in ("zero", "none"):
         raise RecipeError(f"{where} [cells]: dash must be \"zero\" or \"none\", not {cells['dash']!r}")
     if not isinstance(head.get("priority", 50), int):

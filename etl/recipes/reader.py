@@ -224,7 +224,7 @@ def _melt_columns(melt: Melt, columns: list[str], hxl: list | None, used: set[st
             if choice is None:
                 choice = next((c.value for c in melt.columns
                                if c.hxl and tags.get(column, "").lower().startswith(c.hxl.lower())), None)
-            if choice is not None and choice not in out.values():
+            if choice is not None and (choice == "" or choice not in out.values()):  # '': the name is the value
                 out[column] = choice
         return out
     for column in columns:
