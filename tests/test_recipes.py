@@ -347,13 +347,15 @@ def test_long_indicator_file_routes_idps_and_keeps_the_other_figures(tmp_path, d
     assert sources.detect(path).KIND == "key-figures-long"
     report = load_file(path, db)
     assert report.status == "loaded", report.message
-    assert report.tables == {"indicators": 2, "displacement": 1} and report.rows_rejected == 1
+    # 'n/a' is one of the recipe's `none` markers ("blank": a text that says no value): no figure, no row,
+    # in the value column as in any other (it was once rejected as 'missing value' whatever `none` said)
+    assert report.tables == {"indicators": 2, "displacement": 1} and report.rows_rejected == 0
     kept = admin.indicators(db)
     assert sorted(zip(kept["indicator"], kept["value"], kept["place"].fillna(""))) == [
         ("IDPs", 6_100_000.0, ""), ("People in need", 4_100_000.0, "Idleb")]
     from tests.real_loads import rows
     assert rows(db, "SELECT destination_pcode, figure_type, individuals FROM displacement") == [("SY07", "idp_stock", 2_700_000.0)]
-    assert rows(db, "SELECT row_number, reason FROM rejects") == [(5, "missing value")]
+    assert rows(db, "SELECT row_number, reason FROM rejects") == []
 
 
 def test_column_mapper_choices_preview_and_save_a_recipe(tmp_path):

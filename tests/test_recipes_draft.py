@@ -31,6 +31,8 @@ def _fill(node, key: str = ""):
     if isinstance(node, str) and node.strip().upper().startswith("TODO"):
         if key == "reference_date":
             return "2020-01-01"
+        if key == "stock":   # the officer answers the stock-or-flow question with a TOML boolean
+            return True
         choice = re.search(r"one of ([\w-]+)", node)
         return choice.group(1) if choice else "filled in"
     return node

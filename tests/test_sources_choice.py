@@ -34,6 +34,11 @@ def test_the_corpora_are_there():
 def test_explain_names_the_reader_load_uses(path: Path, tmp_path):
     (explained,) = _cli("load", str(path), "--explain")
     (loaded,) = _cli("load", str(path), "--dry-run", "--db", str(tmp_path / "w.duckdb"))
+    if explained["reader"] and loaded["status"] == "failed" and "give it with --reference-date" in loaded["message"]:
+        # a sheet that carries no date (key figures): the reader that fits asks for the one fact it cannot know,
+        # and reads the file once it is given; never a guessed date
+        assert loaded["kind"] == explained["reader"], loaded["message"]
+        (loaded,) = _cli("load", str(path), "--dry-run", "--reference-date", "2022-06-30", "--db", str(tmp_path / "w.duckdb"))
     if explained["reader"]:
         assert loaded["kind"] == explained["reader"], loaded["message"]
         assert loaded["status"] == "checked", loaded["message"]  # a reader that fits reads the file

@@ -136,9 +136,10 @@ def test_family_variant_workbook(tmp_path, db):
     assert report.rows_rejected == 1
 
 
-def test_earlier_year_with_banner_rows_and_no_month_needs_a_reference_date(tmp_path, db):
+def test_earlier_year_with_banner_rows_and_no_month_is_as_of_the_default_month(tmp_path, db):
     """An HNO file of an earlier year: three banner rows, trailing spaces in headers, and an IDP column
-    that names no month ('IDPs_estimates_2017'): refused with the way out, loaded with --reference-date."""
+    that names no month ('IDPs_estimates_2017'): the year is a reference year, dated at the HNO's documented
+    default month (31 August), said in the load's message; --reference-date dates it otherwise."""
     from click.testing import CliRunner
 
     from etl.cli import main
@@ -153,9 +154,14 @@ def test_earlier_year_with_banner_rows_and_no_month_needs_a_reference_date(tmp_p
     sheet.append(["SY0702", "SY070205", "C4100", "Heish", 300])
     path = tmp_path / "data_2017.xlsx"
     book.save(path)
-    refused = CliRunner().invoke(main, ["load", str(path), "--db", str(db)])
-    assert refused.exit_code == 1 and "--reference-date" in refused.output
-    loaded = CliRunner().invoke(main, ["load", str(path), "--db", str(db), "--reference-date", "2017-08-31"])
+    from etl.load import read_file
+
+    dated = read_file(path)   # recognised without --kind, dated without --reference-date, and it says how
+    assert dated.kind == "hno-idp-estimates"
+    assert any("names a year only: dated 2017-08-31" in n and "--reference-date" in n for n in dated.notes)
+    assert {(t.frame["period_start"].iloc[0], t.frame["period_end"].iloc[0]) for t in dated.tables
+            if t.table == "displacement"} == {("2017-08-31", "2017-08-31")}
+    loaded = CliRunner().invoke(main, ["load", str(path), "--db", str(db), "--reference-date", "2017-06-30"])
     assert loaded.exit_code == 0, loaded.output
     assert rows(db, "SELECT destination_pcode, CAST(period_end AS VARCHAR), individuals FROM displacement ORDER BY 1") == [
-        ("C4099", "2017-08-31", 1250.0), ("C4100", "2017-08-31", 300.0)]
+        ("C4099", "2017-06-30", 1250.0), ("C4100", "2017-06-30", 300.0)]

@@ -35,8 +35,9 @@ PCODE_NAMES = "*pcode*|*pcod*|admin*code*|adm*code*|a*code"
 NAME_NAMES = "*name*en|*name|name*|*_en|adm?en"
 TABULAR = (".csv", ".xlsx", ".xlsm")
 BOUNDARIES = (".shp", ".zip", ".gpkg", ".geojson")
-DATE_TEXT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}([T ][\d:.]+Z?)?|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}"
+DATE_TEXT = re.compile(r"^(\d{4}-\d{1,2}(-\d{1,2}([T ][\d:.]+Z?)?)?|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}"
                        r"|[A-Za-z]{3,9} \d{1,2},? \d{4})$")
+MONTH_TEXT = re.compile(r"^\d{4}[-/]\d{1,2}$")
 PCODE_TEXT = re.compile(r"^[A-Z]{2,3}-?[A-Z]?\d[A-Z0-9-]*$")
 LEVEL_IN_NAME = re.compile(r"(?:adm(?:in)?|^a)_?(\d)", re.I)
 
@@ -142,8 +143,13 @@ class _Columns:
         return self.take((named or found or [None])[0])
 
     def years(self) -> str | None:
-        return self.take(next((c for c in self.free() if matches(c, "*year*") and _share(self.cells[c], _is_year) >= 0.8),
-                              None))
+        """A column of years: named for a year, or a date or period column whose cells are years only."""
+        return self.take(next((c for c in self.free() if matches(c, "*year*|*date*|*period*|asof*")
+                               and _share(self.cells[c], _is_year) >= 0.8), None))
+
+    def coarse(self, column: str | None) -> bool:
+        """Does a date column hold months ('2020-02') rather than days? Then stock or flow must be asked."""
+        return bool(column) and _share(self.cells[column], lambda v: bool(MONTH_TEXT.match(str(v).strip()))) >= 0.5
 
     def finest_pcode(self) -> tuple[str | None, list[str]]:
         """The finest P-code column, and the coarser ones (finest first): never an origin's."""
@@ -230,7 +236,7 @@ def draft(path: Path, kind: str | None = None) -> str:
     out += ["[header]", f"find = {_list(find or [c for c in header if c][:2])}   # the header is the row holding these (loosely)", ""]
     out += _columns(table, value_field, asylum, origin, pcode, coarser, value, label, cols)
     if table != "locations":
-        out += _period(when, year, month, table)
+        out += _period(when, year, month, table, cols.coarse(when))
     if governorates:
         out += ["[melt]", f'value = "{value_field}"',
                 f'name = "{"location_pcode" if table == "casualties" else "destination_pcode"}"',
@@ -270,16 +276,21 @@ def _columns(table: str, value_field: str | None, asylum, origin, pcode, coarser
     return ["[columns]", *columns, ""] if columns else []
 
 
-def _period(when, year, month, table: str) -> list[str]:
+STOCK_TODO = _q("TODO: true or false: true = each figure is a count at the end of the year or month "
+                "(people present: a stock, dated its last day); false = a count over the whole year or month "
+                "(arrivals, deaths, applications: a flow)")
+
+
+def _period(when, year, month, table: str, coarse: bool = False) -> list[str]:
+    """The [period] section; whenever a year or a month is the period, stock or flow is asked, never assumed."""
     if when:
-        return ["[period]", f"date = {_list([when])}   # its cells are dates", ""]
+        out = ["[period]", f"date = {_list([when])}   # its cells are " + ("months" if coarse else "dates")]
+        return out + (["stock = " + STOCK_TODO] if coarse else []) + [""]
     if year:
         out = ["[period]", f"year = {_list([year])}"]
         if month:
-            return out + [f"month = {_list([month])}", ""]
-        return out + ["stock = " + _q("TODO: true or false: true = each figure is a count at the end of the year "
-                                       "(people present: a stock); false = a count over the whole year "
-                                       "(arrivals, deaths: a flow)"), ""]
+            out.append(f"month = {_list([month])}")
+        return out + ["stock = " + STOCK_TODO, ""]
     return ["[period]", 'reference_date = "TODO: YYYY-MM-DD, the date the figures are as of (or give '
             '--reference-date when you load)"', ""]
 

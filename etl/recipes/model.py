@@ -8,11 +8,14 @@ The TOML layout (every key but [recipe] kind/table and [citation] publisher/titl
     [header]    find = ["year", "country*asylum*|country*residence*"]   (loose patterns)
                 row = 3                                                 (1-based, when fixed)
     [json]      records = "*.data.timeseries"   (JSON: where the records are; `*` = every key)
-    [columns]   tidy field = {match = [patterns], map = "country" | "governorate" | "pcode" | "text",
+    [columns]   tidy field = {match = [patterns], map = "country" | "governorate" | "pcode" | "text"
+                              | "population_type" (UNHCR's codes REF, ASY, IDP ... and names),
                               hxl = "#hashtag"}
     [constants] tidy field = "value"  ("{column}" in the text: the melted column's name)
     [period]    date = [...] | start/end = [...] | year = [...] (+ month = [...]) | reference_date
-                | from_column_name = true;  stock = true (a year is its last day) / false (the whole year)
+                | from_column_name = true;  stock = true (a year or month is its last day) / false (the
+                whole year or month); stock is required with year, month, from_column_name, and read
+                when a date column holds years or months only
     [melt]      value = "tidy field"; name = "tidy field" (gets the column name); map; min;
                 exclude = [patterns]; unlocated = [...]; [[melt.columns]] match/hxl/value
     [cells]     none = ["blank", "dash", "zero", "*", ...]; suppressed = ["*"]; dash = "zero"|"none"
@@ -29,8 +32,22 @@ from pathlib import Path
 from etl.sources.headers import key
 from etl.specs import TABLES
 
-MAPS = ("text", "country", "governorate", "pcode", "figure_type")
+MAPS = ("text", "country", "governorate", "pcode", "figure_type", "population_type")
 CELL_TOKENS = ("blank", "dash", "zero")
+
+
+# Every key a recipe may hold, by section (the parser refuses any other; docs/loading-data.md shows each)
+KEYS = {
+    "recipe": {"kind", "description", "table", "suffixes", "priority", "sheets", "notes", "drafted_from"},
+    "citation": {"publisher", "title", "url", "licence", "published", "notes"},
+    "header": {"find", "row"},
+    "json": {"records"},
+    "columns": {"match", "map", "hxl"},
+    "period": {"date", "start", "end", "year", "month", "reference_date", "from_column_name", "stock"},
+    "melt": {"value", "name", "map", "min", "exclude", "unlocated", "columns"},
+    "cells": {"none", "suppressed", "dash"},
+    "constants": set(), "notes_when_shared": set(), "locations": {"governorates"}, "indicators": set(),
+}
 
 
 class RecipeError(ValueError):
@@ -89,7 +106,7 @@ class Period:
     month: tuple[str, ...] = ()
     reference_date: date | None = None
     from_column_name: bool = False
-    stock: bool = True
+    stock: bool | None = None       # None: not stated (refused wherever a year or a month is the period)
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -147,7 +164,7 @@ def _known(section: dict, allowed: set[str], where: str) -> None:
 def _field(name: str, spec, table: str, where: str) -> FieldSpec:
     if isinstance(spec, (str, list)):
         spec = {"match": spec}
-    _known(spec, {"match", "map", "hxl"}, f"{where} [columns.{name}]")
+    _known(spec, KEYS["columns"], f"{where} [columns.{name}]")
     if name not in TABLES[table].names:
         raise RecipeError(f"{where} [columns]: {name!r} is not a column of {table} ({', '.join(TABLES[table].names)})")
     if spec.get("map", "text") not in MAPS:
@@ -156,7 +173,7 @@ def _field(name: str, spec, table: str, where: str) -> FieldSpec:
 
 
 def _melt(spec: dict, table: str, where: str) -> Melt:
-    _known(spec, {"value", "name", "map", "min", "exclude", "unlocated", "columns"}, f"{where} [melt]")
+    _known(spec, KEYS["melt"], f"{where} [melt]")
     for key in ("value", "name"):
         if spec.get(key) and spec[key] not in TABLES[table].names:
             raise RecipeError(f"{where} [melt]: {key} {spec[key]!r} is not a column of {table}")
@@ -169,17 +186,26 @@ def _melt(spec: dict, table: str, where: str) -> Melt:
 
 
 def _period(spec: dict, where: str) -> Period:
-    _known(spec, {"date", "start", "end", "year", "month", "reference_date", "from_column_name", "stock"},
-           f"{where} [period]")
+    _known(spec, KEYS["period"], f"{where} [period]")
     ref = spec.get("reference_date")
     if isinstance(ref, str):
         try:
             ref = date.fromisoformat(ref)
         except ValueError as exc:
             raise RecipeError(f"{where} [period]: reference_date {ref!r} is not YYYY-MM-DD") from exc
-    return Period(*(_patterns(spec.get(k), where) for k in ("date", "start", "end", "year", "month")),
-                  reference_date=ref, from_column_name=bool(spec.get("from_column_name", False)),
-                  stock=bool(spec.get("stock", True)))
+    stock = spec.get("stock")
+    if stock is not None and not isinstance(stock, bool):
+        raise RecipeError(f"{where} [period]: stock must be true or false, not {stock!r}")
+    period = Period(*(_patterns(spec.get(k), where) for k in ("date", "start", "end", "year", "month")),
+                    reference_date=ref, from_column_name=bool(spec.get("from_column_name", False)), stock=stock)
+    if stock is None and (period.year or period.from_column_name):
+        raise RecipeError(f"{where} [period]: {STOCK_QUESTION}")
+    return period
+
+
+STOCK_QUESTION = ("a year or a month is a period, not a day: say which the figures are, "
+                  "stock = true (people present at its end: the figure is dated its last day) or "
+                  "stock = false (a flow counted over the whole year or month: arrivals, deaths, applications)")
 
 
 ROUTED = {"displacement": ("figure_type", "individuals", "destination_pcode")}
@@ -214,11 +240,9 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
     """A Recipe from parsed TOML, every key checked."""
     where = origin.name if origin else "recipe"
     _no_todo(data, where)
-    _known(data, {"recipe", "citation", "header", "json", "columns", "constants", "period", "melt", "cells",
-                  "notes_when_shared", "locations", "indicators"}, where)
+    _known(data, set(KEYS), where)
     head = data.get("recipe", {})
-    _known(head, {"kind", "description", "table", "suffixes", "priority", "sheets", "notes", "drafted_from"},
-           f"{where} [recipe]")
+    _known(head, KEYS["recipe"], f"{where} [recipe]")
     for key in ("kind", "table"):
         if not head.get(key):
             raise RecipeError(f"{where} [recipe]: {key} is required")
@@ -226,16 +250,17 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
     if table not in TABLES:
         raise RecipeError(f"{where} [recipe]: table {table!r} is not one of {', '.join(TABLES)}")
     citation = data.get("citation", {})
-    _known(citation, {"publisher", "title", "url", "licence", "published", "notes"}, f"{where} [citation]")
+    _known(citation, KEYS["citation"], f"{where} [citation]")
     if not (citation.get("publisher") and citation.get("title")):
         raise RecipeError(f"{where} [citation]: publisher and title are required (every figure is cited)")
     header = data.get("header", {})
-    _known(header, {"find", "row"}, f"{where} [header]")
+    _known(header, KEYS["header"], f"{where} [header]")
     for name in data.get("constants", {}):
         if name not in TABLES[table].names:
             raise RecipeError(f"{where} [constants]: {name!r} is not a column of {table}")
     cells = data.get("cells", {})
-    _known(cells, {"none", "suppressed", "dash"}, f"{where} [cells]")
+    _known(cells, KEYS["cells"], f"{where} [cells]")
+    _known(data.get("locations", {}), KEYS["locations"], f"{where} [locations]")
     if cells.get("dash", "none") not in ("zero", "none"):
         raise RecipeError(f"{where} [cells]: dash must be \"zero\" or \"none\", not {cells['dash']!r}")
     if not isinstance(head.get("priority", 50), int):

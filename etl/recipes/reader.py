@@ -16,7 +16,7 @@ from etl.sources.base import ReadError, ReadOptions, ReadResult, Score, SourceIn
 from etl.sources.cells import SUPPRESSED, is_blank, is_dash
 from etl.sources.country_names import iso3
 from etl.sources.headers import is_hxl_row
-from etl.sources.months import month_span, year_end, year_start
+from etl.sources.months import month_span, span, year_end, year_month, year_of, year_start
 from etl.sources.syria_admin import PCODE_SOURCE, governorate_pcode, governorate_rows
 from etl.sources.tables import file_tables, json_rows
 from etl.sources.tabular import csv_head, csv_rows, frame_below_header
@@ -224,7 +224,7 @@ def _melt_columns(melt: Melt, columns: list[str], hxl: list | None, used: set[st
             if choice is None:
                 choice = next((c.value for c in melt.columns
                                if c.hxl and tags.get(column, "").lower().startswith(c.hxl.lower())), None)
-            if choice is not None and choice not in out.values():
+            if choice is not None and (choice == "" or choice not in out.values()):  # '': the name is the value
                 out[column] = choice
         return out
     for column in columns:
@@ -236,15 +236,33 @@ def _melt_columns(melt: Melt, columns: list[str], hxl: list | None, used: set[st
     return out
 
 
+def _marked_missing(raw: object, recipe: Recipe) -> bool:
+    """Does the cell hold one of the recipe's `[cells] none` markers (`blank`, `dash` or a literal text)?
+
+    Why one test for every column: a marker the officer wrote means "no value" wherever it stands, in a
+    place or note column as much as in the figure column; it is never read as a name or a figure.
+    """
+    none = recipe.cells.none
+    if "dash" in none and is_dash(raw):
+        return True
+    if "blank" in none and is_blank(raw):
+        return True
+    text = str(raw).strip() if raw is not None and not (isinstance(raw, float) and raw != raw) else ""
+    return bool(text) and text in none
+
+
+def _other_cell(raw: object, recipe: Recipe) -> object | None:
+    """A cell of a column that is not the figure: None when it holds a missing-value marker, else as read."""
+    return None if _marked_missing(raw, recipe) else raw
+
+
 def _cell(raw: object, recipe: Recipe) -> object | None:
     """A figure cell as staged: None (no figure, no row), the suppression marker, or the value."""
     cells = recipe.cells
     if is_dash(raw):
         return 0 if cells.dash == "zero" else None
     text = str(raw).strip() if raw is not None else ""
-    if "blank" in cells.none and is_blank(raw):
-        return None
-    if text and text in cells.none:
+    if _marked_missing(raw, recipe):
         return None
     if any(text.startswith(p) for p in cells.suppressed):
         return SUPPRESSED
@@ -263,10 +281,27 @@ def _mapped(values: pd.Series, how: str, governorates: set[str]) -> pd.Series:
                 governorates.add(pcode)
             return pcode or (str(name).strip() if not is_blank(name) else None)
         return values.map(one)
+    if how == "population_type":
+        return values.map(population_type)
     if how == "pcode":
         codes = values.astype("string").str.strip()
         return codes.mask(codes == "")
     return values
+
+
+# UNHCR's population type codes (Refugee Data Finder, its API, the data portal) and names, as the warehouse's types
+UNHCR_TYPES = {"ref": "refugees", "refugees": "refugees", "asy": "asylum_seekers", "asylumseekers": "asylum_seekers",
+               "idp": "idps", "idps": "idps", "ret": "returned_refugees", "returnedrefugees": "returned_refugees",
+               "rdp": "returned_idps", "returnedidps": "returned_idps", "sta": "stateless", "stateless": "stateless",
+               "ooc": "others_of_concern", "othersofconcern": "others_of_concern",
+               "oip": "others_in_need_of_protection", "hst": "host_community", "hostcommunity": "host_community"}
+
+
+def population_type(raw: object) -> object:
+    """A UNHCR population type code or name as the warehouse's type; anything else as written (then rejected)."""
+    if raw is None or is_blank(raw):
+        return None
+    return UNHCR_TYPES.get(loose(raw), str(raw).strip())
 
 
 def _month(year: object, month: object) -> tuple[str, str]:
@@ -302,8 +337,7 @@ def _period(recipe: Recipe, path: Path, frame: pd.DataFrame, melted: str | None,
         if column is None:
             raise ReadError(path, f"no {k} column ({' or '.join(getattr(p, k))})", sheet=sheet)
     if "date" in named:
-        day = frame[named["date"]].astype("string").str.strip()
-        return day, day, named["date"]
+        return _dates(recipe, path, frame[named["date"]], named["date"], sheet)
     if "start" in named:
         end = named.get("end", named["start"])
         return frame[named["start"]], frame[end], f"{named['start']}/{end}"
@@ -311,17 +345,41 @@ def _period(recipe: Recipe, path: Path, frame: pd.DataFrame, melted: str | None,
     if "month" in named:
         periods = [_month(y, m) for y, m in zip(frame[year], frame[named["month"]])]
         label = f"{year}/{named['month']}"
+        if p.stock:  # people present at the month's end: dated its last day
+            periods = [(e, e) for _, e in periods]
         return (pd.Series([s for s, _ in periods], index=frame.index, dtype="object"),
                 pd.Series([e for _, e in periods], index=frame.index, dtype="object"), label)
     end = frame[year].map(year_end)
     return (end if p.stock else frame[year].map(year_start)), end, year
 
 
+def _dates(recipe: Recipe, path: Path, cells: pd.Series, column: str, sheet: str | None) -> tuple[object, object, str]:
+    """A date column's cells as periods. A year ('2019') or a month ('2020-02') is a period, not a day: the
+    recipe's `stock` says whether the figure is dated its last day (stock) or spans it (flow); not stated,
+    the read stops and asks, rather than guess a one-day stock (etl.recipes.model.STOCK_QUESTION)."""
+    from etl.recipes.model import STOCK_QUESTION
+
+    text = cells.astype("string").str.strip()
+    coarse = text.map(lambda t: not pd.isna(t) and (year_of(t) is not None or year_month(t) is not None))
+    if not coarse.any():
+        return text, text, column
+    stock = recipe.period.stock if recipe.period else None
+    if stock is None:
+        example = text[coarse].iloc[0]
+        raise ReadError(path, f"column {column!r} holds years or months, not days ({example!r}); in the recipe's "
+                              f"[period] {STOCK_QUESTION}", sheet=sheet, column=column)
+    spans = text.map(lambda t: span(t) if not pd.isna(t) else (t, t))
+    end = spans.map(lambda s: s[1])
+    return (end if stock else spans.map(lambda s: s[0])), end, column
+
+
 def _stage(recipe: Recipe, path: Path, frame: pd.DataFrame, table: _Table, hxl: list | None, source: SourceInfo,
            options: ReadOptions, governorates: set[str]) -> tuple[list[Staged], int]:
     """The rows of one sheet as Staged tables: one per melted column (or one when nothing melts)."""
     spec = TABLES[recipe.table]
-    counts = [c.name for c in spec.columns if c.type == "count"]
+    # the figure a row stands for: a required count or number first (deaths_best, persons, value), then any count
+    figures = [c.name for c in spec.columns if c.type in ("count", "number") and c.required] + \
+              [c.name for c in spec.columns if c.type == "count" and not c.required]
     header = [c for c in frame.columns if c not in ("_sheet", "_row")]
     tags = dict(zip(header, [str(t or "").strip() for t in hxl])) if hxl else {}
     fields, names = {}, {}
@@ -343,7 +401,7 @@ def _stage(recipe: Recipe, path: Path, frame: pd.DataFrame, table: _Table, hxl: 
         raise ReadError(path, f"no columns to melt into {melt.value}", sheet=table.sheet, row=table.header + 1)
     out, skipped = [], 0
     for column, stands_for in melted.items():
-        values_field = melt.value if melt else next((n for n in counts if n in fields), None)
+        values_field = melt.value if melt else next((n for n in figures if n in fields), None)
         source_column = column if melt else fields.get(values_field)
         part = frame[["_sheet", "_row"]].copy()
         if source_column is not None:
@@ -361,7 +419,9 @@ def _stage(recipe: Recipe, path: Path, frame: pd.DataFrame, table: _Table, hxl: 
             columns["period_start"] = columns["period_end"] = label
         for name, file_column in fields.items():
             how = next(f.map for f in recipe.fields if f.name == name)
-            part[name] = _mapped(rows[file_column], how, governorates)
+            cleaned = rows[file_column] if name == values_field else \
+                rows[file_column].map(lambda v: _other_cell(v, recipe))
+            part[name] = _mapped(cleaned, how, governorates)
         if melt:
             part[melt.value] = values[keep]
             columns[melt.value] = column

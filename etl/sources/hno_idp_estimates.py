@@ -28,6 +28,11 @@ same people (their totals agree). Figures load from the finest sheet only
 (communities); coarser sheets add their places and names. A workbook without a
 community sheet loads its sub-district figures instead.
 
+A column that names a year and no month (`IDPs_estimates_2017`) is that year's figure as of the HNO's
+default month, August (DEFAULT_MONTH: the month every dated column of the 2017-2019 workbooks names, when
+OCHA's needs-assessment figures are collected): a stock is dated 31 August of that year, a flow spans
+1 January to 31 August. The load's notes say so for each such column; `--reference-date` dates it instead.
+
 Cells: numbers load as published (0.5 included); an Excel accounting dash
 (`'   -  '`) is 0; empty, `NA`, `n/a` are no figure (no row); other text is
 rejected with the reason.
@@ -85,11 +90,19 @@ def _months(text: str) -> list[int]:
     return [m for m in (month_number(w) for w in re.findall(r"[A-Za-z]+", text)) if m]
 
 
-def reference_period(name: str, figure: str) -> tuple[str, str] | None:
-    """(period_start, period_end) read from a column name; None if it names no month and year."""
+DEFAULT_MONTH = 8   # August: the HNO's reference month (see the module docstring)
+
+
+def reference_period(name: str, figure: str, default_month: int | None = None) -> tuple[str, str] | None:
+    """(period_start, period_end) read from a column name; None if it names no year, or no month and no
+    default_month is given (a recipe's column names: stock or flow and the month are never guessed there)."""
     years = re.findall(r"(?:19|20)\d{2}", name)
     bracket = re.search(r"\(([^)]*)\)", name)
     months = _months(bracket.group(1)) if bracket and _months(bracket.group(1)) else _months(name)
+    if years and not months and default_month:
+        year = int(years[-1])
+        end = month_end(year, default_month).isoformat()
+        return (end, end) if figure in STOCKS else (f"{year}-01-01", end)
     if not years or not months:
         return None
     year = int(years[-1])
@@ -186,7 +199,7 @@ def _cell(raw: object) -> object | None:
 
 
 def _facts(path: Path, sheet: str, frame: pd.DataFrame, level: int, source_id: str,
-           options: ReadOptions) -> list[Staged]:
+           options: ReadOptions, notes: list[str] | None = None) -> list[Staged]:
     pcode_col = _column(frame, _level_columns(level)[0])
     tables = []
     for column in frame.columns:
@@ -196,6 +209,12 @@ def _facts(path: Path, sheet: str, frame: pd.DataFrame, level: int, source_id: s
         period = reference_period(column, figure)
         if period is None and options.reference_date is not None:  # "IDPs_estimates_2017": the person says when
             period = (options.reference_date.isoformat(), options.reference_date.isoformat())
+        if period is None:  # a year and no month: the HNO's documented default month
+            period = reference_period(column, figure, DEFAULT_MONTH)
+            if period is not None and notes is not None:
+                notes.append(f"'{column}' names a year only: dated {period[0]}" +
+                             (f" to {period[1]}" if period[1] != period[0] else "") +
+                             " (the HNO's default month, August; give --reference-date to date it otherwise)")
         if period is None:
             raise ReadError(path, "cannot tell the reference month and year from the column name; give the date the "
                                   "figures are as of with --reference-date YYYY-MM-DD", sheet=sheet, column=column)
@@ -244,7 +263,7 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     for sheet, frame, level in sorted(frames, key=lambda f: -f[2]):  # finest first: its names win
         places += _places(frame, source.source_id)
         if sheet in figure_sheets:
-            tables += _facts(path, sheet, frame, level, source.source_id, options)
+            tables += _facts(path, sheet, frame, level, source.source_id, options, notes)
         else:
             notes.append(f"'{sheet}': places only (its figures repeat the finer sheet's)")
     located = pd.concat(places, ignore_index=True).drop_duplicates("pcode").reset_index(drop=True)

@@ -82,6 +82,24 @@ def records_path(data: object) -> str:
     return best[2]
 
 
+def _flat(record: dict, prefix: str = "") -> dict:
+    """A record with the fields of its nested objects as `parent.field` columns (a list's first object).
+
+    Why: the data portal puts what a figure counts one level down (`population_groups[0].pop_type_code`);
+    a recipe names it `population_groups.pop_type_code` (or loosely `*poptypecode`).
+    """
+    out = {}
+    for k, v in record.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, list) and v and isinstance(v[0], dict):
+            v = v[0]
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{name}."))
+        elif not isinstance(v, list):
+            out[name] = v
+    return out
+
+
 def json_rows(path: Path, records: str) -> list[list]:
     """Records found at a dotted path (`*` = every key or item) as a header row and value rows.
 
@@ -96,7 +114,7 @@ def json_rows(path: Path, records: str) -> list[list]:
             inherited = {**inherited, **{k: v for k, v in node.items() if not isinstance(v, (dict, list))}}
         if not steps:
             items = node if isinstance(node, list) else [node]
-            found.extend({**inherited, **item} for item in items if isinstance(item, dict))
+            found.extend({**inherited, **_flat(item)} for item in items if isinstance(item, dict))
             return
         step, rest = steps[0], steps[1:]
         if step == "*":
