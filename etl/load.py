@@ -53,6 +53,7 @@ class LoadReport:
     rows_rejected: int = 0
     rows_out_of_scope: int = 0  # of the rejected rows, those outside the warehouse's scope (not errors)
     rows_skipped: int = 0       # rows the reader left unread as outside the scope (not in rows_read)
+    cells_without_figure: int = 0  # figure cells a recipe's [cells] none reads as no figure: no row (not in rows_read)
     replaced_load_id: int | None = None
     tables: dict[str, int] = field(default_factory=dict)
     message: str = ""
@@ -296,6 +297,7 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
     report.rows_rejected = sum(len(v.rejects) for v in checked) + sum(s.rejected for s in streamed)
     report.rows_out_of_scope = sum(v.out_of_scope for v in checked)
     report.rows_skipped = result.skipped
+    report.cells_without_figure = result.without_figure
     report.tables = {}
     for table, rows in [(v.table, len(v.good)) for v in checked] + [(s.table, s.loaded) for s in streamed]:
         report.tables[table] = report.tables.get(table, 0) + rows
@@ -432,6 +434,8 @@ def _scope_note(report: LoadReport, result: ReadResult) -> str:
                  f"{errors} with errors to fix)")
     if report.rows_skipped:
         note += f"; {report.rows_skipped} rows not read: {result.skipped_reason}"
+    if report.cells_without_figure:
+        note += f"; {report.cells_without_figure} cells without a figure (no row: the recipe's [cells] none)"
     return note
 
 
