@@ -131,3 +131,93 @@ def test_a_comma_that_does_not_group_thousands_is_no_number(tmp_path, reference_
 def test_a_number_format_that_cannot_be_right_is_refused(tmp_path, cells, message):
     with pytest.raises(RecipeError, match=message):
         _recipe(tmp_path, number_format=cells)
+
+
+MOVES_RECIPE = """
+[recipe]
+kind = "movements-by-month-synthetic"
+description = "SYNTHETIC monthly movements, one sheet per month, one column per governorate"
+table = "displacement"
+suffixes = [".xlsx"]
+sheets = ["* 20*"]
+
+[citation]
+publisher = "Trial (SYNTHETIC)"
+title = "Synthetic displacement movements by month and governorate"
+synthetic = true
+
+[header]
+find = ["Movement type", "Idleb"]
+
+[columns]
+figure_type = { match = ["movement type"], map = "figure_type" }
+
+[melt]
+value = "individuals"
+name = "destination_pcode"
+map = "governorate"
+min = 3
+exclude = ["total*", "sum*"]
+
+[locations]
+governorates = true
+"""
+SHEETS = {"Dec 2019": "2019-12-31", "Jan 2020": "2020-01-31", "Feb 2020": "2020-02-29"}
+
+
+def _moves_folder(tmp_path: Path, manifest: bool) -> Path:
+    folder = tmp_path / "moves"
+    folder.mkdir()
+    shutil.copy(MOVES, folder)
+    (folder / "moves_monthly.toml").write_text(MOVES_RECIPE, encoding="utf-8")
+    if manifest:
+        (folder / "manifest.csv").write_text("file,recipe,reference_date,sheet\n" + "".join(
+            f"{MOVES.name},moves_monthly.toml,{day},{sheet}\n" for sheet, day in SHEETS.items()), encoding="utf-8")
+    return folder
+
+
+def _load(*args: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["load", *args, "--json"])
+    return json.loads(result.output)
+
+
+def test_each_sheet_of_a_workbook_is_its_own_load(tmp_path, reference_db):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(reference_db, db)
+    folder = _moves_folder(tmp_path, manifest=False)
+    recipe = ["--recipes", str(folder), "--kind", "movements-by-month-synthetic", "--db", str(db)]
+    first = _load(str(folder / MOVES.name), "--sheet", "Dec 2019", "--reference-date", "2019-12-31", *recipe)[0]
+    second = _load(str(folder / MOVES.name), "--sheet", "Jan 2020", "--reference-date", "2020-01-31", *recipe)[0]
+    assert (first["status"], second["status"]) == ("loaded", "loaded"), (first["message"], second["message"])
+    assert second["replaced_load_id"] is None  # sheet 2 replaces nothing of sheet 1
+    again = _load(str(folder / MOVES.name), "--sheet", "Jan 2020", "--reference-date", "2020-01-31", *recipe)[0]
+    assert again["status"] == "unchanged" and "sheet 'Jan 2020'" in again["message"]
+    assert rows(db, "SELECT strftime(period_end, '%Y-%m'), sum(individuals) FROM displacement d JOIN loads USING (load_id)"
+                    f" WHERE load_id IN ({first['load_id']}, {second['load_id']}) AND status = 'loaded'"
+                    " AND figure_type = 'newly_displaced' GROUP BY 1 ORDER BY 1") == [("2019-12", 50_700), ("2020-01", 123_300)]
+
+
+def test_a_manifest_row_per_sheet_loads_every_sheet_as_its_dry_run_said(tmp_path, reference_db):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(reference_db, db)
+    folder = _moves_folder(tmp_path, manifest=True)
+    dry = _load(str(folder), "--db", str(db), "--dry-run")
+    loaded = _load(str(folder), "--db", str(db))
+    assert [r["status"] for r in loaded] == ["loaded"] * 3, [r["message"] for r in loaded]
+    assert [r["rows_loaded"] for r in loaded] == [r["rows_loaded"] for r in dry]
+    assert rows(db, "SELECT strftime(period_end, '%Y-%m'), sum(individuals) FROM displacement"
+                    " WHERE figure_type = 'newly_displaced' AND source_id IN (SELECT source_id FROM sources"
+                    " WHERE publisher = 'Trial (SYNTHETIC)') GROUP BY 1 ORDER BY 1") == [
+        ("2019-12", 50_700), ("2020-01", 123_300), ("2020-02", 413_600)]
+
+
+def test_a_corrected_recipe_reloads_the_file(tmp_path, reference_db):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(reference_db, db)
+    first = load_file(DEATHS, db, kind=_recipe(tmp_path, number_format=""))
+    assert (first.status, first.rows_loaded) == ("loaded", 3)
+    same = load_file(DEATHS, db, kind=_recipe(tmp_path, number_format=""))
+    assert same.status == "unchanged"
+    fixed = load_file(DEATHS, db, kind=_recipe(tmp_path))   # the recipe now says its number format
+    assert (fixed.status, fixed.rows_loaded, fixed.replaced_load_id) == ("loaded", 6, first.load_id)
+    assert rows(db, f"SELECT status FROM loads WHERE load_id = {first.load_id}") == [("replaced",)]

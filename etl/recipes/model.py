@@ -128,6 +128,7 @@ class Recipe:
     routes: tuple[tuple[str, str, str], ...] = ()   # (indicator pattern, table, figure or population type)
     origin: Path | None = None
     drafted_from: str = ""          # the file `recipe draft` wrote it from: `recipe check` dry-runs it
+    sha256: str = ""                # of the recipe file's text: a corrected recipe is a new load of a file
 
 
 def _patterns(value, where: str) -> tuple[str, ...]:
