@@ -157,3 +157,17 @@ def test_real_subprocess_help_and_usage_error(tmp_path):
     usage = subprocess.run([sys.executable, "-m", "etl", "template", "nonsense"], cwd=ROOT, capture_output=True,
                            text=True, timeout=60)
     assert usage.returncode == 2 and "name a table" in usage.stderr
+
+
+def test_loaded_by_is_the_login_name_when_user_is_empty(tmp_path, monkeypatch):
+    """A cron job or container with $USER empty: the history names the account, never 'nan' or nothing."""
+    import os
+    import pwd
+
+    from etl.cli import login_name
+
+    for name in ("LOGNAME", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("USER", "")
+    assert login_name(None) == login_name("") == pwd.getpwuid(os.getuid()).pw_name != ""
+    assert login_name(" amal ") == "amal"
