@@ -397,6 +397,29 @@ def check_reason(reason: dict) -> str:
     return "rejected: " + reason_line(reason)
 
 
+@main.command("places")
+@click.option("--level", type=click.IntRange(0, 4), default=None,
+              help="Only this admin level: 0 country, 1 governorate, 2 district, 3 sub-district, 4 community.")
+@click.option("--search", default=None, help="Only places whose P-code or English or Arabic name holds this text.")
+@db_option
+@json_option
+def places_cmd(level, search, db, as_json) -> None:
+    """List the P-codes the warehouse knows, with English and Arabic names (to write a recipe or a file)."""
+    from warehouse.queries import names
+
+    path = _db(db)
+    if not path.exists():
+        raise click.UsageError(f"no warehouse at {path}: build it with `python -m etl build-reference`")
+    frame = names.place_list(path, level, search)
+    if as_json:
+        click.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    if frame.empty:
+        click.echo("no place matches" + (f" '{search}'" if search else "") + (f" at level {level}" if level is not None else ""))
+        return
+    _print_table(frame.fillna(""), title=f"{len(frame):,} places")
+
+
 @main.command("kinds")
 @recipes_option
 def kinds_cmd() -> None:
