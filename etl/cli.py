@@ -111,6 +111,27 @@ def main() -> None:
     """Load humanitarian data files into the displacement warehouse and inspect it."""
 
 
+def login_name(given: str | None = None) -> str:
+    """Who is loading: --loaded-by (or $USER), else the login name of the account running the command.
+
+    Why: a cron job or a container may run with $USER empty or unset; the history then said 'nan'.
+    getpass reads $LOGNAME, $USER, $LNAME, $USERNAME (the first one not empty), then the password database.
+    """
+    import getpass
+    import os
+
+    if given and given.strip():
+        return given.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no such variable and no account entry (a bare container)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _loaded_by(ctx, param, value):
+    return login_name(value)
+
+
 def _use_recipes(ctx, param, value):
     """--recipes DIR: the data officer's recipe folder for this run (else $DISPLACEMENT_RECIPES, data/recipes/)."""
     if value:
@@ -136,7 +157,8 @@ recipes_option = click.option(
               help="The date the figures are 'as of', for files that do not say it (YYYY-MM-DD).")
 @click.option("--sheet", default=None, help="Read this sheet of a workbook (when the recipe cannot find it).")
 @click.option("--header-row", type=click.IntRange(min=1), default=None, help="The header is on this row (1-based).")
-@click.option("--loaded-by", envvar="USER", default=None, help="Who is loading [default: $USER].")
+@click.option("--loaded-by", envvar="USER", default=None, callback=_loaded_by,
+              help="Who is loading [default: $USER, else your login name].")
 @recipes_option
 @db_option
 @json_option
@@ -373,6 +395,29 @@ def check_reason(reason: dict) -> str:
     from etl.validate import reason_line
 
     return "rejected: " + reason_line(reason)
+
+
+@main.command("places")
+@click.option("--level", type=click.IntRange(0, 4), default=None,
+              help="Only this admin level: 0 country, 1 governorate, 2 district, 3 sub-district, 4 community.")
+@click.option("--search", default=None, help="Only places whose P-code or English or Arabic name holds this text.")
+@db_option
+@json_option
+def places_cmd(level, search, db, as_json) -> None:
+    """List the P-codes the warehouse knows, with English and Arabic names (to write a recipe or a file)."""
+    from warehouse.queries import names
+
+    path = _db(db)
+    if not path.exists():
+        raise click.UsageError(f"no warehouse at {path}: build it with `python -m etl build-reference`")
+    frame = names.place_list(path, level, search)
+    if as_json:
+        click.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    if frame.empty:
+        click.echo("no place matches" + (f" '{search}'" if search else "") + (f" at level {level}" if level is not None else ""))
+        return
+    _print_table(frame.fillna(""), title=f"{len(frame):,} places")
 
 
 @main.command("kinds")
@@ -636,7 +681,8 @@ def template_cmd(table, out, list_tables) -> None:
 @click.option("--manifest", type=click.Path(path_type=Path), default=None,
               help="Sources to load [default: etl/sources.toml].")
 @click.option("--dry-run", is_flag=True, help="Fetch and validate; write nothing to the warehouse.")
-@click.option("--loaded-by", envvar="USER", default=None, help="Who is loading [default: $USER].")
+@click.option("--loaded-by", envvar="USER", default=None, callback=_loaded_by,
+              help="Who is loading [default: $USER, else your login name].")
 @db_option
 @json_option
 def refresh_cmd(manifest, dry_run, loaded_by, db, as_json) -> None:

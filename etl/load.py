@@ -53,6 +53,7 @@ class LoadReport:
     rows_rejected: int = 0
     rows_out_of_scope: int = 0  # of the rejected rows, those outside the warehouse's scope (not errors)
     rows_skipped: int = 0       # rows the reader left unread as outside the scope (not in rows_read)
+    cells_without_figure: int = 0  # figure cells a recipe's [cells] none reads as no figure: no row (not in rows_read)
     replaced_load_id: int | None = None
     tables: dict[str, int] = field(default_factory=dict)
     message: str = ""
@@ -142,6 +143,7 @@ def read_file(path: Path, kind: str | sources.Reader | None = None, streamed_fai
     try:
         extra = {"stream": False} if streamed_failed else {}
         read = sources.read(reader, path, options, **extra)
+        read.recipe_sha256 = getattr(getattr(reader, "recipe", None), "sha256", "")  # a recipe's own text
         return sidecar.apply(path, read)  # a downloaded file cites the URL it came from
     except ReadError as exc:
         exc.kind = reader.KIND  # the report says which reader refused it
@@ -296,6 +298,7 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
     report.rows_rejected = sum(len(v.rejects) for v in checked) + sum(s.rejected for s in streamed)
     report.rows_out_of_scope = sum(v.out_of_scope for v in checked)
     report.rows_skipped = result.skipped
+    report.cells_without_figure = result.without_figure
     report.tables = {}
     for table, rows in [(v.table, len(v.good)) for v in checked] + [(s.table, s.loaded) for s in streamed]:
         report.tables[table] = report.tables.get(table, 0) + rows
@@ -306,19 +309,21 @@ def _summarise(report: LoadReport, result: ReadResult, checked: list[Validated],
 
 
 def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, report: LoadReport,
-             loaded_by: str | None, progress: Progress, receipt: Receipt) -> None:
+             loaded_by: str | None, progress: Progress, receipt: Receipt, sheet: str | None = None) -> None:
     streams = [t for t in result.tables if t.bulk is not None]
+    read_as = (result.kind, sheet, result.recipe_sha256 or None)  # what "the same load" means besides the content
     with publishing(db_path, receipt=receipt, on_wait=lambda: progress("waiting")) as con:
-        replaces = writes.previous_load_of(con, result.kind, path.name)
+        replaces = writes.previous_load_of(con, result.kind, path.name, sheet)
         if replaces or not streams:  # a small file, or probably the same one again: know before any work
-            _refuse_if_loaded(con, digest.result().sha256, result.kind)
+            _refuse_if_loaded(con, digest.result().sha256, *read_as)
         progress("validating")
         ctx = _context(con)
         checked = validate_result(result, ctx)
         if replaces:
             writes.remove_load_rows(con, replaces, "replaced")
         load_id = writes.start_load(con, file_name=path.name, sha256="", kind=result.kind,
-                                    started_at=_now(), loaded_by=loaded_by, replaces=replaces)
+                                    started_at=_now(), loaded_by=loaded_by, replaces=replaces,
+                                    sheet=sheet, recipe_sha256=read_as[2])
         progress("writing")
         writes.upsert_sources(con, _sources_frame(result.sources))
         for v in checked:
@@ -326,7 +331,7 @@ def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, repo
             writes.insert_rejects(con, load_id, v.rejects)
         streamed = [_write_bulk(con, t, ctx, load_id, digest) for t in streams]
         sha = digest.result().sha256
-        _refuse_if_loaded(con, sha, result.kind)  # the same content under another name: nothing of this load is kept
+        _refuse_if_loaded(con, sha, *read_as)  # the same content under another name: nothing of this load is kept
         _summarise(report, result, checked, streamed)
         writes.finish_load(con, load_id, sha256=sha, read=report.rows_read, loaded=report.rows_loaded,
                            rejected=report.rows_rejected, finished_at=_now())
@@ -335,9 +340,11 @@ def _publish(db_path: Path, path: Path, digest: Future, result: ReadResult, repo
         report.load_id, report.replaced_load_id = load_id, replaces
 
 
-def _refuse_if_loaded(con: duckdb.DuckDBPyConnection, sha256: str, kind: str) -> None:
-    """The same content read by the same reader or recipe is live already: nothing to do."""
-    existing = writes.loaded_with_hash(con, sha256, kind)
+def _refuse_if_loaded(con: duckdb.DuckDBPyConnection, sha256: str, kind: str, sheet: str | None = None,
+                      recipe_sha256: str | None = None) -> None:
+    """The same content read by the same reader or recipe (the same recipe text), from the same sheet,
+    is live already: nothing to do."""
+    existing = writes.loaded_with_hash(con, sha256, kind, sheet, recipe_sha256)
     if existing:
         raise _AlreadyLoaded(existing, kind)
 
@@ -355,20 +362,21 @@ def load_file(path: Path, db_path: Path, *, kind: str | sources.Reader | None = 
     path, started = Path(path), time.perf_counter()
     progress = progress or (lambda stage: None)
     report, receipt = LoadReport(file=str(path)), Receipt(seen)
+    sheet = read_options.sheet if read_options else None
     try:
         progress("reading")
         result = read_file(path, kind, options=read_options)
         digest = _in_background(digest_of, path)  # overlaps DuckDB's scans of a streamed file
         try:
-            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run, receipt)
+            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run, receipt, sheet)
         except _NotStreamable as why:
             result = read_file(path, kind, streamed_failed=str(why), options=read_options)
-            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run, receipt)
+            _load_or_check(db_path, path, digest, result, report, loaded_by, progress, dry_run, receipt, sheet)
             report.message += f" (read in memory, not streamed: {why})"
     except _AlreadyLoaded as already:
         report.status, report.load_id, report.kind = "unchanged", already.load_id, already.kind
-        report.message = (f"{path.name}: already loaded as {already.kind} (load {already.load_id}, same sha256); "
-                          "nothing changed")
+        report.message = (f"{path.name}: already loaded as {already.kind} (load {already.load_id}, same sha256"
+                          + (f", sheet '{sheet}'" if sheet else "") + "); nothing changed")
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
         report.kind = report.kind or getattr(exc, "kind", None)
@@ -391,12 +399,13 @@ def _note_receipt(report: LoadReport, receipt: Receipt) -> None:
 
 
 def _load_or_check(db_path: Path, path: Path, digest: Future, result: ReadResult, report: LoadReport,
-                   loaded_by: str | None, progress: Progress, dry_run: bool, receipt: Receipt) -> None:
+                   loaded_by: str | None, progress: Progress, dry_run: bool, receipt: Receipt,
+                   sheet: str | None = None) -> None:
     report.kind = result.kind
     if dry_run:
         _dry_run(db_path, result, report, digest)
         return
-    _publish(db_path, path, digest, result, report, loaded_by, progress, receipt)
+    _publish(db_path, path, digest, result, report, loaded_by, progress, receipt, sheet)
     report.status = "loaded"
     report.message = _loaded_message(report, result)
 
@@ -432,6 +441,8 @@ def _scope_note(report: LoadReport, result: ReadResult) -> str:
                  f"{errors} with errors to fix)")
     if report.rows_skipped:
         note += f"; {report.rows_skipped} rows not read: {result.skipped_reason}"
+    if report.cells_without_figure:
+        note += f"; {report.cells_without_figure} cells without a figure (no row: the recipe's [cells] none)"
     return note
 
 

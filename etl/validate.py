@@ -126,14 +126,20 @@ def top_reasons(rejects: pd.DataFrame, top: int = 3) -> list[dict]:
 
     Why: a recipe that rejects every row rejects them for one or two reasons; 'unknown P-code SY0101' and
     'unknown P-code SY0102' are one reason to fix, so values are set apart from the reason. A row with
-    several reasons counts under each; the file column is known for the first (the one a reject names).
+    several reasons counts under each, once (a period whose start and end both are '12/2019' is one row
+    'not a date', not two: the counts are rows, as the rejected count beside them); the file column is known
+    for the first (the one a reject names).
     """
     if rejects is None or rejects.empty:
         return []
     rows = []
     for column, reason in zip(rejects["column_name"], rejects["reason"].astype(str)):
+        seen = set()
         for i, part in enumerate(reason.split("; ")):
             kind, value = _reason_kind(part)
+            if kind in seen:
+                continue
+            seen.add(kind)
             rows.append((kind, value, str(column) if i == 0 and column is not None and column == column else ""))
     frame = pd.DataFrame(rows, columns=["reason", "example", "column"])
     out = []

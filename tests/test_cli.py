@@ -157,3 +157,31 @@ def test_real_subprocess_help_and_usage_error(tmp_path):
     usage = subprocess.run([sys.executable, "-m", "etl", "template", "nonsense"], cwd=ROOT, capture_output=True,
                            text=True, timeout=60)
     assert usage.returncode == 2 and "name a table" in usage.stderr
+
+
+def test_loaded_by_is_the_login_name_when_user_is_empty(tmp_path, monkeypatch):
+    """A cron job or container with $USER empty: the history names the account, never 'nan' or nothing."""
+    import os
+    import pwd
+
+    from etl.cli import login_name
+
+    for name in ("LOGNAME", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("USER", "")
+    assert login_name(None) == login_name("") == pwd.getpwuid(os.getuid()).pw_name != ""
+    assert login_name(" amal ") == "amal"
+
+
+def test_places_lists_p_codes_with_english_and_arabic_names(reference_db):
+    """An officer finds a P-code without SQL: by level, by an English or Arabic name or a P-code."""
+    def places(*args):
+        result = CliRunner().invoke(cli.main, ["places", "--db", str(reference_db), "--json", *args])
+        assert result.exit_code == 0, result.output
+        return [(p["pcode"], p["admin_level"], p["name_en"], p["name_ar"]) for p in json.loads(result.output)]
+
+    assert places("--level", "1", "--search", "idleb") == [("SY07", 1, "Idleb", "إدلب")]
+    assert places("--level", "3", "--search", "أريحا") == [("SY070500", 3, "Ariha", "أريحا")]
+    assert len(places("--level", "1")) == 14   # the governorates, each once
+    assert "no place matches 'atlantis'" in CliRunner().invoke(cli.main, ["places", "--db", str(reference_db),
+                                                                       "--search", "atlantis"]).output

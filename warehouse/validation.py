@@ -65,10 +65,17 @@ def cleaned(x: str, markers: Sequence[str]) -> str:
 
 
 def number_value(t: str) -> str:
-    """SQL: a number written with thousands separators or spaces (1,234 / 1 234), NULL if it is not one."""
+    """SQL: a number written with thousands separators or spaces (1,234 / 1 234), NULL if it is not one.
+
+    A separator must stand between groups of three digits: `95,0` (a decimal comma) is not 950, and
+    `1,2345` is no number at all; a recipe declares another format ([cells] thousands, decimal).
+    """
     digits = f"regexp_replace({t}, '[,\\s\\pZ]', '', 'g')"
     value = f"TRY_CAST({digits} AS DOUBLE)"
-    return f"CASE WHEN {digits} LIKE '%\\_%' ESCAPE '\\' OR NOT isfinite({value}) THEN NULL ELSE {value} END"
+    grouped = (f"(NOT regexp_matches({t}, '[,\\s\\pZ]')"
+               f" OR regexp_full_match({t}, '[+-]?[0-9]{{1,3}}([,\\s\\pZ][0-9]{{3}})+([.][0-9]*)?'))")
+    return (f"CASE WHEN {digits} LIKE '%\\_%' ESCAPE '\\' OR NOT isfinite({value}) OR NOT {grouped} THEN NULL"
+            f" ELSE {value} END")
 
 
 def date_value(t: str) -> str:

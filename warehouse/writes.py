@@ -56,26 +56,30 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: pd.DataFrame) -> Non
         con.unregister("staged_sources")
 
 
-def loaded_with_hash(con: duckdb.DuckDBPyConnection, sha256: str, kind: str) -> int | None:
+def loaded_with_hash(con: duckdb.DuckDBPyConnection, sha256: str, kind: str, sheet: str | None = None,
+                     recipe_sha256: str | None = None) -> int | None:
     """The live load of a file with this content read by this reader or recipe, if any (idempotent reloads).
 
-    Keyed on content AND kind: one file may feed several recipes (a stock table and a flow table of
-    the same CSV), each its own load, replaced and rolled back alone.
+    Keyed on content AND kind AND sheet AND the recipe's own content: one file may feed several recipes
+    (a stock table and a flow table of the same CSV), each its own load, replaced and rolled back alone;
+    sheet 2 of a workbook loaded with --sheet is not sheet 1 again; a corrected recipe reads the file anew.
     """
     row = con.execute(
         "SELECT load_id FROM loads WHERE file_sha256 = ? AND kind = ? AND status = 'loaded'"
+        " AND sheet IS NOT DISTINCT FROM ? AND coalesce(recipe_sha256, '') = coalesce(?, '')"
         " ORDER BY load_id DESC LIMIT 1",
-        [sha256, kind],
+        [sha256, kind, sheet, recipe_sha256],
     ).fetchone()
     return row[0] if row else None
 
 
-def previous_load_of(con: duckdb.DuckDBPyConnection, kind: str, file_name: str) -> int | None:
-    """The live load an updated file of the same kind and name replaces."""
+def previous_load_of(con: duckdb.DuckDBPyConnection, kind: str, file_name: str, sheet: str | None = None) -> int | None:
+    """The live load an updated file (or the same file read by a corrected recipe) of the same kind, name
+    and sheet replaces."""
     row = con.execute(
         "SELECT load_id FROM loads WHERE kind = ? AND file_name = ? AND status = 'loaded'"
-        " ORDER BY load_id DESC LIMIT 1",
-        [kind, file_name],
+        " AND sheet IS NOT DISTINCT FROM ? ORDER BY load_id DESC LIMIT 1",
+        [kind, file_name, sheet],
     ).fetchone()
     return row[0] if row else None
 
@@ -89,12 +93,14 @@ def start_load(
     started_at: datetime,
     loaded_by: str | None,
     replaces: int | None,
+    sheet: str | None = None,
+    recipe_sha256: str | None = None,
 ) -> int:
     load_id = con.execute("SELECT nextval('load_ids')").fetchone()[0]
     con.execute(
-        "INSERT INTO loads (load_id, file_name, file_sha256, kind, started_at, status, loaded_by, replaces_load_id)"
-        " VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?)",
-        [load_id, file_name, sha256, kind, started_at, loaded_by, replaces],
+        "INSERT INTO loads (load_id, file_name, file_sha256, kind, started_at, status, loaded_by, replaces_load_id,"
+        " sheet, recipe_sha256) VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?)",
+        [load_id, file_name, sha256, kind, started_at, loaded_by, replaces, sheet, recipe_sha256],
     )
     return load_id
 

@@ -15,8 +15,10 @@ family needs a TOML file, not a programmer. See docs/loading-data.md.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from etl.recipes.model import Recipe, RecipeError, parse_recipe
@@ -48,10 +50,11 @@ def officer_dir() -> Path:
 def load_recipe(path: Path) -> Recipe:
     """Parse one recipe file; a mistake in it is a RecipeError naming the file and the key."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RecipeError(f"{Path(path).name}: not a readable TOML recipe ({exc})") from exc
-    return parse_recipe(data, origin=Path(path))
+    return replace(parse_recipe(data, origin=Path(path)), sha256=hashlib.sha256(text.encode()).hexdigest())
 
 
 def _readers(folder: Path) -> list[RecipeReader]:

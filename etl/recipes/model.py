@@ -4,7 +4,7 @@ The TOML layout (every key but [recipe] kind/table and [citation] publisher/titl
 
     [recipe]    kind, description, table, suffixes, priority (lower wins when several of a folder's
                 recipes fit a file), sheets (name patterns), notes, drafted_from (the file `recipe check` tries)
-    [citation]  publisher, title, url, licence, published, notes
+    [citation]  publisher, title, url, licence, published, notes, synthetic (true: invented figures, labelled so)
     [header]    find = ["year", "country*asylum*|country*residence*"]   (loose patterns)
                 row = 3                                                 (1-based, when fixed)
     [json]      records = "*.data.timeseries"   (JSON: where the records are; `*` = every key)
@@ -39,13 +39,13 @@ CELL_TOKENS = ("blank", "dash", "zero")
 # Every key a recipe may hold, by section (the parser refuses any other; docs/loading-data.md shows each)
 KEYS = {
     "recipe": {"kind", "description", "table", "suffixes", "priority", "sheets", "notes", "drafted_from"},
-    "citation": {"publisher", "title", "url", "licence", "published", "notes"},
+    "citation": {"publisher", "title", "url", "licence", "published", "notes", "synthetic"},
     "header": {"find", "row"},
     "json": {"records"},
     "columns": {"match", "map", "hxl"},
     "period": {"date", "start", "end", "year", "month", "reference_date", "from_column_name", "stock"},
     "melt": {"value", "name", "map", "min", "exclude", "unlocated", "columns"},
-    "cells": {"none", "suppressed", "dash"},
+    "cells": {"none", "suppressed", "dash", "thousands", "decimal"},
     "constants": set(), "notes_when_shared": set(), "locations": {"governorates"}, "indicators": set(),
 }
 
@@ -118,6 +118,8 @@ class Cells:
     none: tuple[str, ...] = ("blank",)
     suppressed: tuple[str, ...] = ()
     dash: str = "none"
+    thousands: str = ""     # the file's thousands separator (etl.recipes.numbers), default ','
+    decimal: str = ""       # its decimal mark, default '.'
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class Recipe:
     routes: tuple[tuple[str, str, str], ...] = ()   # (indicator pattern, table, figure or population type)
     origin: Path | None = None
     drafted_from: str = ""          # the file `recipe draft` wrote it from: `recipe check` dry-runs it
+    sha256: str = ""                # of the recipe file's text: a corrected recipe is a new load of a file
 
 
 def _patterns(value, where: str) -> tuple[str, ...]:
@@ -236,6 +239,19 @@ def _no_todo(node, where: str, path: str = "") -> None:
         raise RecipeError(f"{where}: {path} still says {node!r}; edit the draft before using it")
 
 
+def _number_format(cells: dict, where: str) -> None:
+    """[cells] thousands and decimal: one character each, and not the same one (etl.recipes.numbers)."""
+    from etl.recipes.numbers import DECIMALS, THOUSANDS
+
+    thousands, decimal = cells.get("thousands", ""), cells.get("decimal", "")
+    if thousands and thousands not in THOUSANDS:
+        raise RecipeError(f"{where} [cells]: thousands must be one of {', '.join(map(repr, THOUSANDS))}, not {thousands!r}")
+    if decimal and decimal not in DECIMALS:
+        raise RecipeError(f"{where} [cells]: decimal must be \".\" or \",\", not {decimal!r}")
+    if thousands and thousands == decimal:
+        raise RecipeError(f"{where} [cells]: thousands and decimal are both {thousands!r}; say which is which")
+
+
 def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
     """A Recipe from parsed TOML, every key checked."""
     where = origin.name if origin else "recipe"
@@ -251,6 +267,8 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
         raise RecipeError(f"{where} [recipe]: table {table!r} is not one of {', '.join(TABLES)}")
     citation = data.get("citation", {})
     _known(citation, KEYS["citation"], f"{where} [citation]")
+    if not isinstance(citation.get("synthetic", False), bool):
+        raise RecipeError(f"{where} [citation]: synthetic must be true or false, not {citation['synthetic']!r}")
     if not (citation.get("publisher") and citation.get("title")):
         raise RecipeError(f"{where} [citation]: publisher and title are required (every figure is cited)")
     header = data.get("header", {})
@@ -260,6 +278,7 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
             raise RecipeError(f"{where} [constants]: {name!r} is not a column of {table}")
     cells = data.get("cells", {})
     _known(cells, KEYS["cells"], f"{where} [cells]")
+    _number_format(cells, where)
     _known(data.get("locations", {}), KEYS["locations"], f"{where} [locations]")
     if cells.get("dash", "none") not in ("zero", "none"):
         raise RecipeError(f"{where} [cells]: dash must be \"zero\" or \"none\", not {cells['dash']!r}")
@@ -277,7 +296,7 @@ def parse_recipe(data: dict, origin: Path | None = None) -> Recipe:
         period=_period(data["period"], where) if "period" in data else None,
         melt=_melt(data["melt"], table, where) if "melt" in data else None,
         cells=Cells(_patterns(cells.get("none", ["blank"]), where), _patterns(cells.get("suppressed"), where),
-                    cells.get("dash", "none")),
+                    cells.get("dash", "none"), cells.get("thousands", ""), cells.get("decimal", "")),
         notes_when_shared=dict(data.get("notes_when_shared", {})),
         emit_governorates=bool(data.get("locations", {}).get("governorates", False)),
         routes=_routes(data.get("indicators", {}), table, where),

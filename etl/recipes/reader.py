@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.recipes.model import Melt, Recipe, loose, matches
+from etl.recipes.numbers import numbers
 from etl.sources.base import ReadError, ReadOptions, ReadResult, Score, SourceInfo, Staged
 from etl.sources.cells import SUPPRESSED, is_blank, is_dash
 from etl.sources.country_names import iso3
@@ -161,8 +162,8 @@ class RecipeReader:
                                   f" (best row: {best.where or 'none'})")
         source = SourceInfo(publisher=r.citation["publisher"], title=r.citation["title"], url=r.citation.get("url"),
                             licence=r.citation.get("licence"), published=_date(r.citation.get("published")),
-                            notes=r.citation.get("notes"))
-        staged, governorates, notes = [], set(), list(r.notes)
+                            notes=r.citation.get("notes"), is_synthetic=r.citation.get("synthetic", False))
+        staged, governorates, notes, without_figure = [], set(), list(r.notes), 0
         for table in tables:
             frame = frame_below_header(table.rows, table.header, table.sheet if path.suffix.lower() == ".xlsx" else None)
             if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):  # JSON records, attribute tables
@@ -170,6 +171,7 @@ class RecipeReader:
             hxl = table.rows[table.header + 1] if table.header + 1 < len(table.rows) and is_hxl_row(table.rows[table.header + 1]) else None
             parts, skipped = _stage(self.recipe, path, frame, table, hxl, source, options, governorates)
             staged += parts
+            without_figure += skipped
             if skipped:
                 notes.append(f"{skipped} cells without a figure skipped" + (f" in '{table.sheet}'" if table.sheet else ""))
         sources = [source]
@@ -182,7 +184,7 @@ class RecipeReader:
             places.insert(1, "_row", tables[0].header + 1)  # the header row names them
             staged.insert(0, Staged("locations", places))
             sources.append(PCODE_SOURCE)
-        return ReadResult(self.KIND, staged, sources, notes)
+        return ReadResult(self.KIND, staged, sources, notes, without_figure=without_figure)
 
 
 # ------------------------------------------------------------------ helpers
@@ -445,6 +447,7 @@ def _stage(recipe: Recipe, path: Path, frame: pd.DataFrame, table: _Table, hxl: 
             notes = raw.map(lambda n: None if pd.isna(n) else template.replace("{name}", str(n)))
             part["note"] = notes.where(shared, None)
         part["source_id"] = source.source_id
+        part = numbers(part, recipe.table, recipe.cells.thousands, recipe.cells.decimal)
         ordered = ["_sheet", "_row"] + [n for n in spec.names if n in part] + ["source_id"]
         out += _routed(recipe, part[ordered].reset_index(drop=True), columns)
     return out, skipped

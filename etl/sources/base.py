@@ -110,6 +110,10 @@ class ReadResult:
     # (a worldwide table of which only Syrians' rows are read); reported, never counted as read.
     skipped: int = 0
     skipped_reason: str = ""
+    # Figure cells a recipe's [cells] none says hold no figure ('-', empty): no row is made of them. Counted
+    # and reported, so that rows read + those cells add up to the file's rows and nothing vanishes unsaid.
+    without_figure: int = 0
+    recipe_sha256: str = ""   # the recipe file's content, when a recipe read the file: part of "already loaded"
 
     @property
     def rows_read(self) -> int:
