@@ -442,7 +442,8 @@ def _scope_note(report: LoadReport, result: ReadResult) -> str:
     if report.rows_skipped:
         note += f"; {report.rows_skipped} rows not read: {result.skipped_reason}"
     if report.cells_without_figure:
-        note += f"; {report.cells_without_figure} cells without a figure (no row: the recipe's [cells] none)"
+        n = report.cells_without_figure
+        note += f"; {n} {'cell' if n == 1 else 'cells'} without a figure (no row: the recipe's [cells] none)"
     return note
 
 

@@ -43,6 +43,7 @@ deaths_high = {{ match = ["décès (max)"] }}
 
 [period]
 date = ["mois"]
+stock = false   # monthly deaths: a flow over the month
 
 [constants]
 category = "civilians"
@@ -73,7 +74,7 @@ def test_a_dash_in_an_optional_column_loads_the_row_without_it(tmp_path, referen
     assert report.status == "loaded", report.message
     # 7 rows: 6 load (two with '-' as their low and high estimates), 1 has no figure at all ('-' everywhere)
     assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.cells_without_figure) == (6, 6, 0, 1)
-    assert "1 cells without a figure" in report.message
+    assert "1 cell without a figure" in report.message
     assert _deaths(db) == [
         ("SY02", "2019-12", 290, 312, 330), ("SY02", "2020-02", 401, 428, 455),
         ("SY05", "2020-02", None, 95, None),
