@@ -90,11 +90,12 @@ def rebuild(con: duckdb.DuckDBPyConnection, full: bool = False) -> dict[str, int
     have_relations = _relations(con)
     if full or not {m.name for m in models.models().values()} <= have_relations:
         models.create_views(con)  # a new release's models, or a warehouse that has none yet
-    changed, whole, added = {}, [], {}
+    changed = {}
     for model in models.materialised():
         live = set().union(*(_load_ids(con, fact) for fact in _facts_of(model)))
         if full or model.name not in have_relations:
-            whole.append(model)
+            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS "
+                        f"{models.inline(f'SELECT * FROM {model.name}', streamed=True)}")
             changed[model.name] = len(live)
             continue
         have = _load_ids(con, model.name)
@@ -105,61 +106,16 @@ def rebuild(con: duckdb.DuckDBPyConnection, full: bool = False) -> dict[str, int
         gone, new = sorted(set(gone) | set(again)), sorted(set(new) | set(again))
         if gone:
             con.execute(f"DELETE FROM {model.name} WHERE load_id IN (SELECT unnest($loads))", {"loads": gone})
-        if new:
-            added[model.name] = new
+        if new:  # the model over the new loads' facts only
+            only_new = {fact: f"SELECT * FROM main.{fact} WHERE load_id IN (SELECT unnest($loads))"
+                        for fact in FACT_SOURCES}
+            sql = models.inline(f"SELECT * FROM {model.name}", inputs=only_new, streamed=True)
+            con.execute(f"INSERT INTO {model.name} {sql}", {"loads": new})
         changed[model.name] = len(gone) + len(new)
-    # Loads added to a model (the model over their facts only); the loads are the same for every model
-    # in practice, so the models they share are computed once for them (_fill).
-    for loads in sorted({tuple(v) for v in added.values()}):
-        only_new = {fact: f"SELECT * FROM main.{fact} WHERE load_id IN (SELECT unnest($loads))" for fact in FACT_SOURCES}
-        _fill(con, [m for m in models.materialised() if tuple(added.get(m.name, ())) == loads], only_new,
-              {"loads": list(loads)}, "INSERT INTO {name} ")
-    _fill(con, whole, {}, {}, "CREATE OR REPLACE TABLE {name} AS ")
     con.execute("DELETE FROM rollup_state")
     con.execute("INSERT INTO rollup_state VALUES ($places, $facts)",
                 {"places": places, "facts": _value(con, FACTS_STATE_SQL)})
     return changed
-
-
-def shared_models(chosen: list[models.Model]) -> list[str]:
-    """The plain models that two or more of `chosen` read (the outermost only: not those read through another).
-
-    Why: the displacement rollups all read displacement_rows, which places every row and judges its
-    report's figures (figure_roles): computed once per publish instead of once per rollup, it is most
-    of a big load's rollup time saved.
-    """
-    reads = {m.name: {d.name for d in models.needed(m.sql) if not d.materialised} for m in chosen}
-    counts = {name: sum(name in r for r in reads.values()) for name in set().union(*reads.values())}
-    twice = {name for name, n in counts.items() if n > 1}
-    below = {d.name for name in twice for d in models.needed(models.body(models.models()[name]))}
-    return [name for name in models.models() if name in twice - below]
-
-
-def _fill(con: duckdb.DuckDBPyConnection, chosen: list[models.Model], inputs: dict[str, str], params: dict,
-          verb: str) -> None:
-    """Fill each chosen materialised model (`verb`: INSERT INTO or CREATE OR REPLACE TABLE) from `inputs`,
-    computing the plain models they share once, into temporary tables dropped before returning."""
-    if not chosen:
-        return
-    shared = shared_models(chosen) if len(chosen) > 1 else []
-    inputs = dict(inputs)
-    try:
-        for name in shared:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _rollup_{name} AS "
-                        f"{models.inline(f'SELECT * FROM {name}', inputs=inputs)}", _used(params, inputs, name))
-            inputs[name] = f"SELECT * FROM temp._rollup_{name}"
-        for model in chosen:
-            sql = models.inline(f"SELECT * FROM {model.name}", stored=frozenset(shared), inputs=inputs)
-            con.execute(verb.format(name=model.name) + sql, params if "$loads" in sql else {})
-    finally:
-        for name in shared:
-            con.execute(f"DROP TABLE IF EXISTS temp._rollup_{name}")
-
-
-def _used(params: dict, inputs: dict[str, str], name: str) -> dict:
-    """The parameters a shared model's query uses (DuckDB refuses unused named parameters)."""
-    return params if any("$loads" in text for key, text in inputs.items()
-                         if key in models.reads_tables(f"SELECT * FROM {name}", inputs)) else {}
 
 
 def _sharing_a_source(con: duckdb.DuckDBPyConnection, table: str, gone: list[int], new: list[int],
