@@ -94,11 +94,23 @@ def measure(kind: str, path: Path, db: Path, prepare: list[Path] = ()) -> dict:
     return result
 
 
+def _remove_warehouse(db: Path) -> None:
+    """A fresh start: the file, its published note and its kept versions (a note naming a file that is
+    gone makes the next publish refuse, rightly, to write over a missing warehouse)."""
+    import shutil
+
+    from warehouse import published, versions
+
+    db.unlink(missing_ok=True)
+    published.manifest_path(db).unlink(missing_ok=True)
+    shutil.rmtree(versions.folder(db), ignore_errors=True)
+
+
 def _one(kind: str, path: Path, db: Path, prepare: list[Path]) -> None:
     if kind == "full":
         from etl.load import load_file
 
-        db.unlink(missing_ok=True)
+        _remove_warehouse(db)
         for place_file in prepare:  # places and camps first, not timed: facts need them
             report = load_file(place_file, db)
             if report.status != "loaded":

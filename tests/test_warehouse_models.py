@@ -94,3 +94,21 @@ def test_one_definition_of_the_citation_columns_and_the_band_edges(pattern, home
     found = [str(p.relative_to(ROOT)) for p in _python_and_sql_files()
              if "migrations" not in p.parts and re.search(pattern, p.read_text(encoding="utf-8"))]
     assert found == [home]
+
+
+def test_every_displacement_row_takes_the_role_figure_roles_gives_its_place(reference_db):
+    """displacement_placed takes a row's role from its group (figure_groups) or, in a group whose places
+    may meet, from checked_roles: it must be exactly what figure_roles, the rule, says of the row's place."""
+    sql = models.inline("""
+        SELECT count(*) FILTER (WHERE r.figure_role IS DISTINCT FROM p.figure_role OR r.counted IS DISTINCT FROM p.counted
+                                OR r.place_pcode IS DISTINCT FROM p.place_pcode) AS differ,
+               count(*) AS placed, (SELECT count(*) FROM displacement) AS facts, list(DISTINCT p.figure_role) AS roles
+        FROM displacement_placed p
+        LEFT JOIN figure_roles r ON r.source_id = p.source_id AND r.figure_type = p.figure_type
+            AND r.period_start = p.period_start AND r.period_end = p.period_end
+            AND r.origin_pcode IS NOT DISTINCT FROM p.origin_pcode
+            AND r.destination_pcode IS NOT DISTINCT FROM p.destination_pcode""")
+    with duckdb.connect(str(reference_db), read_only=True) as con:
+        differ, placed, facts, roles = con.execute(sql).fetchone()
+    assert (differ, placed) == (0, facts)
+    assert {"single", "total", "part"} <= set(roles)  # both ways of finding a role are exercised

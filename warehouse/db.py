@@ -29,6 +29,9 @@ from warehouse.schema import migrate
 ENV_VAR = "DISPLACEMENT_DB"
 DEFAULT_PATH = Path("data/warehouse.duckdb")
 _TEMP_SUFFIX = ".publishing"
+# DuckDB's buffer for a publish (the facts insert, the rollups): beyond it DuckDB spills to the private
+# copy's .tmp folder, so a big load's memory stays at or below DuckDB's own read_csv (issue 23).
+WRITER_MEMORY = os.environ.get("DISPLACEMENT_WRITER_MEMORY", "512MB")
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -234,7 +237,7 @@ def publishing(path: Path, what: str | None = None, by: str | None = None, *, re
         try:
             if path.exists():
                 shutil.copyfile(path, temp)
-            con = duckdb.connect(str(temp))
+            con = duckdb.connect(str(temp), config={"memory_limit": WRITER_MEMORY})
             migrate(con)
             con.execute("BEGIN")
             yield con

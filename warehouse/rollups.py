@@ -94,7 +94,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, full: bool = False) -> dict[str, int
     for model in models.materialised():
         live = set().union(*(_load_ids(con, fact) for fact in _facts_of(model)))
         if full or model.name not in have_relations:
-            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {models.inline(f'SELECT * FROM {model.name}')}")
+            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS "
+                        f"{models.inline(f'SELECT * FROM {model.name}', streamed=True)}")
             changed[model.name] = len(live)
             continue
         have = _load_ids(con, model.name)
@@ -108,8 +109,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, full: bool = False) -> dict[str, int
         if new:  # the model over the new loads' facts only
             only_new = {fact: f"SELECT * FROM main.{fact} WHERE load_id IN (SELECT unnest($loads))"
                         for fact in FACT_SOURCES}
-            con.execute(f"INSERT INTO {model.name} {models.inline(f'SELECT * FROM {model.name}', inputs=only_new)}",
-                        {"loads": new})
+            sql = models.inline(f"SELECT * FROM {model.name}", inputs=only_new, streamed=True)
+            con.execute(f"INSERT INTO {model.name} {sql}", {"loads": new})
         changed[model.name] = len(gone) + len(new)
     con.execute("DELETE FROM rollup_state")
     con.execute("INSERT INTO rollup_state VALUES ($places, $facts)",

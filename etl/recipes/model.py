@@ -27,6 +27,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from etl.sources.headers import key
@@ -61,7 +62,12 @@ def loose(text: object) -> str:
 
 def matches(name: object, pattern: str) -> bool:
     """Does a header cell fit a pattern? `a|b` alternatives, `*` wildcards, case and punctuation ignored."""
-    keyed = loose(name)
+    return _matches(loose(name), pattern)
+
+
+@lru_cache(maxsize=1 << 16)
+def _matches(keyed: str, pattern: str) -> bool:
+    """Cached: detection asks every recipe about the same header cells (seconds per file before)."""
     if not keyed:
         return False
     return any(fnmatch.fnmatchcase(keyed, loose(p)) for p in pattern.split("|") if loose(p))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 MAX_HEADER_SCAN = 30
 _NOT_KEPT = re.compile(r"[\W_]+")
@@ -23,7 +24,14 @@ _HASHTAG = re.compile(r"^#[A-Za-z][\w]*(\s*\+\s*[A-Za-z][\w]*)*$")
 
 def key(text: object, wildcards: bool = False) -> str:
     """Text compared loosely: lower case, letters and digits only (Arabic letters kept; `*` too with wildcards)."""
-    return (_NOT_KEPT_IN_PATTERNS if wildcards else _NOT_KEPT).sub("", str(text or "").lower())
+    return _key(str(text or ""), wildcards)
+
+
+@lru_cache(maxsize=1 << 16)
+def _key(text: str, wildcards: bool) -> str:
+    """Cached: recognising one file compares the same few header cells with every recipe's patterns
+    (hundreds of thousands of calls, seconds, before the cache)."""
+    return (_NOT_KEPT_IN_PATTERNS if wildcards else _NOT_KEPT).sub("", text.lower())
 
 
 def normalise(name: object) -> str:

@@ -96,16 +96,21 @@ def needed(sql: str, stored: frozenset[str] = frozenset()) -> list[Model]:
     return [m for name, m in every.items() if name in seen]
 
 
-def inline(sql: str, stored: frozenset[str] = frozenset(), inputs: dict[str, str] | None = None) -> str:
+def inline(sql: str, stored: frozenset[str] = frozenset(), inputs: dict[str, str] | None = None,
+           streamed: bool = False) -> str:
     """`sql` with the models it reads put in front of it as CTEs (see the module docstring).
 
     `inputs` shadows tables the models read ({"displacement": "SELECT ... FROM main.displacement
     WHERE ..."}): the reader computes a model over some of the facts only.
+    `streamed`: every CTE NOT MATERIALIZED. DuckDB otherwise materialises a CTE read twice; over
+    millions of facts (a rollup's rebuild, warehouse.rollups) that buffer spills to disk, and
+    recomputing it in each reader's pipeline measured a third faster with half the memory (issue 23).
     """
     chosen = needed(sql, stored)
     reads = reads_tables(sql, inputs or {}, stored)
-    ctes = ",\n".join([f"{name} AS ({text})" for name, text in (inputs or {}).items() if name in reads]
-                       + [f"{m.name} AS (\n{body(m)}\n)" for m in chosen])
+    how = "NOT MATERIALIZED " if streamed else ""
+    ctes = ",\n".join([f"{name} AS {how}({text})" for name, text in (inputs or {}).items() if name in reads]
+                       + [f"{m.name} AS {how}(\n{body(m)}\n)" for m in chosen])
     if not ctes:
         return sql
     text = sql.lstrip()
