@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -129,11 +130,14 @@ def test_refugee_stock_and_applications_stay_apart(wh):
 def test_map_queries(wh):
     assert set(maps.shapes(wh, Filters())["pcode"]) == {"SY070301", "SY070000"}
     assert set(maps.shapes(wh, Filters(extra=(("district", "SY0703"),)))["pcode"]) == {"SY070301"}
-    feb = maps.subdistrict_values(wh, Filters(figure_types=("idp_stock",)), month="2020-02-01")
+    february, january = Filters(start=date(2020, 2, 1), end=date(2020, 2, 29)), Filters(start=date(2020, 1, 1), end=date(2020, 1, 31))
+    feb = maps.subdistrict_values(wh, replace(february, figure_types=("idp_stock",)))
     assert _by(feb, "pcode") == {"SY070301": 12000, "SY070000": 4000}
-    assert [pd.Timestamp(m) for m in maps.months(wh, Filters())["month"]] == [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-02-01")]
-    lines = maps.flow_lines(wh, Filters(), month="2020-01-01")
+    lines = maps.flow_lines(wh, january)
     assert set(zip(lines["origin_area"], lines["destination_area"])) == {("SY0702", "SY0703"), ("SY0703", "SY0700")}
+    by_month = maps.month_reports(wh, Filters())  # the month a report's period ends in; a country-wide figure left out
+    assert set(pd.to_datetime(by_month["month"]).dt.strftime("%Y-%m")) <= {"2020-01", "2020-02"}
+    assert not by_month.empty and by_month["destination_pcode"].str.len().gt(2).all()
 
 
 def test_m4_corridor_surrounds_the_road(wh):
