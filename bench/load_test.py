@@ -31,10 +31,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard import pages
 from dashboard.deploy.multi import DeploymentError, nginx_binary, serve
 from dashboard.deploy.session import SessionError, ViewerSession
 
-PAGES = ("overview", "border", "map", "camps", "casualties", "refugees", "data")
+PAGES = tuple("" if p.landing else p.key for p in pages.PAGES)  # every page (dashboard/pages.py); the landing one at /
 GOVERNORATES = ("Idleb", "Aleppo")
 P95_TARGET_S = 1.0
 
