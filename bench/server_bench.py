@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard import pages
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
-_FOLDER = re.compile(r'PAGES\s*=\s*Path\(__file__\)\.parent\s*/\s*"([\w-]+)"')
-_PAGE = re.compile(r'st\.Page\(\s*PAGES\s*/\s*"([\w-]+\.py)".*?url_path="([\w-]+)"')
 
 
-def discover_pages(app: Path = APP) -> list[tuple[str, str]]:
-    """(script path relative to app.py, url path) of every page the app declares, in menu order."""
-    text = app.read_text(encoding="utf-8")
-    folder = _FOLDER.search(text)
-    return [(f"{folder[1]}/{name}" if folder else name, url) for name, url in _PAGE.findall(text)]
+def discover_pages() -> list[tuple[str, str]]:
+    """(script path relative to app.py, url path) of every page of the registry (dashboard/pages.py), in menu order."""
+    return [(str(page.file.relative_to(APP.parent)), page.key) for page in pages.PAGES]
+
+
 FILTER_STEPS = (("f_gov", ["SY07"]), ("f_gov", ["SY02"]), ("f_gov", []), ("f_type", ["arrivals"]), ("f_type", []))
 
 
