@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import choose, idle
 from tests.real_loads import rows
@@ -38,6 +39,14 @@ def _idle(page) -> None:
     idle(page, WAIT_MS)
 
 
+def _click(page, name: str) -> None:
+    """Click a button once the rerun has replaced the old form: on a busy machine Streamlit shows the old
+    form and the new one together for a moment, so wait until the button is there once."""
+    button = page.get_by_role("button", name=name)
+    expect(button).to_have_count(1, timeout=WAIT_MS)
+    button.click()
+
+
 def test_officer_maps_a_file_with_no_recipe_and_sees_its_figures(recipes_dir, server, page, tmp_path):  # noqa: F811
     base, db = server
     upload = tmp_path / "deaths_by_governorate.csv"
@@ -62,17 +71,17 @@ def test_officer_maps_a_file_with_no_recipe_and_sees_its_figures(recipes_dir, se
         page.get_by_label(label, exact=True).fill(text)
         page.get_by_label(label, exact=True).press("Tab")
     _idle(page)  # a rerun draws the new form over the old one for a moment
-    page.get_by_role("button", name="Preview the mapped rows").click()
+    _click(page, "Preview the mapped rows")
     page.get_by_text("2 rows would load, 1 would be rejected.").wait_for(timeout=WAIT_MS)
     _shot(page, "1-mapped-preview")
 
     _idle(page)  # a rerun draws the new form over the old one for a moment
-    page.get_by_role("button", name="Save the recipe").click()
+    _click(page, "Save the recipe")
     page.get_by_text("2 rows will load, 1 will be rejected").wait_for(timeout=WAIT_MS)
     assert (recipes_dir / "deaths-by-governorate.toml").is_file()
     _shot(page, "2-recognised")
     _idle(page)  # a rerun draws the new form over the old one for a moment
-    page.get_by_role("button", name="Commit: write to the warehouse").click()
+    _click(page, "Commit: write to the warehouse")
     page.get_by_text("deaths_by_governorate.csv: loaded as deaths-by-governorate").wait_for(timeout=WAIT_MS)
     assert rows(db, "SELECT location_pcode, deaths_best FROM casualties WHERE period_start = '2016-07-15'"
                     " ORDER BY 1") == [("SY02", 3.0), ("SY07", 12.0)]
