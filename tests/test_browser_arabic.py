@@ -56,7 +56,10 @@ def page(browser):
 
 
 def _settle(page, heading: str = "المرشحات") -> None:
+    """The sidebar is drawn before the page's own script runs: wait for it, for the page's title, then for
+    the app to be idle (on a busy machine the body of a page with no chart came after the sidebar)."""
     page.wait_for_selector(f"[data-testid=stSidebar] >> text={heading}", timeout=SETTLE_MS)
+    page.wait_for_selector("[data-testid=stMain] h1", timeout=SETTLE_MS)
     page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=SETTLE_MS)
 
 
