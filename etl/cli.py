@@ -137,7 +137,8 @@ def _use_recipes(ctx, param, value):
     if value:
         from etl import recipes
 
-        recipes.set_officer_dir(value)
+        before = recipes.set_officer_dir(value)
+        ctx.call_on_close(lambda: recipes.set_officer_dir(before))  # the folder is this command's, not the process's
     return value
 
 

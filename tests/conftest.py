@@ -148,3 +148,13 @@ def _private_tempdir(tmp_path_factory):
         os.environ.pop("TMPDIR", None)
     else:
         os.environ["TMPDIR"] = old_env
+
+
+@pytest.fixture(autouse=True)
+def _no_officer_recipes_left_behind():
+    """A test that points the process at a recipe folder (recipes.set_officer_dir) leaves no trace: an officer's
+    recipe wins over the built-ins, so one left behind would read the next test's files."""
+    from etl import recipes
+
+    yield
+    recipes.set_officer_dir(None)

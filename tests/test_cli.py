@@ -185,3 +185,43 @@ def test_places_lists_p_codes_with_english_and_arabic_names(reference_db):
     assert len(places("--level", "1")) == 14   # the governorates, each once
     assert "no place matches 'atlantis'" in CliRunner().invoke(cli.main, ["places", "--db", str(reference_db),
                                                                        "--search", "atlantis"]).output
+
+
+def test_recipes_folder_is_the_commands_only(tmp_path):
+    """`--recipes DIR` points one command at a folder; the process's folder is back afterwards (an officer's recipe
+    wins over the built-ins, so a folder left set would read every later file of the process)."""
+    from click.testing import CliRunner
+
+    from etl import recipes
+    from etl.cli import main
+
+    folder = tmp_path / "recipes"
+    folder.mkdir()
+    before = recipes.officer_dir()
+    (folder / "mine.toml").write_text(MINE, encoding="utf-8")
+    listed = CliRunner().invoke(main, ["kinds", "--recipes", str(folder)]).output
+    assert "my-own-kind" in listed                        # the command used the folder
+    assert recipes.officer_dir() == before != folder      # and left the process as it found it
+
+
+MINE = """[recipe]
+kind = "my-own-kind"
+description = "an officer's recipe (test)"
+table = "indicators"
+suffixes = [".csv"]
+
+[citation]
+publisher = "Test"
+title = "Test"
+
+[header]
+find = ["indicator", "value"]
+
+[columns]
+indicator = { match = ["indicator"] }
+value = { match = ["value"] }
+location_pcode = { match = ["pcode"] }
+
+[period]
+reference_date = "2020-01-01"
+"""

@@ -34,10 +34,12 @@ __all__ = ["Recipe", "RecipeError", "RecipeReader", "builtin_readers", "officer_
 _officer_dir: Path | None = None
 
 
-def set_officer_dir(folder: Path | str | None) -> None:
-    """The data officer's recipe folder for this process (--recipes DIR)."""
+def set_officer_dir(folder: Path | str | None) -> Path | None:
+    """The data officer's recipe folder for this process (--recipes DIR); returns the one set before, so a
+    caller can put it back."""
     global _officer_dir
-    _officer_dir = Path(folder) if folder else None
+    before, _officer_dir = _officer_dir, (Path(folder) if folder else None)
+    return before
 
 
 def officer_dir() -> Path:
