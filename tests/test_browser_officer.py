@@ -8,6 +8,8 @@ Screenshots: test-artifacts/screenshots/officer-*.png.
 """
 from __future__ import annotations
 
+import contextlib
+
 import csv
 import io
 import os
@@ -59,19 +61,27 @@ def server(reference_db, tmp_path):
     """streamlit run dashboard/app.py with upload on and one officer ('amal'), on a free port."""
     db = tmp_path / "warehouse.duckdb"
     db.write_bytes(reference_db.read_bytes())
-    port = _free_port()
     env = os.environ | {
         "DISPLACEMENT_DB": str(db), "DISPLACEMENT_ENABLE_UPLOAD": "1", "DISPLACEMENT_OFFICER_NAME": "amal",
         "DISPLACEMENT_OFFICER_PASSWORD_HASH": passwords.hash_password(PASSWORD, 1_000),
     }
+    with run_app(env) as base:
+        yield base, db
+
+
+@contextlib.contextmanager
+def run_app(env: dict, *args: str):
+    """streamlit run dashboard/app.py with `env` (and extra command-line `args`) on a free local port, until
+    healthy; yields the base URL and stops the server afterwards."""
+    port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc)
-        yield base, db
+        yield base
     finally:
         proc.terminate()
         try:

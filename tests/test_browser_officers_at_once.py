@@ -11,14 +11,12 @@ Screenshots: test-artifacts/screenshots/officers-at-once-*.png.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from etl import passwords
-from tests.test_browser_officer import CHROMIUM_ARGS, PASSWORD, SHOTS, WAIT_MS, _free_port, _wait_healthy
+from tests.test_browser_officer import CHROMIUM_ARGS, PASSWORD, SHOTS, WAIT_MS, run_app
 from tests.test_officers_at_once import IDP, REFUGEES, _cli_load, _lock_waiters, _until
 from warehouse import integrity, versions
 from warehouse.db import writer_lock
@@ -39,24 +37,10 @@ def server(reference_db, tmp_path):
     secrets = tmp_path / "secrets.toml"
     hashed = passwords.hash_password(PASSWORD, 1_000)
     secrets.write_text(f'[officers]\nusers = {{ amal = "{hashed}", omar = "{hashed}" }}\n', encoding="utf-8")
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DISPLACEMENT_OFFICER_")}
     env |= {"DISPLACEMENT_DB": str(db), "DISPLACEMENT_ENABLE_UPLOAD": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc)
+    with run_app(env, "--secrets.files", str(secrets)) as base:
         yield base, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
